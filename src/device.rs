@@ -1,0 +1,28 @@
+//! `--device cpu|cuda|auto`: where libtorch computes. Rollouts always run the plain-Rust forward pass.
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DeviceChoice {
+    /// libtorch on the CPU (always works).
+    Cpu,
+    /// libtorch on the first CUDA GPU; an error if libtorch sees none.
+    Cuda,
+    /// CUDA when libtorch sees a GPU, else the CPU.
+    Auto,
+}
+
+impl DeviceChoice {
+    /// The libtorch device for this choice.
+    pub fn resolve(self) -> Result<tch::Device> {
+        match self {
+            DeviceChoice::Cpu => Ok(tch::Device::Cpu),
+            DeviceChoice::Auto => Ok(tch::Device::cuda_if_available()),
+            DeviceChoice::Cuda if tch::Cuda::is_available() => Ok(tch::Device::Cuda(0)),
+            DeviceChoice::Cuda => Err(Error::Device(
+                "--device cuda: libtorch sees no CUDA GPU on this machine; use --device cpu or auto"
+                    .into(),
+            )),
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! Gymnasium's `TimeLimit`: `truncated` becomes true once `max_episode_steps` steps have been taken.
+
+use super::{Action, Env, Space, Step};
+
+pub struct TimeLimit {
+    inner: Box<dyn Env>,
+    max_episode_steps: usize,
+    elapsed: usize,
+}
+
+impl TimeLimit {
+    pub fn new(inner: Box<dyn Env>, max_episode_steps: usize) -> Self {
+        TimeLimit {
+            inner,
+            max_episode_steps,
+            elapsed: 0,
+        }
+    }
+
+    pub fn inner_mut(&mut self) -> &mut dyn Env {
+        self.inner.as_mut()
+    }
+}
+
+impl Env for TimeLimit {
+    fn id(&self) -> &str {
+        self.inner.id()
+    }
+    fn observation_space(&self) -> Space {
+        self.inner.observation_space()
+    }
+    fn action_space(&self) -> Space {
+        self.inner.action_space()
+    }
+    fn observation_names(&self) -> &'static [&'static str] {
+        self.inner.observation_names()
+    }
+    fn reset(&mut self, seed: Option<u64>) -> Vec<f64> {
+        self.elapsed = 0;
+        self.inner.reset(seed)
+    }
+    fn step(&mut self, action: &Action) -> Step {
+        let mut step = self.inner.step(action);
+        self.elapsed += 1;
+        if self.elapsed >= self.max_episode_steps {
+            step.truncated = true;
+        }
+        step
+    }
+    fn max_episode_steps(&self) -> Option<usize> {
+        Some(self.max_episode_steps)
+    }
+}

@@ -1,0 +1,138 @@
+//! The `--test` stage: deterministic evaluation of an actor, with a per-episode table, a summary and
+//! an optional CSV.
+
+use std::path::{Path, PathBuf};
+
+use crate::env;
+use crate::error::{Error, Result};
+use crate::fsutil::write_atomic;
+use crate::policy::Mlp;
+use crate::report::{Summary, Table};
+use crate::rollout::{self, Episode};
+
+/// The result of evaluating one actor.
+#[derive(Debug, Clone)]
+pub struct TestReport {
+    pub env_id: String,
+    pub actor: PathBuf,
+    pub episodes: Vec<Episode>,
+}
+
+/// Load an actor and check that it fits `env_id` (and, with `isdiscrete`, that the environment's
+/// actions really are discrete).
+pub fn load_actor(env_id: &str, path: &Path, isdiscrete: bool) -> Result<Mlp> {
+    let env = env::make(env_id)?;
+    let (obs, act) = (env.observation_space(), env.action_space());
+    if isdiscrete && !act.is_discrete() {
+        return Err(Error::Invalid(format!(
+            "--isdiscrete was given, but {env_id} has a continuous action space"
+        )));
+    }
+    let actor = Mlp::load(path)?;
+    actor.check_fits(&obs, &act, env_id, path)?;
+    Ok(actor)
+}
+
+/// Evaluate the actor at `path` over `episodes` episodes seeded `seed, seed+1, …`.
+pub fn run(
+    env_id: &str,
+    path: &Path,
+    episodes: usize,
+    seed: u64,
+    isdiscrete: bool,
+) -> Result<TestReport> {
+    let actor = load_actor(env_id, path, isdiscrete)?;
+    Ok(TestReport {
+        env_id: env_id.to_string(),
+        actor: path.to_path_buf(),
+        episodes: rollout::evaluate(env_id, &actor, episodes, seed)?,
+    })
+}
+
+impl TestReport {
+    pub fn returns(&self) -> Vec<f64> {
+        self.episodes.iter().map(|e| e.ret).collect()
+    }
+
+    pub fn summary(&self) -> Summary {
+        Summary::of(&self.returns())
+    }
+
+    /// One row per episode.
+    pub fn episode_table(&self) -> Table {
+        let mut t = Table::new(["episode", "seed", "return", "length", "end"]);
+        for (i, e) in self.episodes.iter().enumerate() {
+            t.row([
+                i.to_string(),
+                e.seed.to_string(),
+                format!("{:.3}", e.ret),
+                e.length.to_string(),
+                end_label(e).to_string(),
+            ]);
+        }
+        t
+    }
+
+    /// Mean ± std, min and max of the returns, and the mean length.
+    pub fn summary_table(&self) -> Table {
+        let s = self.summary();
+        let lens: Vec<f64> = self.episodes.iter().map(|e| e.length as f64).collect();
+        let mut t = Table::new([
+            "env",
+            "actor",
+            "episodes",
+            "mean ± std",
+            "min",
+            "max",
+            "mean length",
+        ]);
+        t.row([
+            self.env_id.clone(),
+            self.actor.display().to_string(),
+            s.n.to_string(),
+            format!("{:.3} ± {:.3}", s.mean, s.std),
+            format!("{:.3}", s.min),
+            format!("{:.3}", s.max),
+            format!("{:.1}", Summary::of(&lens).mean),
+        ]);
+        t
+    }
+
+    /// The per-episode results as CSV, returns at full precision, written atomically.
+    pub fn write_csv(&self, path: &Path) -> Result<()> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let csv_err = |e: csv::Error| Error::Invalid(format!("{}: {e}", path.display()));
+        w.write_record([
+            "episode",
+            "seed",
+            "return",
+            "length",
+            "terminated",
+            "truncated",
+        ])
+        .map_err(csv_err)?;
+        for (i, e) in self.episodes.iter().enumerate() {
+            w.write_record([
+                i.to_string(),
+                e.seed.to_string(),
+                format!("{:?}", e.ret),
+                e.length.to_string(),
+                e.terminated.to_string(),
+                e.truncated.to_string(),
+            ])
+            .map_err(csv_err)?;
+        }
+        let bytes = w
+            .into_inner()
+            .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))?;
+        write_atomic(path, &bytes)
+    }
+}
+
+fn end_label(e: &Episode) -> &'static str {
+    match (e.terminated, e.truncated) {
+        (true, _) => "terminated",
+        (false, true) => "truncated",
+        _ => "running",
+    }
+}

@@ -1,0 +1,17 @@
+//! synapt-safety: sparse and safe deep-RL control policies.
+//!
+//! The pipeline of PruVer (AAAI 2023) and its NeurIPS 2021 predecessor, as a library of stages that the
+//! `synapt-safety` binary composes: train, test, prune, falsify, refine, visualize. See DESIGN.md.
+
+pub mod cli;
+pub mod config;
+pub mod device;
+pub mod env;
+pub mod error;
+pub mod evaluate;
+pub mod fsutil;
+pub mod policy;
+pub mod report;
+pub mod rollout;
+
+pub use error::{Error, Result};
