@@ -9,6 +9,7 @@ pub mod device;
 pub mod env;
 pub mod error;
 pub mod evaluate;
+pub mod falsify;
 pub mod fsutil;
 pub mod policy;
 pub mod report;

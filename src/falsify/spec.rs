@@ -1,0 +1,698 @@
+//! Safety specifications: small temporal-logic formulas over an episode's signals, with quantitative
+//! robustness (the standard discrete-time, finite-trace semantics).
+//!
+//! ```text
+//! formula    := implies
+//! implies    := or ("implies" implies)?            right-associative
+//! or         := and ("or" and)*
+//! and        := unary ("and" unary)*
+//! unary      := "not" unary
+//!             | ("always" | "eventually") interval? "(" formula ")"
+//!             | "at_end" "(" formula ")"
+//!             | "(" formula ")"
+//!             | expr ("<" | "<=" | ">" | ">=" | "==" | "!=") expr
+//! interval   := "[" integer "," integer "]"        steps, both ends included
+//! expr       := term (("+" | "-") term)*
+//! term       := factor (("*" | "/") factor)*
+//! factor     := number | name | "-" factor | ("abs" | "min" | "max") "(" expr ("," expr)* ")"
+//!             | "(" expr ")"
+//! ```
+//!
+//! Robustness at step t: `a <= b` is `b − a` (and `<` the same: the quantitative semantics cannot tell
+//! them apart), `a >= b` is `a − b`, `a == b` is `−|a − b|`, `a != b` is `|a − b|`; `not` negates; `and`
+//! / `or` take the min / max; `φ implies ψ` is `max(−φ, ψ)`; `always[a,b] φ` is the min of φ over steps
+//! t+a … t+b that exist (+∞ when none does), `eventually[a,b] φ` the max (−∞ when none does); without an
+//! interval they range to the end of the episode; `at_end φ` is φ at the last step. A formula's robustness
+//! is its value at step 0, and it is negative exactly when the formula is violated.
+
+use std::fmt;
+
+/// A parse or name error, with the byte position in the formula it refers to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpecError {
+    pub pos: usize,
+    pub message: String,
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "at column {}: {}", self.pos + 1, self.message)
+    }
+}
+
+impl std::error::Error for SpecError {}
+
+/// A numeric expression over the signals at one step.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    Num(f64),
+    /// A signal, by its column in the trace.
+    Var(usize),
+    Neg(Box<Expr>),
+    Bin(Box<Expr>, ArithOp, Box<Expr>),
+    Abs(Box<Expr>),
+    Min(Vec<Expr>),
+    Max(Vec<Expr>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ArithOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cmp {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+}
+
+/// A formula, with signal names resolved to trace columns.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Formula {
+    Cmp(Expr, Cmp, Expr),
+    Not(Box<Formula>),
+    And(Box<Formula>, Box<Formula>),
+    Or(Box<Formula>, Box<Formula>),
+    Implies(Box<Formula>, Box<Formula>),
+    Always(Option<(usize, usize)>, Box<Formula>),
+    Eventually(Option<(usize, usize)>, Box<Formula>),
+    AtEnd(Box<Formula>),
+}
+
+impl Formula {
+    /// Parse `src`, resolving names against `signals` (the trace's column names, in order).
+    pub fn parse(src: &str, signals: &[String]) -> Result<Formula, SpecError> {
+        let tokens = lex(src)?;
+        let mut p = Parser {
+            tokens,
+            i: 0,
+            signals,
+            src_len: src.len(),
+        };
+        let f = p.formula()?;
+        if let Some(t) = p.peek() {
+            return Err(p.err_at(t.pos, format!("unexpected `{}` after the formula", t.text)));
+        }
+        Ok(f)
+    }
+
+    /// Robustness at step 0 of a trace given column by column (every column as long as the episode,
+    /// at least one step).
+    pub fn robustness(&self, columns: &[Vec<f64>]) -> f64 {
+        self.signal(columns).first().copied().unwrap_or(f64::NAN)
+    }
+
+    /// Robustness at every step.
+    pub fn signal(&self, columns: &[Vec<f64>]) -> Vec<f64> {
+        let n = columns.first().map_or(0, Vec::len);
+        match self {
+            Formula::Cmp(a, op, b) => (0..n)
+                .map(|t| {
+                    let (x, y) = (a.eval(columns, t), b.eval(columns, t));
+                    match op {
+                        Cmp::Lt | Cmp::Le => y - x,
+                        Cmp::Gt | Cmp::Ge => x - y,
+                        Cmp::Eq => -(x - y).abs(),
+                        Cmp::Ne => (x - y).abs(),
+                    }
+                })
+                .collect(),
+            Formula::Not(f) => f.signal(columns).into_iter().map(|v| -v).collect(),
+            Formula::And(a, b) => zip_with(a.signal(columns), b.signal(columns), f64::min),
+            Formula::Or(a, b) => zip_with(a.signal(columns), b.signal(columns), f64::max),
+            Formula::Implies(a, b) => {
+                zip_with(a.signal(columns), b.signal(columns), |x, y| (-x).max(y))
+            }
+            Formula::Always(iv, f) => window(&f.signal(columns), *iv, f64::INFINITY, f64::min),
+            Formula::Eventually(iv, f) => {
+                window(&f.signal(columns), *iv, f64::NEG_INFINITY, f64::max)
+            }
+            Formula::AtEnd(f) => {
+                let s = f.signal(columns);
+                vec![s.last().copied().unwrap_or(f64::NAN); n]
+            }
+        }
+    }
+}
+
+fn zip_with(a: Vec<f64>, b: Vec<f64>, f: impl Fn(f64, f64) -> f64) -> Vec<f64> {
+    a.into_iter().zip(b).map(|(x, y)| f(x, y)).collect()
+}
+
+/// `out[t] = fold over s[t+a ..= t+b]` (to the end without an interval), `empty` where no step is left.
+fn window(s: &[f64], iv: Option<(usize, usize)>, empty: f64, f: fn(f64, f64) -> f64) -> Vec<f64> {
+    let n = s.len();
+    match iv {
+        None => {
+            let mut out = vec![empty; n];
+            let mut acc = empty;
+            for t in (0..n).rev() {
+                acc = f(acc, s[t]);
+                out[t] = acc;
+            }
+            out
+        }
+        Some((a, b)) => (0..n)
+            .map(|t| {
+                let lo = t.saturating_add(a);
+                let hi = t.saturating_add(b).min(n.saturating_sub(1));
+                if lo >= n || lo > hi {
+                    empty
+                } else {
+                    s[lo..=hi].iter().copied().fold(empty, f)
+                }
+            })
+            .collect(),
+    }
+}
+
+impl Expr {
+    fn eval(&self, columns: &[Vec<f64>], t: usize) -> f64 {
+        match self {
+            Expr::Num(v) => *v,
+            Expr::Var(c) => columns[*c][t],
+            Expr::Neg(e) => -e.eval(columns, t),
+            Expr::Bin(a, op, b) => {
+                let (x, y) = (a.eval(columns, t), b.eval(columns, t));
+                match op {
+                    ArithOp::Add => x + y,
+                    ArithOp::Sub => x - y,
+                    ArithOp::Mul => x * y,
+                    ArithOp::Div => x / y,
+                }
+            }
+            Expr::Abs(e) => e.eval(columns, t).abs(),
+            Expr::Min(es) => es
+                .iter()
+                .map(|e| e.eval(columns, t))
+                .fold(f64::INFINITY, f64::min),
+            Expr::Max(es) => es
+                .iter()
+                .map(|e| e.eval(columns, t))
+                .fold(f64::NEG_INFINITY, f64::max),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Num(f64),
+    Ident(String),
+    Sym(&'static str),
+}
+
+#[derive(Debug, Clone)]
+struct Token {
+    tok: Tok,
+    pos: usize,
+    text: String,
+}
+
+fn lex(src: &str) -> Result<Vec<Token>, SpecError> {
+    const SYMS: [&str; 16] = [
+        "<=", ">=", "==", "!=", "<", ">", "(", ")", "[", "]", ",", "+", "-", "*", "/", "!",
+    ];
+    let bytes = src.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i] as char;
+        if c.is_ascii_whitespace() {
+            i += 1;
+        } else if c.is_ascii_digit()
+            || (c == '.' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
+        {
+            let start = i;
+            while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
+                i += 1;
+            }
+            // An exponent: e, an optional sign, digits.
+            if i < bytes.len() && (bytes[i] == b'e' || bytes[i] == b'E') {
+                let mut j = i + 1;
+                if j < bytes.len() && (bytes[j] == b'+' || bytes[j] == b'-') {
+                    j += 1;
+                }
+                if j < bytes.len() && bytes[j].is_ascii_digit() {
+                    while j < bytes.len() && bytes[j].is_ascii_digit() {
+                        j += 1;
+                    }
+                    i = j;
+                }
+            }
+            let text = &src[start..i];
+            let v: f64 = text.parse().map_err(|_| SpecError {
+                pos: start,
+                message: format!("`{text}` is not a number"),
+            })?;
+            out.push(Token {
+                tok: Tok::Num(v),
+                pos: start,
+                text: text.into(),
+            });
+        } else if c.is_ascii_alphabetic() || c == '_' {
+            let start = i;
+            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                i += 1;
+            }
+            let text = &src[start..i];
+            out.push(Token {
+                tok: Tok::Ident(text.into()),
+                pos: start,
+                text: text.into(),
+            });
+        } else if let Some(s) = SYMS.iter().find(|s| src[i..].starts_with(**s)) {
+            if *s == "!" {
+                return Err(SpecError {
+                    pos: i,
+                    message: "unexpected `!`; write `not` for negation or `!=` to compare".into(),
+                });
+            }
+            out.push(Token {
+                tok: Tok::Sym(s),
+                pos: i,
+                text: (*s).into(),
+            });
+            i += s.len();
+        } else {
+            let ch = src[i..].chars().next().unwrap_or('?');
+            return Err(SpecError {
+                pos: i,
+                message: format!("unexpected character `{ch}`"),
+            });
+        }
+    }
+    Ok(out)
+}
+
+const KEYWORDS: [&str; 9] = [
+    "always",
+    "eventually",
+    "at_end",
+    "and",
+    "or",
+    "not",
+    "implies",
+    "min",
+    "max",
+];
+
+struct Parser<'a> {
+    tokens: Vec<Token>,
+    i: usize,
+    signals: &'a [String],
+    src_len: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<&Token> {
+        self.tokens.get(self.i)
+    }
+
+    fn err_at(&self, pos: usize, message: String) -> SpecError {
+        SpecError { pos, message }
+    }
+
+    /// An error at the current token, or at the end of the formula.
+    fn err_here(&self, expected: &str) -> SpecError {
+        match self.peek() {
+            Some(t) => self.err_at(t.pos, format!("expected {expected}, found `{}`", t.text)),
+            None => self.err_at(self.src_len, format!("expected {expected}, found the end")),
+        }
+    }
+
+    fn is_sym(&self, s: &str) -> bool {
+        matches!(self.peek(), Some(Token { tok: Tok::Sym(x), .. }) if *x == s)
+    }
+
+    fn is_ident(&self, s: &str) -> bool {
+        matches!(self.peek(), Some(Token { tok: Tok::Ident(x), .. }) if x == s)
+    }
+
+    fn expect_sym(&mut self, s: &str) -> Result<(), SpecError> {
+        if self.is_sym(s) {
+            self.i += 1;
+            Ok(())
+        } else {
+            Err(self.err_here(&format!("`{s}`")))
+        }
+    }
+
+    fn formula(&mut self) -> Result<Formula, SpecError> {
+        let lhs = self.or()?;
+        if self.is_ident("implies") {
+            self.i += 1;
+            let rhs = self.formula()?;
+            return Ok(Formula::Implies(Box::new(lhs), Box::new(rhs)));
+        }
+        Ok(lhs)
+    }
+
+    fn or(&mut self) -> Result<Formula, SpecError> {
+        let mut f = self.and()?;
+        while self.is_ident("or") {
+            self.i += 1;
+            f = Formula::Or(Box::new(f), Box::new(self.and()?));
+        }
+        Ok(f)
+    }
+
+    fn and(&mut self) -> Result<Formula, SpecError> {
+        let mut f = self.unary()?;
+        while self.is_ident("and") {
+            self.i += 1;
+            f = Formula::And(Box::new(f), Box::new(self.unary()?));
+        }
+        Ok(f)
+    }
+
+    fn unary(&mut self) -> Result<Formula, SpecError> {
+        if self.is_ident("not") {
+            self.i += 1;
+            return Ok(Formula::Not(Box::new(self.unary()?)));
+        }
+        for (kw, always) in [("always", true), ("eventually", false)] {
+            if self.is_ident(kw) {
+                self.i += 1;
+                let iv = if self.is_sym("[") {
+                    Some(self.interval()?)
+                } else {
+                    None
+                };
+                let f = Box::new(self.parenthesised()?);
+                return Ok(if always {
+                    Formula::Always(iv, f)
+                } else {
+                    Formula::Eventually(iv, f)
+                });
+            }
+        }
+        if self.is_ident("at_end") {
+            self.i += 1;
+            return Ok(Formula::AtEnd(Box::new(self.parenthesised()?)));
+        }
+        if self.is_sym("(") {
+            // Either a parenthesised formula or an expression that starts with "(": try the formula,
+            // and fall back when what follows the ")" shows it was arithmetic.
+            let save = self.i;
+            if let Ok(f) = self.parenthesised() {
+                let arithmetic_follows = matches!(
+                    self.peek(),
+                    Some(Token { tok: Tok::Sym(s), .. })
+                        if ["<", "<=", ">", ">=", "==", "!=", "+", "-", "*", "/"].contains(s)
+                );
+                if !arithmetic_follows {
+                    return Ok(f);
+                }
+            }
+            self.i = save;
+        }
+        self.comparison()
+    }
+
+    fn parenthesised(&mut self) -> Result<Formula, SpecError> {
+        self.expect_sym("(")?;
+        let f = self.formula()?;
+        self.expect_sym(")")?;
+        Ok(f)
+    }
+
+    fn interval(&mut self) -> Result<(usize, usize), SpecError> {
+        let open = self.peek().map_or(self.src_len, |t| t.pos);
+        self.expect_sym("[")?;
+        let a = self.step_count()?;
+        self.expect_sym(",")?;
+        let b = self.step_count()?;
+        self.expect_sym("]")?;
+        if a > b {
+            return Err(self.err_at(
+                open,
+                format!("the interval [{a},{b}] is empty: its start must not exceed its end"),
+            ));
+        }
+        Ok((a, b))
+    }
+
+    fn step_count(&mut self) -> Result<usize, SpecError> {
+        match self.peek().cloned() {
+            Some(Token {
+                tok: Tok::Num(v),
+                pos,
+                text,
+            }) => {
+                if v.fract() != 0.0 || v < 0.0 || v > 1e12 {
+                    return Err(self.err_at(
+                        pos,
+                        format!("interval bounds are step counts; `{text}` is not one"),
+                    ));
+                }
+                self.i += 1;
+                Ok(v as usize)
+            }
+            _ => Err(self.err_here("a step count (a non-negative integer)")),
+        }
+    }
+
+    fn comparison(&mut self) -> Result<Formula, SpecError> {
+        let lhs = self.expr()?;
+        let op = match self.peek() {
+            Some(Token {
+                tok: Tok::Sym(s), ..
+            }) => match *s {
+                "<" => Cmp::Lt,
+                "<=" => Cmp::Le,
+                ">" => Cmp::Gt,
+                ">=" => Cmp::Ge,
+                "==" => Cmp::Eq,
+                "!=" => Cmp::Ne,
+                _ => return Err(self.err_here("a comparison (<, <=, >, >=, ==, !=)")),
+            },
+            _ => return Err(self.err_here("a comparison (<, <=, >, >=, ==, !=)")),
+        };
+        self.i += 1;
+        let rhs = self.expr()?;
+        Ok(Formula::Cmp(lhs, op, rhs))
+    }
+
+    fn expr(&mut self) -> Result<Expr, SpecError> {
+        let mut e = self.term()?;
+        loop {
+            let op = if self.is_sym("+") {
+                ArithOp::Add
+            } else if self.is_sym("-") {
+                ArithOp::Sub
+            } else {
+                return Ok(e);
+            };
+            self.i += 1;
+            e = Expr::Bin(Box::new(e), op, Box::new(self.term()?));
+        }
+    }
+
+    fn term(&mut self) -> Result<Expr, SpecError> {
+        let mut e = self.factor()?;
+        loop {
+            let op = if self.is_sym("*") {
+                ArithOp::Mul
+            } else if self.is_sym("/") {
+                ArithOp::Div
+            } else {
+                return Ok(e);
+            };
+            self.i += 1;
+            e = Expr::Bin(Box::new(e), op, Box::new(self.factor()?));
+        }
+    }
+
+    fn factor(&mut self) -> Result<Expr, SpecError> {
+        let Some(tok) = self.peek().cloned() else {
+            return Err(self.err_here("a number, a signal name or `(`"));
+        };
+        match &tok.tok {
+            Tok::Num(v) => {
+                self.i += 1;
+                Ok(Expr::Num(*v))
+            }
+            Tok::Sym("-") => {
+                self.i += 1;
+                Ok(Expr::Neg(Box::new(self.factor()?)))
+            }
+            Tok::Sym("(") => {
+                self.i += 1;
+                let e = self.expr()?;
+                self.expect_sym(")")?;
+                Ok(e)
+            }
+            Tok::Ident(name) if ["abs", "min", "max"].contains(&name.as_str()) => {
+                self.i += 1;
+                self.expect_sym("(")?;
+                let mut args = vec![self.expr()?];
+                while self.is_sym(",") {
+                    self.i += 1;
+                    args.push(self.expr()?);
+                }
+                self.expect_sym(")")?;
+                match name.as_str() {
+                    "abs" if args.len() == 1 => Ok(Expr::Abs(Box::new(args.pop().unwrap()))),
+                    "abs" => Err(self.err_at(tok.pos, "abs takes one argument".into())),
+                    "min" => Ok(Expr::Min(args)),
+                    _ => Ok(Expr::Max(args)),
+                }
+            }
+            Tok::Ident(name) if KEYWORDS.contains(&name.as_str()) => Err(self.err_at(
+                tok.pos,
+                format!("expected a number or a signal name, found the keyword `{name}`"),
+            )),
+            Tok::Ident(name) => match self.signals.iter().position(|s| s == name) {
+                Some(c) => {
+                    self.i += 1;
+                    Ok(Expr::Var(c))
+                }
+                None => Err(self.err_at(
+                    tok.pos,
+                    format!(
+                        "unknown variable `{name}`; this environment's signals are: {}",
+                        self.signals.join(", ")
+                    ),
+                )),
+            },
+            Tok::Sym(_) => Err(self.err_here("a number, a signal name or `(`")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    /// Robustness of `src` on a trace of named columns.
+    fn rho(src: &str, cols: &[(&str, &[f64])]) -> f64 {
+        let sig: Vec<String> = cols.iter().map(|(n, _)| n.to_string()).collect();
+        let data: Vec<Vec<f64>> = cols.iter().map(|(_, v)| v.to_vec()).collect();
+        Formula::parse(src, &sig).unwrap().robustness(&data)
+    }
+
+    fn err(src: &str) -> SpecError {
+        Formula::parse(src, &names(&["x", "theta", "return"])).unwrap_err()
+    }
+
+    const X: &[f64] = &[0.0, 1.0, 2.0, 2.5, 1.5];
+
+    #[test]
+    fn comparisons() {
+        assert_eq!(rho("x <= 2.4", &[("x", X)]), 2.4);
+        assert_eq!(rho("x < 2.4", &[("x", X)]), 2.4);
+        assert_eq!(rho("x >= -1", &[("x", X)]), 1.0);
+        assert_eq!(rho("x > -1", &[("x", X)]), 1.0);
+        assert_eq!(rho("x == 0.5", &[("x", X)]), -0.5);
+        assert_eq!(rho("x != 0.5", &[("x", X)]), 0.5);
+    }
+
+    #[test]
+    fn always_and_eventually_unbounded() {
+        // min over t of 2.4 - x = 2.4 - 2.5
+        assert!((rho("always(x <= 2.4)", &[("x", X)]) - (-0.1)).abs() < 1e-12);
+        assert_eq!(rho("eventually(x >= 2)", &[("x", X)]), 0.5);
+        assert_eq!(rho("always(abs(x) <= 3)", &[("x", X)]), 0.5);
+    }
+
+    #[test]
+    fn bounded_windows() {
+        // steps 1..=2: x = 1, 2 → min(2.4 - x) = 0.4
+        assert!((rho("always[1,2](x <= 2.4)", &[("x", X)]) - 0.4).abs() < 1e-12);
+        // steps 3..=10 clipped to 3..=4: max(x - 2) = 0.5
+        assert_eq!(rho("eventually[3,10](x >= 2)", &[("x", X)]), 0.5);
+        // a window past the end: always is vacuously true, eventually never happens
+        assert_eq!(rho("always[7,9](x <= 0)", &[("x", X)]), f64::INFINITY);
+        assert_eq!(
+            rho("eventually[7,9](x <= 0)", &[("x", X)]),
+            f64::NEG_INFINITY
+        );
+        // nested: at every step, within the next step x stays below 2.6
+        assert!((rho("always(always[0,1](x <= 2.6))", &[("x", X)]) - 0.1).abs() < 1e-12);
+    }
+
+    #[test]
+    fn at_end_and_connectives() {
+        let ret: &[f64] = &[0.0, -100.0, -200.0, -250.0, -320.0];
+        assert_eq!(rho("at_end(return >= -300)", &[("return", ret)]), -20.0);
+        let cols: &[(&str, &[f64])] = &[("x", X), ("return", ret)];
+        assert_eq!(rho("x <= 1 and return >= -5", cols), 1.0);
+        assert_eq!(rho("x >= 1 or return >= -5", cols), 5.0);
+        assert_eq!(rho("not(x <= 1)", cols), -1.0);
+        assert_eq!(rho("not x <= 1", cols), -1.0);
+        // (x >= 1) implies (return >= 1): max(-(x-1), return-1) = max(1, -1)
+        assert_eq!(rho("x >= 1 implies return >= 1", cols), 1.0);
+        // per step max(1 - x, -50 - return) = 1, 50, 150, 200, 270
+        assert_eq!(rho("always(x >= 1 implies return <= -50)", cols), 1.0);
+    }
+
+    #[test]
+    fn arithmetic_precedence_and_functions() {
+        let cols: &[(&str, &[f64])] = &[("x", &[3.0]), ("y", &[-4.0])];
+        assert_eq!(rho("x + y * 2 <= 0", cols), 5.0); // 0 - (3 - 8)
+        assert_eq!(rho("(x + y) * 2 <= 0", cols), 2.0);
+        assert_eq!(rho("-x - -y >= -10", cols), 3.0); // -3 + -4 - (-10)
+        assert_eq!(rho("x / 2 >= 1", cols), 0.5);
+        assert_eq!(rho("min(x, y, 1) >= -5", cols), 1.0);
+        assert_eq!(rho("max(abs(y), x) <= 4.5", cols), 0.5);
+        assert_eq!(rho("(x) <= 3", cols), 0.0);
+        assert_eq!(rho("((x <= 4))", cols), 1.0);
+        assert_eq!(rho("1e1 >= x", cols), 7.0);
+    }
+
+    #[test]
+    fn negative_exactly_when_violated() {
+        for (src, violated) in [
+            ("always(x <= 2.4)", true),
+            ("always(x <= 2.5)", false),
+            ("eventually(x >= 2.5)", false),
+            ("eventually(x > 2.6)", true),
+            ("at_end(x <= 1.5)", false),
+            ("at_end(x <= 1.4)", true),
+        ] {
+            let r = rho(src, &[("x", X)]);
+            assert_eq!(r < 0.0, violated, "{src}: {r}");
+        }
+    }
+
+    #[test]
+    fn errors_name_the_position_and_what_was_expected() {
+        let e = err("always(abs(x) <= 2.4");
+        assert_eq!(e.pos, 20);
+        assert!(e.message.contains("expected `)`"), "{e}");
+        let e = err("always(speed <= 2)");
+        assert_eq!(e.pos, 7);
+        assert!(e.message.contains("unknown variable `speed`"), "{e}");
+        assert!(e.message.contains("x, theta, return"), "{e}");
+        let e = err("always[5,2](x <= 1)");
+        assert_eq!(e.pos, 6);
+        assert!(e.message.contains("empty"), "{e}");
+        let e = err("always[1.5,2](x <= 1)");
+        assert!(e.message.contains("step count"), "{e}");
+        let e = err("x <=");
+        assert!(e.message.contains("found the end"), "{e}");
+        let e = err("x");
+        assert!(e.message.contains("expected a comparison"), "{e}");
+        let e = err("x <= 1 x");
+        assert!(e.message.contains("unexpected `x`"), "{e}");
+        let e = err("x <= 1 $");
+        assert_eq!(e.pos, 7);
+        let e = err("!(x <= 1)");
+        assert!(e.message.contains("`not`"), "{e}");
+        assert_eq!(
+            err("").to_string(),
+            "at column 1: expected a number, a signal name or `(`, found the end"
+        );
+    }
+}
