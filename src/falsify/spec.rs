@@ -446,7 +446,7 @@ impl Parser<'_> {
                 pos,
                 text,
             }) => {
-                if v.fract() != 0.0 || v < 0.0 || v > 1e12 {
+                if v.fract() != 0.0 || !(0.0..=1e12).contains(&v) {
                     return Err(self.err_at(
                         pos,
                         format!("interval bounds are step counts; `{text}` is not one"),
