@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::Parser;
 
 use crate::device::DeviceChoice;
+use crate::prune;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -39,13 +40,52 @@ pub struct Cli {
     #[arg(long)]
     pub test: bool,
 
-    /// Stage: one-shot magnitude pruning of the actor with prune fraction --k.
+    /// Stage: one-shot pruning of the actor with prune fraction --k, written beside it as
+    /// <actor stem>_<k>.pth (PruVer's name; other methods add _<method>), with a report and an
+    /// evaluation before and after.
     #[arg(long)]
     pub prune: bool,
 
-    /// Prune fraction k, a real number in [0, 1].
+    /// Prune fraction k, a real number strictly between 0 and 1.
     #[arg(long, default_value_t = 0.7, value_name = "K")]
     pub k: f64,
+
+    /// How --prune chooses weights: pruver (PruVer's dense ranks of |w| per layer), magnitude
+    /// (torch's l1_unstructured), global (smallest |w| of all layers), random (seeded from --seed),
+    /// neuron (removes hidden units; writes a smaller network).
+    #[arg(long, value_enum, default_value_t = prune::Method::Pruver, value_name = "METHOD")]
+    pub prune_method: prune::Method,
+
+    /// Where --prune writes the pruned actor [default: <actor stem>_<k>.pth beside the actor]. It must
+    /// not be the actor itself.
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+
+    /// Prune at each k of a comma-separated list and evaluate each (implies --prune): a CSV and
+    /// PruVer's "Prune percentage vs rewards" chart. `...` continues a step, as in 0.5,0.55,...,0.95.
+    #[arg(long, value_name = "LIST", value_parser = prune::parse_k_list_arg)]
+    pub sweep: Option<prune::KList>,
+
+    /// CSV of --prune: per-episode returns before and after pruning; with --sweep, the sweep table
+    /// (the chart goes beside it as .png) [default with --sweep:
+    /// Graph/prune_sweep_<ENV>_<METHOD>.csv].
+    #[arg(long, value_name = "PATH")]
+    pub prune_csv: Option<PathBuf>,
+
+    /// Sweep CSVs to overlay on the "Prune percentage vs rewards" chart (comma-separated): added to
+    /// the chart of --sweep, or drawn by --visualize into Graph/prune_vs_rewards.png.
+    #[arg(long, value_name = "CSV,...", value_delimiter = ',')]
+    pub overlay: Vec<PathBuf>,
+
+    /// A pruned version of --actor for --visualize: its heatmaps, and the mask figure of kept and
+    /// pruned weights [default: the actor --prune just wrote].
+    #[arg(long, value_name = "PATH")]
+    pub pruned: Option<PathBuf>,
+
+    /// A refined version of --actor for --visualize: the mask figure marks the weights refinement
+    /// restored (with --pruned).
+    #[arg(long, value_name = "PATH")]
+    pub refined: Option<PathBuf>,
 
     /// Stage: Bayesian-optimisation falsification against the environment's safety specification.
     #[arg(long)]
@@ -55,7 +95,8 @@ pub struct Cli {
     #[arg(long)]
     pub refine: bool,
 
-    /// Stage: weight heatmaps and figures into Graph/.
+    /// Stage: figures into Graph/: a heatmap per weight matrix and a histogram of |w| per layer for
+    /// --actor (and --pruned, --refined), and with them a mask figure per layer.
     #[arg(long)]
     pub visualize: bool,
 
@@ -92,6 +133,35 @@ pub struct Cli {
     /// List the known environment ids and exit.
     #[arg(long)]
     pub list_envs: bool,
+
+    /// PPO preset for --train: pruver (PruVer's trainer exactly) or default (GAE, minibatches,
+    /// gradient clipping, learned log-std, parallel environments) [default: the `ppo` key of the
+    /// environment's hyperparameters, else default].
+    #[arg(long, value_enum, value_name = "PRESET")]
+    pub ppo: Option<crate::train::Preset>,
+
+    /// --train: continue from the training checkpoint (--checkpoint) instead of starting afresh.
+    #[arg(long)]
+    pub resume: bool,
+
+    /// --train: number of PPO iterations to reach [default: `training_step` of the environment's
+    /// hyperparameters].
+    #[arg(long, value_name = "N")]
+    pub iterations: Option<usize>,
+
+    /// --train: the training checkpoint (critic, log-std, optimiser and normaliser state, RNGs)
+    /// [default: Policies/ppo_checkpoint<ENV>.json].
+    #[arg(long, value_name = "PATH")]
+    pub checkpoint: Option<PathBuf>,
+
+    /// Threads that step --train's environments [default: all cores]; libtorch runs on one. The
+    /// trained files do not depend on it: a seed gives the same bytes on the same machine.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Whether --seed was typed on the command line (it then overrides the hyperparameters' `seed`).
+    #[arg(skip)]
+    pub seed_given: bool,
 }
 
 /// The stages, in pipeline order.
@@ -126,7 +196,7 @@ impl Cli {
         [
             (self.train, Stage::Train),
             (self.test, Stage::Test),
-            (self.prune, Stage::Prune),
+            (self.prune || self.sweep.is_some(), Stage::Prune),
             (self.falsify, Stage::Falsify),
             (self.refine, Stage::Refine),
             (self.visualize, Stage::Visualize),
@@ -138,6 +208,23 @@ impl Cli {
     }
 
     /// The actor file: `--actor`, or PruVer's `Policies/ppo_actor<ENV>.pth`.
+    /// Parse the process's arguments, noting whether `--seed` was given.
+    pub fn parse_args() -> Cli {
+        use clap::{CommandFactory, FromArgMatches};
+        let matches = Cli::command().get_matches();
+        let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+        cli.seed_given =
+            matches.value_source("seed") == Some(clap::parser::ValueSource::CommandLine);
+        cli
+    }
+
+    /// The critic file: `--critic`, or PruVer's `Policies/ppo_critic<ENV>.pth`.
+    pub fn critic_path(&self) -> PathBuf {
+        self.critic
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(format!("Policies/ppo_critic{}.pth", self.env)))
+    }
+
     pub fn actor_path(&self) -> PathBuf {
         self.actor
             .clone()

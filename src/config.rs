@@ -24,6 +24,35 @@ pub struct EnvSection {
     /// Number of PPO iterations.
     pub training_step: Option<usize>,
     pub discrete: Option<bool>,
+    /// Falsification search bounds overriding the environment's defaults: `name: [low, high]` (see
+    /// `--list-envs` for the names; `env::perturb::with_bounds` checks them).
+    pub perturbations: Option<BTreeMap<String, [f64; 2]>>,
+    /// NumPy's float promotion rules the environment reproduces: 2 (the default, current Gymnasium) or
+    /// 1 (what gym 0.18 and PruVer's predecessor ran on).
+    pub numpy: Option<u8>,
+
+    // `--train` keys beyond PruVer's (src/train/config.rs documents each and its default). PruVer's
+    // Python `exec`s every key as `self.<key> = <value>`, so numbers, booleans, lists and the
+    // `default:` mapping stay readable there; `ppo: pruver` (a bare word) does not.
+    /// PPO preset, `pruver` or `default` (`--ppo` overrides it).
+    pub ppo: Option<crate::train::Preset>,
+    /// Hidden widths of the actor and the critic, e.g. `[128, 128]`.
+    pub hidden_sizes: Option<Vec<usize>>,
+    /// Save actor, critic and checkpoint every this many iterations.
+    pub save_freq: Option<usize>,
+    pub n_envs: Option<usize>,
+    pub minibatch_size: Option<usize>,
+    pub max_grad_norm: Option<f64>,
+    pub ent_coef: Option<f64>,
+    pub vf_coef: Option<f64>,
+    pub log_std_init: Option<f64>,
+    pub normalize_obs: Option<bool>,
+    pub normalize_advantage: Option<bool>,
+    pub anneal_lr: Option<bool>,
+    pub ortho_init: Option<bool>,
+    /// Training keys that apply to `--ppo default` only, over the section's own: PruVer's values stay
+    /// PruVer's, and the modern preset gets its own.
+    pub default: Option<Box<EnvSection>>,
 }
 
 /// The whole file, sections keyed by environment id (PruVer also keys `-sub` variants this way).
@@ -54,6 +83,32 @@ impl Hyperparameters {
     /// The section for `env_id`, if the file has one.
     pub fn section(&self, env_id: &str) -> Option<&EnvSection> {
         self.sections.get(env_id)
+    }
+
+    /// The environment options (NumPy promotion) of `env_id`'s section.
+    pub fn env_options(&self, env_id: &str) -> Result<crate::env::EnvOptions> {
+        use crate::env::Promotion;
+        let promotion = match self.section(env_id).and_then(|s| s.numpy) {
+            None | Some(2) => Promotion::Numpy2,
+            Some(1) => Promotion::Numpy1,
+            Some(n) => {
+                return Err(Error::Config {
+                    path: self.path.clone(),
+                    reason: format!("{env_id}.numpy: {n} is not a NumPy major version (1 or 2)"),
+                })
+            }
+        };
+        Ok(crate::env::EnvOptions { promotion })
+    }
+
+    /// `env_id`'s perturbation parameters with the section's bounds applied; unknown names and bad
+    /// intervals are errors naming the file.
+    pub fn perturbations(&self, env_id: &str) -> Result<Vec<crate::env::Param>> {
+        let env = crate::env::make(env_id)?;
+        match self.section(env_id).and_then(|s| s.perturbations.as_ref()) {
+            Some(o) => crate::env::perturb::with_bounds(env_id, env.perturbations(), o, &self.path),
+            None => Ok(env.perturbations()),
+        }
     }
 }
 
@@ -98,6 +153,33 @@ mod tests {
         assert!(err.contains("h.yml"), "{err}");
         assert!(err.contains("learning_rate"), "{err}");
         assert!(err.contains("timesteps_per_batch"), "{err}");
+    }
+
+    #[test]
+    fn perturbation_bounds_and_numpy_from_yaml() {
+        use crate::env::Promotion;
+        let text = "Pendulum-v0:\n  numpy: 1\n  perturbations:\n    theta_dot: [-2.0, 2.0]\n";
+        let h = Hyperparameters::parse(text, Path::new("h.yml")).unwrap();
+        assert_eq!(
+            h.env_options("Pendulum-v0").unwrap().promotion,
+            Promotion::Numpy1
+        );
+        assert_eq!(
+            h.env_options("CartPole-v0").unwrap().promotion,
+            Promotion::Numpy2
+        );
+        let p = h.perturbations("Pendulum-v0").unwrap();
+        let t = p.iter().find(|p| p.name == "theta_dot").unwrap();
+        assert_eq!((t.low, t.high), (-2.0, 2.0));
+        let bad = "Pendulum-v0:\n  numpy: 3\n  perturbations:\n    omega: [0, 1]\n";
+        let h = Hyperparameters::parse(bad, Path::new("h.yml")).unwrap();
+        let e = h.env_options("Pendulum-v0").unwrap_err().to_string();
+        assert!(e.contains("h.yml") && e.contains("numpy"), "{e}");
+        let e = h.perturbations("Pendulum-v0").unwrap_err().to_string();
+        assert!(
+            e.contains("h.yml") && e.contains("`omega`") && e.contains("cos_theta"),
+            "{e}"
+        );
     }
 
     #[test]

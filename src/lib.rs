@@ -11,8 +11,13 @@ pub mod error;
 pub mod evaluate;
 pub mod falsify;
 pub mod fsutil;
+pub mod plot;
 pub mod policy;
+pub mod prune;
 pub mod report;
 pub mod rollout;
+pub mod trajectory;
+pub mod train;
+pub mod visualize;
 
 pub use error::{Error, Result};

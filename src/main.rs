@@ -3,12 +3,13 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-use clap::Parser;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use synapt_safety::cli::{Cli, Stage};
 use synapt_safety::config::Hyperparameters;
-use synapt_safety::{env, evaluate};
+use synapt_safety::prune::{self, PruneOptions, Sweep};
+use synapt_safety::visualize::{self, VisualizeOptions};
+use synapt_safety::{env, evaluate, train};
 
 /// An error and the exit code it maps to.
 struct Failure {
@@ -30,13 +31,11 @@ fn usage(message: String) -> Failure {
 }
 
 /// The stages this version implements; the others fail up front, before any stage runs.
-const IMPLEMENTED: &[Stage] = &[Stage::Test];
+const IMPLEMENTED: &[Stage] = &[Stage::Train, Stage::Test, Stage::Prune, Stage::Visualize];
 
 fn run(cli: &Cli) -> Result<(), Failure> {
     if cli.list_envs {
-        for id in env::ENV_IDS {
-            println!("{id}");
-        }
+        print!("{}", env::list_envs());
         return Ok(());
     }
     let stages = cli.stages();
@@ -56,16 +55,42 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             have.join(" ")
         )));
     }
-    if !(0.0..=1.0).contains(&cli.k) {
+    // NaN fails this test too.
+    if !(cli.k > 0.0 && cli.k < 1.0) {
         return Err(usage(format!(
-            "--k {}: the prune fraction must be a number in [0, 1]",
+            "--k {}: the prune fraction must be a number strictly between 0 and 1",
             cli.k
         )));
+    }
+    if cli.sweep.is_some() && cli.out.is_some() {
+        return Err(usage(
+            "--out names the one pruned actor of --prune; --sweep writes no actors (its CSV goes to \
+             --prune-csv)"
+                .into(),
+        ));
+    }
+    if !cli.train {
+        let given = [
+            ("--ppo", cli.ppo.is_some()),
+            ("--resume", cli.resume),
+            ("--iterations", cli.iterations.is_some()),
+            ("--checkpoint", cli.checkpoint.is_some()),
+        ];
+        if let Some((flag, _)) = given.iter().find(|(_, on)| *on) {
+            return Err(usage(format!(
+                "{flag} applies to --train, which was not given"
+            )));
+        }
+    }
+    if cli.iterations == Some(0) || cli.threads == Some(0) {
+        return Err(usage(
+            "--iterations and --threads take a positive integer".into(),
+        ));
     }
     let device = cli.device.resolve()?;
     // Read the hyperparameters now, so a broken file is reported before any work is done. The default
     // file is optional; a file named with --hyperparameters must exist.
-    let _hyperparameters = match &cli.hyperparameters {
+    let hyperparameters = match &cli.hyperparameters {
         Some(path) => Some(Hyperparameters::load(path)?),
         None => {
             let path = PathBuf::from("hyperparameters.yml");
@@ -80,8 +105,14 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         cli.env
     );
 
+    // What earlier stages hand to later ones: --test's evaluation of the dense actor (which --prune
+    // reuses), the actor --prune wrote (which --visualize draws), whether a sweep drew the chart.
+    let mut tested = None;
+    let mut pruned_actor: Option<PathBuf> = None;
+    let mut swept = false;
     for stage in stages {
         match stage {
+            Stage::Train => train_stage(cli, hyperparameters.as_ref(), device)?,
             Stage::Test => {
                 let actor = cli.actor_path();
                 let report =
@@ -94,6 +125,80 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                     report.write_csv(path)?;
                     println!("\nper-episode results written to {}", path.display());
                 }
+                tested = Some(report);
+            }
+            Stage::Prune => {
+                let opts = PruneOptions {
+                    env_id: cli.env.clone(),
+                    method: cli.prune_method,
+                    k: cli.k,
+                    seed: cli.seed,
+                    episodes: cli.episodes,
+                    isdiscrete: cli.isdiscrete,
+                };
+                let actor = cli.actor_path();
+                println!();
+                if let Some(ks) = &cli.sweep {
+                    let csv = cli
+                        .prune_csv
+                        .clone()
+                        .unwrap_or_else(|| Sweep::default_csv(&cli.env, cli.prune_method));
+                    let (sweep, files) =
+                        prune::run_sweep(&opts, &actor, &ks.0, &csv, &cli.overlay)?;
+                    print!("{}", sweep.table());
+                    println!(
+                        "\nsweep written to {}; chart \"Prune percentage vs rewards\" to {}",
+                        files.csv.display(),
+                        files.png.display()
+                    );
+                    swept = true;
+                } else {
+                    let before = tested.take();
+                    let report = prune::run(
+                        &opts,
+                        &actor,
+                        cli.out.as_deref(),
+                        cli.prune_csv.as_deref(),
+                        before,
+                    )?;
+                    print!("{}", report.render());
+                    if let Some(path) = &cli.prune_csv {
+                        println!("per-episode returns written to {}", path.display());
+                    }
+                    pruned_actor = Some(report.out);
+                }
+            }
+            Stage::Visualize => {
+                let opts = VisualizeOptions {
+                    out_dir: PathBuf::from("Graph"),
+                    k: cli.k,
+                    method: cli.prune_method,
+                    seed: cli.seed,
+                };
+                println!();
+                // `--visualize --overlay a.csv,b.csv` alone draws only the chart.
+                if cli.overlay.is_empty() || cli.actor.is_some() || cli.prune || swept {
+                    let pruned = cli.pruned.clone().or(pruned_actor.clone());
+                    let report = visualize::run(
+                        &opts,
+                        &cli.actor_path(),
+                        pruned.as_deref(),
+                        cli.refined.as_deref(),
+                    )?;
+                    for f in &report.files {
+                        println!("wrote {}", f.display());
+                    }
+                    for n in &report.notes {
+                        println!("note: {n}");
+                    }
+                }
+                if !cli.overlay.is_empty() && !swept {
+                    let out = visualize::overlay(
+                        &cli.overlay,
+                        &opts.out_dir.join("prune_vs_rewards.png"),
+                    )?;
+                    println!("wrote {}", out.display());
+                }
             }
             other => unreachable!("{} was checked above", other.flag()),
         }
@@ -101,8 +206,95 @@ fn run(cli: &Cli) -> Result<(), Failure> {
     Ok(())
 }
 
+/// `--train`: resolve the hyperparameters, train with Ctrl-C stopping after the current iteration,
+/// print the summary.
+fn train_stage(
+    cli: &Cli,
+    hyperparameters: Option<&Hyperparameters>,
+    device: tch::Device,
+) -> Result<(), Failure> {
+    let probe = env::make(&cli.env)?;
+    let discrete = probe.action_space().is_discrete();
+    if cli.isdiscrete && !discrete {
+        return Err(Failure::from(format!(
+            "--isdiscrete was given, but {} has a continuous action space",
+            cli.env
+        )));
+    }
+    let overrides = train::Overrides {
+        preset: cli.ppo,
+        seed: cli.seed_given.then_some(cli.seed),
+        iterations: cli.iterations,
+    };
+    let (config, notes) = train::config::resolve(hyperparameters, &cli.env, discrete, &overrides)?;
+    let env_options = match hyperparameters {
+        Some(h) => h.env_options(&cli.env)?,
+        None => env::EnvOptions::default(),
+    };
+    let [_, _, checkpoint, log, curve] = train::TrainOptions::default_paths(&cli.env);
+    let threads = cli
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let opts = train::TrainOptions {
+        env_id: cli.env.clone(),
+        env_options,
+        config,
+        actor: cli.actor_path(),
+        critic: cli.critic_path(),
+        checkpoint: cli.checkpoint.clone().unwrap_or(checkpoint),
+        log,
+        curve,
+        resume: cli.resume,
+        threads,
+        device,
+        progress: true,
+    };
+    println!();
+    for n in &notes {
+        println!("note: {n}");
+    }
+    println!(
+        "training {} with PPO ({}) on {threads} threads{}:",
+        cli.env,
+        opts.config.preset.name(),
+        if cli.resume { ", resuming" } else { "" }
+    );
+    print!("{}", opts.config.describe());
+    // The first Ctrl-C asks the loop to stop after the current iteration (files saved); a second
+    // one exits at once (every file is written atomically, so none is left half-written).
+    static STOP: AtomicBool = AtomicBool::new(false);
+    let _ = ctrlc::set_handler(|| {
+        if STOP.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        eprintln!("\nCtrl-C: stopping after the current iteration (Ctrl-C again to quit now)");
+    });
+    let report = train::run(&opts, &STOP)?;
+    println!();
+    for n in &report.notes {
+        println!("note: {n}");
+    }
+    print!("{}", report.summary_table());
+    println!();
+    for f in &report.files {
+        println!("wrote {}", f.display());
+    }
+    if report.interrupted {
+        return Err(Failure {
+            code: 130,
+            message: format!(
+                "interrupted: stopped after iteration {} of {}; the files above are complete, and                  --resume goes on from {}",
+                report.iteration,
+                opts.config.training_step,
+                opts.checkpoint.display()
+            ),
+        });
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_args();
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {

@@ -78,3 +78,252 @@ pub fn evaluate(env_id: &str, actor: &Mlp, episodes: usize, seed: u64) -> Result
         Ok(all)
     })
 }
+
+/// A recorded episode: `reset(seed)`, a perturbation, then actions. Replaying the seed, the perturbation
+/// and the actions reproduces every observation and reward bit for bit (what a counterexample stores).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trajectory {
+    pub seed: u64,
+    pub perturbation: env::Perturbation,
+    /// The observation after reset and perturbation, then one per step.
+    pub observations: Vec<Vec<f64>>,
+    pub actions: Vec<crate::env::Action>,
+    pub rewards: Vec<f64>,
+    pub terminated: bool,
+    pub truncated: bool,
+}
+
+impl Trajectory {
+    fn start(env: &mut dyn Env, seed: u64, perturbation: &env::Perturbation) -> Result<Self> {
+        env.reset(Some(seed));
+        let obs = env::perturb::apply(env, perturbation)?;
+        Ok(Trajectory {
+            seed,
+            perturbation: perturbation.clone(),
+            observations: vec![obs],
+            actions: Vec::new(),
+            rewards: Vec::new(),
+            terminated: false,
+            truncated: false,
+        })
+    }
+
+    /// Step once; returns whether the episode is over.
+    fn push(&mut self, env: &mut dyn Env, action: crate::env::Action) -> bool {
+        let step = env.step(&action);
+        self.actions.push(action);
+        self.rewards.push(step.reward);
+        self.observations.push(step.obs);
+        self.terminated = step.terminated;
+        self.truncated = step.truncated;
+        step.terminated || step.truncated
+    }
+
+    /// The return, summed in order as Python's `ret += reward` does.
+    pub fn ret(&self) -> f64 {
+        self.rewards.iter().fold(0.0, |a, r| a + r)
+    }
+}
+
+/// Run `actor` from `reset(seed)` plus `perturbation` until the episode ends (or `max_steps`), recording
+/// everything.
+pub fn record_episode(
+    env: &mut dyn Env,
+    actor: &Mlp,
+    seed: u64,
+    perturbation: &env::Perturbation,
+    max_steps: usize,
+) -> Result<Trajectory> {
+    let space = env.action_space();
+    let mut scratch = Scratch::default();
+    let mut traj = Trajectory::start(env, seed, perturbation)?;
+    for _ in 0..max_steps {
+        let obs = traj.observations.last().expect("the initial observation");
+        let action = actor.act_with(obs, &space, &mut scratch);
+        if traj.push(env, action) {
+            break;
+        }
+    }
+    Ok(traj)
+}
+
+/// Replay `actions` from `reset(seed)` plus `perturbation`, stopping early if the episode ends.
+pub fn replay(
+    env: &mut dyn Env,
+    seed: u64,
+    perturbation: &env::Perturbation,
+    actions: &[crate::env::Action],
+) -> Result<Trajectory> {
+    let mut traj = Trajectory::start(env, seed, perturbation)?;
+    for a in actions {
+        if traj.push(env, a.clone()) {
+            break;
+        }
+    }
+    Ok(traj)
+}
+
+// ------------------------------------------------------------------------------------------------
+// Training rollouts: stochastic actions, many environments at once. The learner (src/train) decides
+// what the actions are; this is where they meet the environments, so time limits, episode caps and
+// resets behave as they do everywhere else.
+
+/// One environment being stepped for training, with the state that outlives a rollout: the current
+/// observation, the episode in progress, and the RNG of its action noise.
+pub struct Worker {
+    pub env: Box<dyn Env>,
+    /// The observation the next action answers.
+    pub obs: Vec<f64>,
+    /// The RNG the policy draws this environment's actions from.
+    pub rng: crate::env::rng::NpRng,
+    /// Return and length of the episode in progress.
+    pub ep_return: f64,
+    pub ep_length: usize,
+    /// The learner's own cap on episode length (PruVer's `max_timesteps_per_episode`), on top of the
+    /// environment's time limit: reaching it truncates the episode.
+    pub max_episode_steps: usize,
+}
+
+impl Worker {
+    /// Build `env_id`, reset it with `seed` and draw its actions from `rng`.
+    pub fn new(
+        env_id: &str,
+        options: env::EnvOptions,
+        seed: u64,
+        rng: crate::env::rng::NpRng,
+        max_episode_steps: usize,
+    ) -> Result<Worker> {
+        let mut env = env::make_with(env_id, options)?;
+        let obs = env.reset(Some(seed));
+        Ok(Worker {
+            env,
+            obs,
+            rng,
+            ep_return: 0.0,
+            ep_length: 0,
+            max_episode_steps,
+        })
+    }
+
+    /// One step with `action`; a finished episode is recorded in `seg` and the environment is reset
+    /// (unseeded: its RNG carries on, so the episodes of a run are all different and reproducible).
+    fn step(&mut self, action: env::Action, seg: &mut Segment) {
+        let step = self.env.step(&action);
+        self.ep_return += step.reward;
+        self.ep_length += 1;
+        let capped = self.ep_length >= self.max_episode_steps;
+        let end = if step.terminated {
+            StepEnd::Terminated
+        } else if step.truncated || capped {
+            StepEnd::Truncated(step.obs.clone())
+        } else {
+            StepEnd::Running
+        };
+        let obs = std::mem::replace(&mut self.obs, step.obs);
+        seg.steps.push(TrainStep {
+            obs,
+            action,
+            reward: step.reward,
+            end: end.clone(),
+        });
+        if !matches!(end, StepEnd::Running) {
+            seg.episodes.push(FinishedEpisode {
+                ret: self.ep_return,
+                length: self.ep_length,
+            });
+            self.ep_return = 0.0;
+            self.ep_length = 0;
+            self.obs = self.env.reset(None);
+        }
+    }
+}
+
+/// How a training step ended its episode.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StepEnd {
+    Running,
+    /// A terminal state: the value after it is zero.
+    Terminated,
+    /// Cut short by a time limit or the episode cap: the observation it was cut at, to bootstrap from.
+    Truncated(Vec<f64>),
+}
+
+/// One transition of a training rollout.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainStep {
+    pub obs: Vec<f64>,
+    pub action: env::Action,
+    pub reward: f64,
+    pub end: StepEnd,
+}
+
+/// An episode that ended during a rollout (its return counts every step, including those of earlier
+/// rollouts).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FinishedEpisode {
+    pub ret: f64,
+    pub length: usize,
+}
+
+/// The consecutive steps one worker took in one rollout.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Segment {
+    pub steps: Vec<TrainStep>,
+    pub episodes: Vec<FinishedEpisode>,
+}
+
+/// `policy(observation, rng)` gives the action to take; it must draw its randomness from `rng` only.
+pub type Policy<'a> = dyn Fn(&[f64], &mut crate::env::rng::NpRng) -> env::Action + Sync + 'a;
+
+/// Step every worker `n_steps` times (PPO's fixed-length rollout), on up to `threads` threads. Each
+/// worker's segment depends only on its own environment and RNG, so the result is the same whatever
+/// the thread count.
+pub fn collect_steps(
+    workers: &mut [Worker],
+    n_steps: usize,
+    threads: usize,
+    policy: &Policy,
+) -> Vec<Segment> {
+    let run = |w: &mut Worker| {
+        let mut seg = Segment {
+            steps: Vec::with_capacity(n_steps),
+            episodes: Vec::new(),
+        };
+        for _ in 0..n_steps {
+            let action = policy(&w.obs, &mut w.rng);
+            w.step(action, &mut seg);
+        }
+        seg
+    };
+    let threads = threads.clamp(1, workers.len().max(1));
+    if threads == 1 {
+        return workers.iter_mut().map(run).collect();
+    }
+    let chunk = workers.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = workers
+            .chunks_mut(chunk)
+            .map(|part| scope.spawn(move || part.iter_mut().map(run).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a rollout thread panicked"))
+            .collect()
+    })
+}
+
+/// Run whole episodes until at least `min_steps` steps are collected (PruVer's rollout: the last
+/// episode is finished, so a batch ends on an episode boundary and is usually a little longer).
+pub fn collect_episodes(worker: &mut Worker, min_steps: usize, policy: &Policy) -> Segment {
+    let mut seg = Segment::default();
+    while seg.steps.len() < min_steps {
+        loop {
+            let action = policy(&worker.obs, &mut worker.rng);
+            worker.step(action, &mut seg);
+            if worker.ep_length == 0 {
+                break;
+            }
+        }
+    }
+    seg
+}

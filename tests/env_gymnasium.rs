@@ -1,12 +1,22 @@
-//! CartPole-v0/v1 and Pendulum-v1 against Gymnasium 1.4.0 itself (NumPy 2): the oracle
-//! `tests/oracle/gym_traces.py` records Gymnasium's episodes, and the Rust environments replay the same
-//! actions. Observations, rewards, flags and the full-precision internal state must be bit-identical.
+//! CartPole-v0/v1, Pendulum-v1 and MountainCarContinuous-v0 against Gymnasium 1.4.0 itself (NumPy 2):
+//! the oracle `tests/oracle/gym_traces.py` records Gymnasium's episodes (perturbed on odd seeds), and the
+//! Rust environments replay the same actions. Observations, rewards, flags and the full-precision
+//! internal state must be bit-identical. (tests/env_legacy.rs runs the NumPy 1 side.)
 mod common;
+mod env_traces;
 
+use env_traces::{check_traces, Match};
 use serde_json::Value;
-use synapt_safety::env::classic::{cartpole::CartPole, pendulum::Pendulum};
 use synapt_safety::env::rng::{seed_sequence_state, NpRng};
-use synapt_safety::env::{make, Action, Env, Space, ENV_IDS};
+use synapt_safety::env::{make, EnvOptions, Space};
+
+/// The ids Gymnasium itself registers.
+const GYMNASIUM_IDS: [&str; 4] = [
+    "CartPole-v0",
+    "CartPole-v1",
+    "Pendulum-v1",
+    "MountainCarContinuous-v0",
+];
 
 /// Seeds of two 32-bit words exercise SeedSequence's multi-word entropy.
 const BIG_SEEDS: [u64; 6] = [
@@ -29,22 +39,15 @@ fn oracle(args: &[String]) -> Value {
 }
 
 fn args(head: &[&str], seeds: &[u64]) -> Vec<String> {
-    head.iter()
-        .map(|s| s.to_string())
-        .chain(seeds.iter().map(u64::to_string))
-        .collect()
+    env_traces::args(head, seeds)
 }
 
-/// The oracle prints floats as Python reprs in strings; Rust's parser is correctly rounded, so this is
-/// the exact f64 Python had.
 fn num(v: &Value) -> f64 {
-    v.as_str()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("not a float string: {v}"))
+    env_traces::num(v)
 }
 
 fn nums(v: &Value) -> Vec<f64> {
-    v.as_array().expect("array").iter().map(num).collect()
+    env_traces::nums(v)
 }
 
 fn bits(v: &[f64]) -> Vec<u64> {
@@ -57,111 +60,54 @@ fn assert_same(got: &[f64], want: &[f64], what: &str) {
     assert_eq!(bits(got), bits(want), "{what}: got {got:?}, want {want:?}");
 }
 
-/// The bare environment beside the `make`d one, for its full-precision state.
-enum Bare {
-    CartPole(CartPole),
-    Pendulum(Pendulum),
-}
-
-impl Bare {
-    fn new(id: &'static str) -> Self {
-        match id {
-            "Pendulum-v1" => Bare::Pendulum(Pendulum::new()),
-            _ => Bare::CartPole(CartPole::new(id)),
-        }
-    }
-    fn env(&mut self) -> &mut dyn Env {
-        match self {
-            Bare::CartPole(e) => e,
-            Bare::Pendulum(e) => e,
-        }
-    }
-    fn state(&self) -> Vec<f64> {
-        match self {
-            Bare::CartPole(e) => e.state().to_vec(),
-            Bare::Pendulum(e) => e.state().to_vec(),
-        }
-    }
-}
-
-fn check_traces(id: &'static str) {
-    let seeds = trace_seeds();
-    let data = oracle(&args(&["traces", id], &seeds));
-    let cases = data.as_array().unwrap();
-    assert_eq!(cases.len(), seeds.len());
-    let (mut steps, mut terminated, mut truncated) = (0, 0, 0);
-    for case in cases {
-        let seed = case["seed"].as_u64().unwrap();
-        let mut env = make(id).unwrap();
-        let mut bare = Bare::new(id);
-        for (e, ep) in case["episodes"].as_array().unwrap().iter().enumerate() {
-            let reset_seed = ep["seed"].as_u64();
-            let at = format!("{id} seed {seed} episode {e}");
-            let obs = env.reset(reset_seed);
-            bare.env().reset(reset_seed);
-            assert_same(&obs, &nums(&ep["reset_obs"]), &format!("{at} reset obs"));
-            assert_same(
-                &bare.state(),
-                &nums(&ep["reset_state"]),
-                &format!("{at} reset state"),
-            );
-            for (t, st) in ep["steps"].as_array().unwrap().iter().enumerate() {
-                let at = format!("{at} step {t}");
-                let action = if st["action"].is_u64() {
-                    Action::Discrete(st["action"].as_u64().unwrap() as usize)
-                } else {
-                    // The float32 torque Gymnasium got, exactly.
-                    Action::Continuous(vec![num(&st["action"])])
-                };
-                let s = env.step(&action);
-                bare.env().step(&action);
-                assert_same(&s.obs, &nums(&st["obs"]), &format!("{at} obs"));
-                assert_same(&[s.reward], &[num(&st["reward"])], &format!("{at} reward"));
-                assert_same(&bare.state(), &nums(&st["state"]), &format!("{at} state"));
-                assert_eq!(s.terminated, st["terminated"].as_bool().unwrap(), "{at}");
-                assert_eq!(s.truncated, st["truncated"].as_bool().unwrap(), "{at}");
-                steps += 1;
-                terminated += s.terminated as usize;
-                truncated += s.truncated as usize;
-            }
-        }
-    }
-    eprintln!(
-        "{id}: {} seeds, {steps} steps bit-identical ({terminated} terminated, {truncated} truncated)",
-        seeds.len()
+fn check(id: &str) -> env_traces::Stats {
+    let st = check_traces(
+        &common::python(),
+        id,
+        &trace_seeds(),
+        EnvOptions::default(),
+        Match::Exact,
     );
-    // The episodes must reach both ends (Pendulum never terminates), and go past them.
-    assert!(steps > 5000 && truncated > 0);
-    assert!(terminated > 0 || id == "Pendulum-v1");
+    // The episodes must reach both ends (Pendulum never terminates), go past them, and be perturbed.
+    assert!(
+        st.steps > 5000 && st.truncated > 0 && st.perturbed > 0,
+        "{id}"
+    );
+    st
 }
 
 #[test]
 fn cartpole_v0_traces() {
-    check_traces("CartPole-v0");
+    assert!(check("CartPole-v0").terminated > 0);
 }
 
 #[test]
 fn cartpole_v1_traces() {
-    check_traces("CartPole-v1");
+    assert!(check("CartPole-v1").terminated > 0);
 }
 
 #[test]
 fn pendulum_v1_traces() {
-    check_traces("Pendulum-v1");
+    check("Pendulum-v1");
+}
+
+#[test]
+fn mountain_car_continuous_traces() {
+    assert!(check("MountainCarContinuous-v0").terminated > 0);
 }
 
 #[test]
 fn reset_states() {
     let seeds: Vec<u64> = (0..200).chain(BIG_SEEDS).collect();
-    for id in ["CartPole-v1", "Pendulum-v1"] {
+    for id in ["CartPole-v1", "Pendulum-v1", "MountainCarContinuous-v0"] {
         let data = oracle(&args(&["resets", id], &seeds));
-        let mut bare = Bare::new(id);
+        let mut env = make(id).unwrap();
         for (case, &seed) in data.as_array().unwrap().iter().zip(&seeds) {
             assert_eq!(case["seed"].as_u64(), Some(seed));
-            let obs = bare.env().reset(Some(seed));
+            let obs = env.reset(Some(seed));
             assert_same(&obs, &nums(&case["obs"]), &format!("{id} seed {seed} obs"));
             assert_same(
-                &bare.state(),
+                &env.snapshot().state,
                 &nums(&case["state"]),
                 &format!("{id} seed {seed} state"),
             );
@@ -186,9 +132,9 @@ fn space_of(v: &Value) -> Space {
 
 #[test]
 fn spaces_and_time_limits() {
-    let ids: Vec<String> = ENV_IDS.iter().map(|s| s.to_string()).collect();
+    let ids: Vec<String> = GYMNASIUM_IDS.iter().map(|s| s.to_string()).collect();
     let data = oracle(&[vec!["spaces".to_string()], ids].concat());
-    for id in ENV_IDS {
+    for id in GYMNASIUM_IDS.iter() {
         let want = &data[*id];
         let env = make(id).unwrap();
         assert_eq!(env.id(), *id);

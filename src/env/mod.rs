@@ -4,13 +4,35 @@
 //! Observations are `f64` vectors that hold exactly the values Gymnasium returns: where Gymnasium
 //! returns float32, the value is the float32 rounding, widened. Dynamics keep the precision Python keeps.
 
+pub mod bullet;
 pub mod classic;
+pub mod legacy_rng;
+pub mod npmath;
+pub mod perturb;
 pub mod registry;
 pub mod rng;
+pub mod snapshot;
 pub mod time_limit;
 
-pub use registry::{make, ENV_IDS};
+pub use perturb::{Param, ParamKind, Perturbation};
+pub use registry::{closest_ids, list_envs, make, make_with, EnvOptions, ENV_IDS};
+pub use snapshot::{RngState, Snapshot};
 pub use time_limit::TimeLimit;
+
+use crate::error::Result;
+
+/// Which NumPy's scalar promotion rules the Python reference ran under. Where a float32 scalar (an
+/// action, or a float32 state) meets a Python float, NumPy 1 computed in float64 on the float32's exact
+/// value, and NumPy 2 (NEP 50) casts the Python float to float32 and computes in float32. Results differ
+/// around 1e-10..1e-8. Environments whose reference gives the same result under both ignore it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum Promotion {
+    /// NumPy 2 (NEP 50): what current Gymnasium installs, the default.
+    #[default]
+    Numpy2,
+    /// NumPy 1.x: what gym 0.18 and the PyPI packages of its time ran on.
+    Numpy1,
+}
 
 /// A space, as Gymnasium declares it. Box bounds are widened from float32 where Gymnasium's are float32.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,4 +90,23 @@ pub trait Env: Send {
     fn max_episode_steps(&self) -> Option<usize> {
         None
     }
+
+    /// The perturbation parameters falsification searches over, with their default bounds, in the
+    /// order [`Env::apply_perturbation`] takes their values.
+    fn perturbations(&self) -> Vec<Param> {
+        Vec::new()
+    }
+
+    /// Apply perturbation values right after `reset` (one entry per [`Env::perturbations`] parameter,
+    /// `None` leaves it alone) and return the new observation. Physical parameters hold until the next
+    /// `reset`, which restores the nominal ones. Callers go through [`perturb::apply`], which checks
+    /// names and values.
+    fn apply_perturbation(&mut self, values: &[Option<f64>]) -> Vec<f64>;
+
+    /// The full state: enough to continue bit for bit after [`Env::restore`] (dynamics state, physical
+    /// parameters in force, RNG, episode flags).
+    fn snapshot(&self) -> Snapshot;
+
+    /// Continue from a snapshot taken from an environment of the same id.
+    fn restore(&mut self, snapshot: &Snapshot) -> Result<()>;
 }

@@ -98,6 +98,35 @@ impl NpRng {
         rng
     }
 
+    /// The whole generator state, for snapshots.
+    pub fn to_state(&self) -> super::RngState {
+        super::RngState::Pcg64 {
+            state: super::snapshot::split_u128(self.state),
+            inc: super::snapshot::split_u128(self.inc),
+            has_u32: self.has_u32,
+            u32_buf: self.u32_buf,
+        }
+    }
+
+    pub fn from_state(state: &super::RngState) -> crate::Result<Self> {
+        match state {
+            super::RngState::Pcg64 {
+                state,
+                inc,
+                has_u32,
+                u32_buf,
+            } => Ok(NpRng {
+                state: super::snapshot::join_u128(*state),
+                inc: super::snapshot::join_u128(*inc),
+                has_u32: *has_u32,
+                u32_buf: *u32_buf,
+            }),
+            super::RngState::Mt19937 { .. } => Err(crate::Error::Invalid(
+                "snapshot RNG is MT19937, the environment draws from PCG64".into(),
+            )),
+        }
+    }
+
     /// The 128-bit LCG state and increment (NumPy's `bit_generator.state['state']`).
     pub fn pcg_state(&self) -> (u128, u128) {
         (self.state, self.inc)

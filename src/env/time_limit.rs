@@ -1,6 +1,7 @@
 //! Gymnasium's `TimeLimit`: `truncated` becomes true once `max_episode_steps` steps have been taken.
 
-use super::{Action, Env, Space, Step};
+use super::{Action, Env, Param, Snapshot, Space, Step};
+use crate::error::Result;
 
 pub struct TimeLimit {
     inner: Box<dyn Env>,
@@ -49,5 +50,22 @@ impl Env for TimeLimit {
     }
     fn max_episode_steps(&self) -> Option<usize> {
         Some(self.max_episode_steps)
+    }
+    fn perturbations(&self) -> Vec<Param> {
+        self.inner.perturbations()
+    }
+    fn apply_perturbation(&mut self, values: &[Option<f64>]) -> Vec<f64> {
+        self.inner.apply_perturbation(values)
+    }
+    fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            elapsed: Some(self.elapsed),
+            ..self.inner.snapshot()
+        }
+    }
+    fn restore(&mut self, snapshot: &Snapshot) -> Result<()> {
+        self.inner.restore(snapshot)?;
+        self.elapsed = snapshot.elapsed.unwrap_or(0);
+        Ok(())
     }
 }

@@ -1,4 +1,14 @@
 //! Falsification: searching an environment's perturbations for episodes that violate a safety
-//! specification. `spec` holds the specification language and its robustness semantics.
+//! specification.
+//!
+//! - `spec`: the specification language and its robustness semantics;
+//! - `catalog`: the specifications of each environment, and an episode's signals;
+//! - `bo`: deterministic GP Bayesian optimisation over the unit cube;
+//! - `search`: campaigns (BO, random sampling, PruVer's random testing);
+//! - `stage`: the `--falsify` stage: campaigns, files, figures, report.
 
+pub mod bo;
+pub mod catalog;
+pub mod search;
 pub mod spec;
+pub mod stage;

@@ -3,22 +3,49 @@
 //! The state is kept in f64 as Gymnasium keeps it; observations are its float32 rounding. Every formula
 //! below is written in Python's evaluation order, which bit-exactness depends on.
 use crate::env::rng::NpRng;
-use crate::env::{Action, Env, Space, Step};
+use crate::env::{Action, Env, Param, Snapshot, Space, Step};
+use crate::error::Result;
 
 const GRAVITY: f64 = 9.8;
 const MASSCART: f64 = 1.0;
 const MASSPOLE: f64 = 0.1;
-// Derived exactly as Gymnasium derives them (0.1 + 1.0 is 1.1000000000000001).
-const TOTAL_MASS: f64 = MASSPOLE + MASSCART;
 /// Half the pole's length.
 const LENGTH: f64 = 0.5;
-const POLEMASS_LENGTH: f64 = MASSPOLE * LENGTH;
 const FORCE_MAG: f64 = 10.0;
 /// Seconds between state updates.
 const TAU: f64 = 0.02;
 /// `12 * 2 * math.pi / 360`.
 const THETA_THRESHOLD: f64 = 12.0 * 2.0 * std::f64::consts::PI / 360.0;
 const X_THRESHOLD: f64 = 2.4;
+
+/// The physical constants a perturbation may replace, and the two Gymnasium derives from them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Physics {
+    masscart: f64,
+    masspole: f64,
+    length: f64,
+    force_mag: f64,
+    total_mass: f64,
+    polemass_length: f64,
+}
+
+impl Physics {
+    /// Derived exactly as Gymnasium derives them (0.1 + 1.0 is 1.1000000000000001). Gymnasium computes
+    /// them once in `__init__`; here they follow a perturbed mass or length, as physics wants.
+    fn new(masscart: f64, masspole: f64, length: f64, force_mag: f64) -> Self {
+        Physics {
+            masscart,
+            masspole,
+            length,
+            force_mag,
+            total_mass: masspole + masscart,
+            polemass_length: masspole * length,
+        }
+    }
+    fn nominal() -> Self {
+        Self::new(MASSCART, MASSPOLE, LENGTH, FORCE_MAG)
+    }
+}
 
 pub struct CartPole {
     id: &'static str,
@@ -28,6 +55,7 @@ pub struct CartPole {
     has_state: bool,
     /// Gymnasium's `steps_beyond_terminated is not None`: the pole has fallen in this episode.
     terminated: bool,
+    physics: Physics,
 }
 
 impl CartPole {
@@ -41,6 +69,7 @@ impl CartPole {
             state: [0.0; 4],
             has_state: false,
             terminated: false,
+            physics: Physics::nominal(),
         }
     }
 
@@ -90,13 +119,22 @@ impl Env for CartPole {
         self.state = self.rng.uniform_array([-0.05; 4], [0.05; 4]);
         self.has_state = true;
         self.terminated = false;
+        self.physics = Physics::nominal();
         self.obs()
     }
 
     fn step(&mut self, action: &Action) -> Step {
+        let Physics {
+            masspole,
+            length,
+            force_mag,
+            total_mass,
+            polemass_length,
+            ..
+        } = self.physics;
         let force = match action {
-            Action::Discrete(1) => FORCE_MAG,
-            Action::Discrete(0) => -FORCE_MAG,
+            Action::Discrete(1) => force_mag,
+            Action::Discrete(0) => -force_mag,
             other => panic!("{}: invalid action {other:?} (Discrete(2))", self.id),
         };
         assert!(self.has_state, "{}: call reset before step", self.id);
@@ -105,10 +143,10 @@ impl Env for CartPole {
         let costheta = theta.cos();
         let sintheta = theta.sin();
         // `np.square(v)` is v * v.
-        let temp = (force + POLEMASS_LENGTH * (theta_dot * theta_dot) * sintheta) / TOTAL_MASS;
+        let temp = (force + polemass_length * (theta_dot * theta_dot) * sintheta) / total_mass;
         let thetaacc = (GRAVITY * sintheta - costheta * temp)
-            / (LENGTH * (4.0 / 3.0 - MASSPOLE * (costheta * costheta) / TOTAL_MASS));
-        let xacc = temp - POLEMASS_LENGTH * thetaacc * costheta / TOTAL_MASS;
+            / (length * (4.0 / 3.0 - masspole * (costheta * costheta) / total_mass));
+        let xacc = temp - polemass_length * thetaacc * costheta / total_mass;
 
         // Explicit Euler (Gymnasium's default "euler" integrator).
         let x = x + TAU * x_dot;
@@ -141,6 +179,82 @@ impl Env for CartPole {
             terminated,
             truncated: false,
         }
+    }
+
+    /// The predecessor's BO box (`CartpoleBO.py`): it assigns `env.env.state` after `reset`, each
+    /// state variable in ±0.05 (the support of `reset` itself), and declares masspole, length and
+    /// force_mag boxes that its objective never applied; here they act.
+    fn perturbations(&self) -> Vec<Param> {
+        vec![
+            Param::set(
+                "x",
+                -0.05,
+                0.05,
+                "cart position (m), replaces the reset value",
+            ),
+            Param::set(
+                "x_dot",
+                -0.05,
+                0.05,
+                "cart velocity (m/s), replaces the reset value",
+            ),
+            Param::set(
+                "theta",
+                -0.05,
+                0.05,
+                "pole angle (rad), replaces the reset value",
+            ),
+            Param::set(
+                "theta_dot",
+                -0.05,
+                0.05,
+                "pole angular velocity (rad/s), replaces the reset value",
+            ),
+            Param::physical("masscart", MASSCART, 0.5, 1.5, "cart mass (kg)"),
+            Param::physical("masspole", MASSPOLE, 0.05, 0.15, "pole mass (kg)"),
+            Param::physical("length", LENGTH, 0.4, 0.6, "half the pole's length (m)"),
+            Param::physical("force_mag", FORCE_MAG, 8.0, 12.0, "push force (N)"),
+        ]
+    }
+
+    fn apply_perturbation(&mut self, values: &[Option<f64>]) -> Vec<f64> {
+        assert!(self.has_state, "{}: call reset before perturbing", self.id);
+        for (s, v) in self.state.iter_mut().zip(values) {
+            if let Some(v) = v {
+                *s = *v;
+            }
+        }
+        let p = self.physics;
+        let get = |i: usize, d: f64| values.get(i).copied().flatten().unwrap_or(d);
+        self.physics = Physics::new(
+            get(4, p.masscart),
+            get(5, p.masspole),
+            get(6, p.length),
+            get(7, p.force_mag),
+        );
+        self.obs()
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        let p = self.physics;
+        Snapshot {
+            env: self.id.to_string(),
+            state: self.state.to_vec(),
+            physics: vec![p.masscart, p.masspole, p.length, p.force_mag],
+            flags: vec![self.has_state, self.terminated],
+            rng: self.rng.to_state(),
+            elapsed: None,
+        }
+    }
+
+    fn restore(&mut self, s: &Snapshot) -> Result<()> {
+        s.check(self.id, 4, 4, 2)?;
+        self.rng = NpRng::from_state(&s.rng)?;
+        self.state.copy_from_slice(&s.state);
+        self.physics = Physics::new(s.physics[0], s.physics[1], s.physics[2], s.physics[3]);
+        self.has_state = s.flags[0];
+        self.terminated = s.flags[1];
+        Ok(())
     }
 }
 

@@ -1,0 +1,248 @@
+//! The `--falsify` stage: campaigns of one or more methods against one specification, their files in
+//! `Failure_Trajectories/`, their figures in `Graph/`, and the terminal report.
+
+use std::path::{Path, PathBuf};
+
+use crate::env::{self, EnvOptions, Param};
+use crate::error::{Error, Result};
+use crate::falsify::bo::Acquisition;
+use crate::falsify::catalog::{Catalog, Spec};
+use crate::falsify::search::{self, Campaign, Method, Outcome};
+use crate::fsutil::write_atomic;
+use crate::policy::Mlp;
+use crate::report::Table;
+use crate::trajectory::{write_failures, FailureRow};
+
+/// Everything `--falsify` needs.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub env_id: String,
+    pub env_options: EnvOptions,
+    pub actor_path: PathBuf,
+    /// The environment's perturbation parameters, with any YAML bounds.
+    pub all_params: Vec<Param>,
+    /// `--params`: the ones to search (empty: the initial-state ones).
+    pub param_names: Vec<String>,
+    pub spec_name: Option<String>,
+    pub specs_file: Option<PathBuf>,
+    pub methods: Vec<Method>,
+    /// BO iterations after the initial design; every method gets `init_points + budget` evaluations.
+    pub budget: usize,
+    pub init_points: usize,
+    pub acquisition: Acquisition,
+    pub seed: u64,
+    pub runs: usize,
+    pub out_dir: PathBuf,
+    pub graph_dir: PathBuf,
+}
+
+/// One method's campaigns (one per run, run r seeded with `seed + r`).
+#[derive(Debug, Clone)]
+pub struct MethodResult {
+    pub method: Method,
+    pub runs: Vec<Outcome>,
+    /// The failures and evaluations files of the first run.
+    pub failures_file: PathBuf,
+    pub evaluations_file: PathBuf,
+}
+
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub env_id: String,
+    pub spec: Spec,
+    pub params: Vec<Param>,
+    pub results: Vec<MethodResult>,
+    pub figures: Vec<PathBuf>,
+}
+
+/// The file-name stem of every output: `<env>_<actor stem>_<spec>_<method>`.
+pub fn stem(env_id: &str, actor: &Path, spec: &str, method: Method) -> String {
+    let actor = actor
+        .file_stem()
+        .map_or_else(|| "actor".into(), |s| s.to_string_lossy().into_owned());
+    format!("{env_id}_{actor}_{spec}_{}", method.name())
+}
+
+pub fn run(req: &Request) -> Result<Report> {
+    if req.runs == 0 {
+        return Err(Error::Invalid("--runs 0: run at least one campaign".into()));
+    }
+    let env = env::make_with(&req.env_id, req.env_options.clone())?;
+    let actor = Mlp::load(&req.actor_path)?;
+    actor.check_fits(
+        &env.observation_space(),
+        &env.action_space(),
+        &req.env_id,
+        &req.actor_path,
+    )?;
+    let spec = Catalog::load(req.specs_file.as_deref())?.get(env.as_ref(), req.spec_name.as_deref())?;
+    let params = search::choose_params(&req.env_id, req.all_params.clone(), &req.param_names)?;
+    let total = req.init_points + req.budget;
+    let mut results = Vec::new();
+    for &method in &req.methods {
+        let mut runs = Vec::with_capacity(req.runs);
+        for r in 0..req.runs {
+            runs.push(search::run(&Campaign {
+                env_id: &req.env_id,
+                env_options: req.env_options.clone(),
+                actor: &actor,
+                spec: &spec,
+                params: &params,
+                method,
+                budget: total,
+                init_points: req.init_points,
+                acquisition: req.acquisition,
+                seed: req.seed.wrapping_add(r as u64),
+            })?);
+        }
+        let base = stem(&req.env_id, &req.actor_path, &spec.name, method);
+        let failures_file = req.out_dir.join(format!("{base}.csv"));
+        let evaluations_file = req.out_dir.join(format!("{base}_evaluations.csv"));
+        let first = &runs[0];
+        let names: Vec<&str> = params.iter().map(|p| p.name).collect();
+        let rows: Vec<FailureRow> = first
+            .failures
+            .iter()
+            .map(|(i, t)| FailureRow {
+                evaluation: *i,
+                robustness: first.evaluations[*i].robustness,
+                trajectory: t,
+            })
+            .collect();
+        write_failures(
+            &failures_file,
+            &req.env_id,
+            &spec.name,
+            if method == Method::Test { &[] } else { &names },
+            env.observation_names(),
+            &env.action_space(),
+            &rows,
+        )?;
+        write_evaluations(&evaluations_file, &names, first)?;
+        results.push(MethodResult {
+            method,
+            runs,
+            failures_file,
+            evaluations_file,
+        });
+    }
+    Ok(Report {
+        env_id: req.env_id.clone(),
+        spec,
+        params,
+        results,
+        figures: Vec::new(),
+    })
+}
+
+/// Every evaluation, failing or not: the error table and the safe table in one file.
+fn write_evaluations(path: &Path, params: &[&str], out: &Outcome) -> Result<()> {
+    let csv_err = |e: csv::Error| Error::Invalid(format!("{}: {e}", path.display()));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = vec!["evaluation".into(), "seed".into()];
+    if out.method != Method::Test {
+        header.extend(params.iter().map(|p| p.to_string()));
+    }
+    header.extend(["robustness", "return", "length", "failed"].map(String::from));
+    w.write_record(&header).map_err(csv_err)?;
+    for e in &out.evaluations {
+        let mut row = vec![e.index.to_string(), e.seed.to_string()];
+        row.extend(e.values.iter().map(|v| format!("{v:?}")));
+        row.extend([
+            format!("{:?}", e.robustness),
+            format!("{:?}", e.ret),
+            e.length.to_string(),
+            e.failed().to_string(),
+        ]);
+        w.write_record(&row).map_err(csv_err)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))?;
+    write_atomic(path, &bytes)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        0.5 * (v[n / 2 - 1] + v[n / 2])
+    }
+}
+
+fn opt(v: Option<usize>) -> String {
+    v.map_or_else(|| "–".into(), |i| i.to_string())
+}
+
+impl Report {
+    /// One row per method (the first run): evaluations, failures, first failure, minimum robustness,
+    /// and where the time went.
+    pub fn summary_table(&self) -> Table {
+        let mut t = Table::new([
+            "method",
+            "evaluations",
+            "failures",
+            "first failure",
+            "min robustness",
+            "wall s",
+            "simulation s",
+            "surrogate s",
+        ]);
+        for r in &self.results {
+            let o = &r.runs[0];
+            t.row([
+                r.method.name().to_string(),
+                o.evaluations.len().to_string(),
+                o.failures.len().to_string(),
+                opt(o.first_failure()),
+                format!("{:.4}", o.min_robustness()),
+                format!("{:.3}", o.wall_seconds),
+                format!("{:.3}", o.simulation_seconds),
+                format!("{:.3}", o.surrogate_seconds),
+            ]);
+        }
+        t
+    }
+
+    /// With several runs, the ARCH-COMP-style summary: how often a failure was found, how many
+    /// evaluations the first one took, and failures per run.
+    pub fn runs_table(&self) -> Table {
+        let mut t = Table::new([
+            "method",
+            "runs",
+            "runs with a failure",
+            "mean evals to first",
+            "median evals to first",
+            "failures per run (mean)",
+        ]);
+        for r in &self.results {
+            let n = r.runs.len();
+            let firsts: Vec<f64> = r
+                .runs
+                .iter()
+                .filter_map(|o| o.first_failure().map(|i| (i + 1) as f64))
+                .collect();
+            let found = firsts.len();
+            let mean_first = if found > 0 {
+                firsts.iter().sum::<f64>() / found as f64
+            } else {
+                f64::NAN
+            };
+            let per_run = r.runs.iter().map(|o| o.failures.len()).sum::<usize>() as f64 / n as f64;
+            t.row([
+                r.method.name().to_string(),
+                n.to_string(),
+                format!("{found}/{n} ({:.0}%)", 100.0 * found as f64 / n as f64),
+                format!("{mean_first:.1}"),
+                format!("{:.1}", median(firsts)),
+                format!("{per_run:.1}"),
+            ]);
+        }
+        t
+    }
+}

@@ -1,0 +1,168 @@
+//! The training checkpoint: everything a run needs beyond the actor's weights to go on exactly where
+//! it stopped (critic, log-std, Adam's moments, normaliser statistics, RNG streams, the environments
+//! mid-episode). JSON, floats at full precision, written atomically; never part of the actor `.pth`.
+
+use std::collections::VecDeque;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::config::TrainConfig;
+use super::normalize::RunningMeanStd;
+use super::ppo::{self, Trainer, WorkerState};
+use crate::env::rng::NpRng;
+use crate::env::{EnvOptions, RngState};
+use crate::error::{Error, Result};
+use crate::fsutil::write_atomic;
+
+/// Names the format, so an unrelated JSON file is refused clearly.
+pub const FORMAT: &str = "synapt-safety PPO checkpoint v1";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    pub format: String,
+    pub env_id: String,
+    pub config: TrainConfig,
+    /// Layer sizes, input first.
+    pub actor_sizes: Vec<usize>,
+    pub critic_sizes: Vec<usize>,
+    pub iteration: usize,
+    pub timesteps: u64,
+    pub episodes: u64,
+    pub wall_s: f64,
+    /// Actor, critic and log-std in the learner's flat layout (float32 values, widened exactly).
+    pub params: Vec<f64>,
+    pub adam_m: Vec<f64>,
+    pub adam_v: Vec<f64>,
+    pub adam_steps: u64,
+    pub normalizer: Option<RunningMeanStd>,
+    pub shuffle_rng: RngState,
+    pub workers: Vec<WorkerState>,
+    /// Returns of the most recent episodes (the progress bar's window).
+    pub recent_returns: Vec<f64>,
+}
+
+impl Checkpoint {
+    pub fn of(t: &Trainer) -> Checkpoint {
+        let (adam_m, adam_v) = t.adam.state();
+        Checkpoint {
+            format: FORMAT.into(),
+            env_id: t.env_id.clone(),
+            config: t.cfg.clone(),
+            actor_sizes: t.params.actor.sizes(),
+            critic_sizes: t.params.critic.sizes(),
+            iteration: t.iteration,
+            timesteps: t.timesteps,
+            episodes: t.episodes,
+            wall_s: t.wall_s,
+            params: t.params.values(),
+            adam_m,
+            adam_v,
+            adam_steps: t.adam.steps,
+            normalizer: t.norm.clone(),
+            shuffle_rng: t.shuffle_rng.to_state(),
+            workers: ppo::worker_states(&t.workers),
+            recent_returns: t.recent.iter().copied().collect(),
+        }
+    }
+
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let text = serde_json::to_vec(self).map_err(|e| {
+            Error::Invalid(format!(
+                "{}: serialising the checkpoint: {e}",
+                path.display()
+            ))
+        })?;
+        write_atomic(path, &text)
+    }
+
+    pub fn load(path: &Path) -> Result<Checkpoint> {
+        let bytes = std::fs::read(path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Error::Invalid(format!(
+                    "--resume: no checkpoint at {}; train without --resume first (a run saves one every \
+                     save_freq iterations and at its end), or name one with --checkpoint",
+                    path.display()
+                ))
+            } else {
+                Error::io(path, e)
+            }
+        })?;
+        let bad = |reason: String| Error::Config {
+            path: path.to_path_buf(),
+            reason: format!("not a readable training checkpoint: {reason}"),
+        };
+        let c: Checkpoint = serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()))?;
+        if c.format != FORMAT {
+            return Err(bad(format!("format `{}`, expected `{FORMAT}`", c.format)));
+        }
+        Ok(c)
+    }
+
+    /// Rebuild the learner. The shapes and lengths are checked, so a damaged file fails here rather
+    /// than mid-run.
+    pub fn restore(
+        &self,
+        options: EnvOptions,
+        device: tch::Device,
+        threads: usize,
+        path: &Path,
+    ) -> Result<Trainer> {
+        let bad = |reason: String| Error::Config {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let mut t = Trainer::new(&self.env_id, options, self.config.clone(), device, threads)?;
+        if t.params.actor.sizes() != self.actor_sizes
+            || t.params.critic.sizes() != self.critic_sizes
+        {
+            return Err(bad(format!(
+                "the checkpoint's networks ({:?}, {:?}) do not fit {} with its hidden sizes ({:?}, {:?})",
+                self.actor_sizes,
+                self.critic_sizes,
+                self.env_id,
+                t.params.actor.sizes(),
+                t.params.critic.sizes()
+            )));
+        }
+        let n = t.params.len;
+        if self.params.len() != n || self.adam_m.len() != n || self.adam_v.len() != n {
+            return Err(bad(format!(
+                "{} parameters and Adam moments of {} and {}, expected {n}",
+                self.params.len(),
+                self.adam_m.len(),
+                self.adam_v.len()
+            )));
+        }
+        if let Some((i, v)) = self.params.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+            return Err(bad(format!("parameter {i} is {v}")));
+        }
+        if self.workers.len() != t.workers.len() {
+            return Err(bad(format!(
+                "{} environment states, expected {}",
+                self.workers.len(),
+                t.workers.len()
+            )));
+        }
+        t.params.set_values(&self.params);
+        t.adam
+            .set_state(&self.adam_m, &self.adam_v, self.adam_steps);
+        // A fresh learner has a normaliser exactly when the configuration asks for one.
+        let want = t.norm.as_ref().map(|n| n.mean.len());
+        if self.normalizer.as_ref().map(|n| n.mean.len()) != want {
+            return Err(bad(format!(
+                "the normaliser statistics ({:?} components) do not fit the configuration ({want:?})",
+                self.normalizer.as_ref().map(|n| n.mean.len())
+            )));
+        }
+        t.norm = self.normalizer.clone();
+        t.shuffle_rng = NpRng::from_state(&self.shuffle_rng).map_err(|e| bad(e.to_string()))?;
+        t.workers = ppo::restore_workers(&self.env_id, options, &self.config, &self.workers)?;
+        t.iteration = self.iteration;
+        t.timesteps = self.timesteps;
+        t.episodes = self.episodes;
+        t.wall_s = self.wall_s;
+        t.recent = self.recent_returns.iter().copied().collect::<VecDeque<_>>();
+        Ok(t)
+    }
+}

@@ -1,0 +1,985 @@
+//! PPO, in the two presets of `TrainConfig`. One iteration reads top to bottom: roll out, compute
+//! advantages, update, log. `pruver` is PruVer's `ppoPolicyTraining.py` step for step (its quirks
+//! included, each marked); `default` is CleanRL's and SB3's PPO with every trick switchable.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::time::Instant;
+
+use tch::{Device, Kind, Reduction, Tensor};
+
+use super::config::{Preset, TrainConfig};
+use super::net::{self, Adam, Init, Params};
+use super::normalize::{fold_into_first_layer, RunningMeanStd};
+use crate::env::rng::NpRng;
+use crate::env::{self, Action, EnvOptions, Space};
+use crate::error::{Error, Result};
+use crate::policy::{Mlp, Scratch};
+use crate::report::Summary;
+use crate::rollout::{self, Segment, StepEnd, Worker};
+
+/// PruVer's fixed diagonal covariance (`torch.full(size=(act_dim,), fill_value=0.5)`).
+pub const PRUVER_VARIANCE: f64 = 0.5;
+/// How many finished episodes the "recent return" averages (SB3's window).
+const RECENT: usize = 100;
+
+/// What one iteration did. Losses and entropy are means over the iteration's gradient steps; returns
+/// and lengths are over the episodes that finished in it (NaN when none did).
+#[derive(Debug, Clone, PartialEq)]
+pub struct IterationLog {
+    pub iteration: usize,
+    /// Environment steps so far.
+    pub timesteps: u64,
+    /// Episodes finished so far.
+    pub episodes: u64,
+    pub batch_episodes: usize,
+    pub return_mean: f64,
+    pub return_std: f64,
+    pub length_mean: f64,
+    /// Mean return of the last 100 finished episodes.
+    pub recent_return: f64,
+    pub actor_loss: f64,
+    pub critic_loss: f64,
+    /// Mean entropy of the action distribution.
+    pub entropy: f64,
+    /// Mean standard deviation of the Gaussian (continuous actions).
+    pub std: Option<f64>,
+    pub approx_kl: f64,
+    pub clip_fraction: f64,
+    /// Wall seconds of training so far (earlier runs of a resumed training included).
+    pub wall_s: f64,
+    /// Environment steps per second in this iteration (rollout and update).
+    pub steps_per_s: f64,
+}
+
+/// Where a worker stands between iterations, for checkpoints.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WorkerState {
+    pub env: env::Snapshot,
+    pub obs: Vec<f64>,
+    pub rng: env::RngState,
+    pub ep_return: f64,
+    pub ep_length: usize,
+}
+
+/// A PPO learner and everything it carries from one iteration to the next.
+pub struct Trainer {
+    pub env_id: String,
+    pub cfg: TrainConfig,
+    pub obs_space: Space,
+    pub act_space: Space,
+    device: Device,
+    threads: usize,
+    pub(crate) params: Params,
+    pub(crate) adam: Adam,
+    pub(crate) workers: Vec<Worker>,
+    pub(crate) norm: Option<RunningMeanStd>,
+    /// Minibatch shuffling.
+    pub(crate) shuffle_rng: NpRng,
+    pub iteration: usize,
+    pub timesteps: u64,
+    pub episodes: u64,
+    pub(crate) recent: VecDeque<f64>,
+    pub wall_s: f64,
+}
+
+/// Independent RNG streams of a run, all from its seed: a SplitMix64 step of the seed and a stream
+/// tag, so no two streams share a PCG64 seed.
+pub(crate) fn stream_seed(seed: u64, tag: u64) -> u64 {
+    let mut z = seed ^ tag.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+const TAG_INIT: u64 = 1;
+const TAG_SHUFFLE: u64 = 2;
+const TAG_NOISE: u64 = 1000;
+
+impl Trainer {
+    /// A fresh learner: networks initialised from the seed, environment i reset with `seed + i`.
+    pub fn new(
+        env_id: &str,
+        options: EnvOptions,
+        cfg: TrainConfig,
+        device: Device,
+        threads: usize,
+    ) -> Result<Trainer> {
+        let probe = env::make_with(env_id, options)?;
+        let (obs_space, act_space) = (probe.observation_space(), probe.action_space());
+        let (obs_dim, act_dim) = (obs_space.size(), act_space.size());
+        let mut sizes = vec![obs_dim];
+        sizes.extend(&cfg.hidden_sizes);
+        let mut rng = NpRng::from_seed(stream_seed(cfg.seed, TAG_INIT));
+        let (actor_init, critic_init) = if cfg.preset == Preset::Default && cfg.ortho_init {
+            let h = 2f64.sqrt();
+            (
+                Init::Orthogonal {
+                    hidden_gain: h,
+                    output_gain: 0.01,
+                },
+                Init::Orthogonal {
+                    hidden_gain: h,
+                    output_gain: 1.0,
+                },
+            )
+        } else {
+            (Init::TorchDefault, Init::TorchDefault)
+        };
+        let actor = net::init_mlp(&[&sizes[..], &[act_dim]].concat(), actor_init, &mut rng);
+        let critic = net::init_mlp(&[&sizes[..], &[1]].concat(), critic_init, &mut rng);
+        let log_std = (cfg.preset == Preset::Default && !act_space.is_discrete())
+            .then(|| vec![cfg.log_std_init; act_dim]);
+        let params = Params::new(&actor, &critic, log_std.as_deref(), device);
+        let adam = Adam::new(&params);
+        let n_envs = match cfg.preset {
+            Preset::Pruver => 1,
+            Preset::Default => cfg.n_envs,
+        };
+        let cap = cfg.max_timesteps_per_episode.unwrap_or(usize::MAX);
+        let workers = (0..n_envs)
+            .map(|i| {
+                let noise = NpRng::from_seed(stream_seed(cfg.seed, TAG_NOISE + i as u64));
+                Worker::new(env_id, options, cfg.seed.wrapping_add(i as u64), noise, cap)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let norm = (cfg.preset == Preset::Default && cfg.normalize_obs)
+            .then(|| RunningMeanStd::new(obs_dim));
+        Ok(Trainer {
+            env_id: env_id.to_string(),
+            shuffle_rng: NpRng::from_seed(stream_seed(cfg.seed, TAG_SHUFFLE)),
+            cfg,
+            obs_space,
+            act_space,
+            device,
+            threads: threads.max(1),
+            params,
+            adam,
+            workers,
+            norm,
+            iteration: 0,
+            timesteps: 0,
+            episodes: 0,
+            recent: VecDeque::new(),
+            wall_s: 0.0,
+        })
+    }
+
+    pub fn discrete(&self) -> bool {
+        self.act_space.is_discrete()
+    }
+
+    /// The actor as it is trained (on normalised observations, if the run normalises).
+    fn raw_actor(&self) -> Mlp {
+        self.params.mlp(&self.params.actor)
+    }
+
+    /// The actor to export: PruVer's `FeedForwardActorNN` on raw observations (a normaliser is folded
+    /// into `layer1`).
+    pub fn actor_mlp(&self) -> Mlp {
+        let a = self.raw_actor();
+        match &self.norm {
+            Some(n) => fold_into_first_layer(&a, n),
+            None => a,
+        }
+    }
+
+    /// The critic to export, on raw observations likewise.
+    pub fn critic_mlp(&self) -> Mlp {
+        let c = self.params.mlp(&self.params.critic);
+        match &self.norm {
+            Some(n) => fold_into_first_layer(&c, n),
+            None => c,
+        }
+    }
+
+    pub fn normalizer(&self) -> Option<&RunningMeanStd> {
+        self.norm.as_ref()
+    }
+
+    /// The Gaussian's standard deviations (continuous actions).
+    pub fn action_std(&self) -> Option<Vec<f64>> {
+        if self.discrete() {
+            return None;
+        }
+        Some(match self.params.log_std_values() {
+            Some(ls) => ls.iter().map(|v| v.exp()).collect(),
+            None => vec![PRUVER_VARIANCE.sqrt(); self.act_space.size()],
+        })
+    }
+
+    /// One PPO iteration.
+    pub fn iterate(&mut self) -> Result<IterationLog> {
+        let start = Instant::now();
+        self.iteration += 1;
+        let (segments, stats) = match self.cfg.preset {
+            Preset::Pruver => self.iterate_pruver()?,
+            Preset::Default => self.iterate_default()?,
+        };
+        let steps: usize = segments.iter().map(|s| s.steps.len()).sum();
+        let finished: Vec<rollout::FinishedEpisode> =
+            segments.iter().flat_map(|s| s.episodes.clone()).collect();
+        self.timesteps += steps as u64;
+        self.episodes += finished.len() as u64;
+        for e in &finished {
+            if self.recent.len() == RECENT {
+                self.recent.pop_front();
+            }
+            self.recent.push_back(e.ret);
+        }
+        let rets: Vec<f64> = finished.iter().map(|e| e.ret).collect();
+        let lens: Vec<f64> = finished.iter().map(|e| e.length as f64).collect();
+        let r = Summary::of(&rets);
+        let secs = start.elapsed().as_secs_f64();
+        self.wall_s += secs;
+        let recent: Vec<f64> = self.recent.iter().copied().collect();
+        Ok(IterationLog {
+            iteration: self.iteration,
+            timesteps: self.timesteps,
+            episodes: self.episodes,
+            batch_episodes: finished.len(),
+            return_mean: r.mean,
+            return_std: r.std,
+            length_mean: Summary::of(&lens).mean,
+            recent_return: Summary::of(&recent).mean,
+            actor_loss: stats.actor_loss,
+            critic_loss: stats.critic_loss,
+            entropy: stats.entropy,
+            std: self
+                .action_std()
+                .map(|s| s.iter().sum::<f64>() / s.len() as f64),
+            approx_kl: stats.approx_kl,
+            clip_fraction: stats.clip_fraction,
+            wall_s: self.wall_s,
+            steps_per_s: steps as f64 / secs.max(1e-9),
+        })
+    }
+
+    // --------------------------------------------------------------------------------------------
+    // pruver
+
+    fn iterate_pruver(&mut self) -> Result<(Vec<Segment>, UpdateStats)> {
+        let cfg = self.cfg.clone();
+        let actor = self.raw_actor();
+        let space = self.act_space.clone();
+        let std = vec![PRUVER_VARIANCE.sqrt(); space.size()];
+        let policy = move |obs: &[f64], rng: &mut NpRng| sample(&actor, &space, &std, obs, rng);
+        let seg = rollout::collect_episodes(&mut self.workers[0], cfg.timesteps_per_batch, &policy);
+        let batch = PruverBatch::from_segment(&seg, self.discrete(), cfg.gamma, self.device);
+        let stats = pruver_update(
+            &mut self.params,
+            &mut self.adam,
+            &batch,
+            cfg.n_updates_per_iteration,
+            cfg.lr,
+            cfg.clip,
+        );
+        Ok((vec![seg], stats))
+    }
+
+    // --------------------------------------------------------------------------------------------
+    // default
+
+    fn iterate_default(&mut self) -> Result<(Vec<Segment>, UpdateStats)> {
+        let cfg = self.cfg.clone();
+        let n_steps = cfg.timesteps_per_batch / self.workers.len();
+        let actor = self.raw_actor();
+        let space = self.act_space.clone();
+        let std = self.action_std().unwrap_or_default();
+        let norm = self.norm.clone();
+        let policy = move |obs: &[f64], rng: &mut NpRng| match &norm {
+            Some(n) => NORMED.with(|b| {
+                let mut b = b.borrow_mut();
+                n.normalize(obs, &mut b);
+                sample(&actor, &space, &std, &b, rng)
+            }),
+            None => sample(&actor, &space, &std, obs, rng),
+        };
+        let segments = rollout::collect_steps(&mut self.workers, n_steps, self.threads, &policy);
+
+        // The normaliser learns from the new batch before the update, so the update, the next
+        // rollout and the exported actor all see the same statistics.
+        if let Some(n) = &mut self.norm {
+            n.update(
+                segments
+                    .iter()
+                    .flat_map(|s| s.steps.iter().map(|t| t.obs.as_slice())),
+            );
+        }
+        let batch = self.default_batch(&segments);
+        let lr = if cfg.anneal_lr {
+            cfg.lr * (1.0 - (self.iteration - 1) as f64 / cfg.training_step as f64)
+        } else {
+            cfg.lr
+        };
+        let discrete = self.discrete();
+        let stats = default_update(
+            &mut self.params,
+            &mut self.adam,
+            &batch,
+            &cfg,
+            lr,
+            discrete,
+            &mut self.shuffle_rng,
+        );
+        Ok((segments, stats))
+    }
+
+    /// Observations as a float32 tensor, normalised when the run normalises.
+    fn obs_tensor<'a>(&self, obs: impl Iterator<Item = &'a [f64]>) -> Tensor {
+        let d = self.obs_space.size();
+        let mut flat: Vec<f32> = Vec::new();
+        let mut buf = Vec::new();
+        for o in obs {
+            match &self.norm {
+                Some(n) => {
+                    n.normalize(o, &mut buf);
+                    flat.extend(buf.iter().map(|&v| v as f32));
+                }
+                None => flat.extend(o.iter().map(|&v| v as f32)),
+            }
+        }
+        let n = (flat.len() / d) as i64;
+        Tensor::from_slice(&flat)
+            .view([n, d as i64])
+            .to_device(self.device)
+    }
+
+    /// GAE(λ) over each worker's segment, bootstrapping from the critic where an episode was cut
+    /// short (time limit, episode cap) and at the segment's end.
+    fn default_batch(&self, segments: &[Segment]) -> DefaultBatch {
+        let steps = || segments.iter().flat_map(|s| s.steps.iter());
+        let obs = self.obs_tensor(steps().map(|t| t.obs.as_slice()));
+        // Observations to bootstrap from: each truncation's last observation, then each worker's
+        // current one (where its segment stops mid-episode).
+        let mut boot: Vec<&[f64]> = Vec::new();
+        for t in steps() {
+            if let StepEnd::Truncated(o) = &t.end {
+                boot.push(o);
+            }
+        }
+        for w in &self.workers {
+            boot.push(&w.obs);
+        }
+        let (values, boot_values) = tch::no_grad(|| {
+            let v = self
+                .params
+                .forward(&self.params.critic, &obs)
+                .squeeze_dim(-1);
+            let b = self
+                .params
+                .forward(&self.params.critic, &self.obs_tensor(boot.iter().copied()))
+                .squeeze_dim(-1);
+            (net::tensor_f64(&v), net::tensor_f64(&b))
+        });
+        let n_trunc = boot.len() - self.workers.len();
+        let (gamma, lam) = (self.cfg.gamma, self.cfg.lam);
+        let mut adv = vec![0.0; values.len()];
+        let mut trunc_i = 0;
+        // Truncations are numbered in step order; walk each segment backwards with its own slice.
+        let mut offset = 0;
+        let mut trunc_at = Vec::new();
+        for seg in segments {
+            let mut idx = Vec::new();
+            for t in &seg.steps {
+                if matches!(t.end, StepEnd::Truncated(_)) {
+                    idx.push(trunc_i);
+                    trunc_i += 1;
+                } else {
+                    idx.push(usize::MAX);
+                }
+            }
+            trunc_at.push(idx);
+        }
+        debug_assert_eq!(trunc_i, n_trunc);
+        for (w, seg) in segments.iter().enumerate() {
+            let n = seg.steps.len();
+            let vals = &values[offset..offset + n];
+            let next: Vec<f64> = (0..n)
+                .map(|t| match &seg.steps[t].end {
+                    StepEnd::Terminated => 0.0,
+                    StepEnd::Truncated(_) => boot_values[trunc_at[w][t]],
+                    StepEnd::Running if t + 1 == n => boot_values[n_trunc + w],
+                    StepEnd::Running => vals[t + 1],
+                })
+                .collect();
+            let rewards: Vec<f64> = seg.steps.iter().map(|s| s.reward).collect();
+            let ends: Vec<bool> = seg
+                .steps
+                .iter()
+                .map(|s| !matches!(s.end, StepEnd::Running))
+                .collect();
+            adv[offset..offset + n].copy_from_slice(&gae(&rewards, vals, &next, &ends, gamma, lam));
+            offset += n;
+        }
+        let returns: Vec<f64> = adv.iter().zip(&values).map(|(a, v)| a + v).collect();
+        let actions = action_tensor(steps().map(|t| &t.action), self.discrete(), self.device);
+        let old_logp = tch::no_grad(|| {
+            let out = self.params.forward(&self.params.actor, &obs);
+            log_prob(
+                &out,
+                &actions,
+                self.params.log_std().as_ref(),
+                self.discrete(),
+            )
+            .0
+        });
+        let f = |v: &[f64]| {
+            Tensor::from_slice(&v.iter().map(|&x| x as f32).collect::<Vec<_>>())
+                .to_device(self.device)
+        };
+        DefaultBatch {
+            obs,
+            actions,
+            old_logp,
+            advantages: f(&adv),
+            returns: f(&returns),
+        }
+    }
+}
+
+/// GAE(λ) over one worker's consecutive steps: `δ_t = r_t + γ·next_t − V_t`, `A_t = δ_t + γλ·A_{t+1}`,
+/// the recursion restarting where an episode ended. `next_t` is the value after step t: 0 after a
+/// termination, the critic's value of the observation an episode was cut at, else of the next one.
+pub fn gae(
+    rewards: &[f64],
+    values: &[f64],
+    next: &[f64],
+    episode_ends: &[bool],
+    gamma: f64,
+    lam: f64,
+) -> Vec<f64> {
+    let mut adv = vec![0.0; rewards.len()];
+    let mut last = 0.0;
+    for t in (0..rewards.len()).rev() {
+        let delta = rewards[t] + gamma * next[t] - values[t];
+        last = delta
+            + if episode_ends[t] {
+                0.0
+            } else {
+                gamma * lam * last
+            };
+        adv[t] = last;
+    }
+    adv
+}
+
+thread_local! {
+    /// A normalised observation, reused across steps of a rollout thread.
+    static NORMED: RefCell<Vec<f64>> = const { RefCell::new(Vec::new()) };
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Draw an action from the actor's distribution: a softmax over its outputs for discrete actions, or
+/// a Gaussian around them with standard deviations `std`, rounded to float32 (as a float32 sample
+/// from PyTorch is). The Gaussian sample is not clipped: the environment clips, as in PruVer.
+fn sample(actor: &Mlp, space: &Space, std: &[f64], obs: &[f64], rng: &mut NpRng) -> Action {
+    SCRATCH.with(|s| {
+        let mut s = s.borrow_mut();
+        let out = actor.forward_with(obs, &mut s);
+        match space {
+            Space::Discrete { .. } => {
+                let max = out.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                let total: f64 = out.iter().map(|z| (z - max).exp()).sum();
+                let u = rng.random() * total;
+                let mut acc = 0.0;
+                for (i, z) in out.iter().enumerate() {
+                    acc += (z - max).exp();
+                    if u < acc {
+                        return Action::Discrete(i);
+                    }
+                }
+                Action::Discrete(out.len() - 1)
+            }
+            Space::Box { .. } => Action::Continuous(
+                out.iter()
+                    .zip(std)
+                    .map(|(m, s)| (m + s * net::standard_normal(rng)) as f32 as f64)
+                    .collect(),
+            ),
+        }
+    })
+}
+
+/// Actions as a tensor: int64 indices `[N]`, or float32 `[N, act_dim]`.
+fn action_tensor<'a>(
+    actions: impl Iterator<Item = &'a Action>,
+    discrete: bool,
+    device: Device,
+) -> Tensor {
+    if discrete {
+        let v: Vec<i64> = actions
+            .map(|a| match a {
+                Action::Discrete(i) => *i as i64,
+                Action::Continuous(_) => unreachable!("a continuous action in a discrete run"),
+            })
+            .collect();
+        Tensor::from_slice(&v).to_device(device)
+    } else {
+        let mut v: Vec<f32> = Vec::new();
+        let mut n = 0i64;
+        for a in actions {
+            match a {
+                Action::Continuous(x) => v.extend(x.iter().map(|&x| x as f32)),
+                Action::Discrete(_) => unreachable!("a discrete action in a continuous run"),
+            }
+            n += 1;
+        }
+        let d = v.len() as i64 / n.max(1);
+        Tensor::from_slice(&v).view([n, d]).to_device(device)
+    }
+}
+
+/// Log-probabilities and entropies of `actions` under the distribution the actor's `out` defines: a
+/// categorical over softmax(out) per row, or a Gaussian with `log_std` (PruVer's fixed variance when
+/// `None`).
+fn log_prob(
+    out: &Tensor,
+    actions: &Tensor,
+    log_std: Option<&Tensor>,
+    discrete: bool,
+) -> (Tensor, Tensor) {
+    if discrete {
+        let logp_all = out.log_softmax(-1, Kind::Float);
+        let logp = logp_all
+            .gather(-1, &actions.unsqueeze(-1), false)
+            .squeeze_dim(-1);
+        let entropy = -(logp_all.exp() * &logp_all).sum_dim_intlist(-1, false, Kind::Float);
+        (logp, entropy)
+    } else {
+        let k = out.size()[1] as f64;
+        let half_log_2pi = 0.5 * (2.0 * std::f64::consts::PI).ln();
+        match log_std {
+            Some(ls) => {
+                let z = (actions - out) * (-ls).exp();
+                let logp =
+                    (z.square() * -0.5 - ls - half_log_2pi).sum_dim_intlist(-1, false, Kind::Float);
+                let entropy =
+                    (ls.sum(Kind::Float) + k * (0.5 + half_log_2pi)).expand([out.size()[0]], false);
+                (logp, entropy)
+            }
+            None => {
+                // PruVer's MultivariateNormal(mean, diag(0.5)): −½(k·log 2π + Mahalanobis) − ½·log det.
+                let scale = PRUVER_VARIANCE.sqrt();
+                let m = ((actions - out) / scale)
+                    .square()
+                    .sum_dim_intlist(-1, false, Kind::Float);
+                let half_log_det = k * scale.ln();
+                let logp = (m + k * 2.0 * half_log_2pi) * -0.5 - half_log_det;
+                let entropy = Tensor::full(
+                    [out.size()[0]],
+                    k * (0.5 + half_log_2pi) + half_log_det,
+                    (Kind::Float, out.device()),
+                );
+                (logp, entropy)
+            }
+        }
+    }
+}
+
+/// Means over an iteration's gradient steps.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct UpdateStats {
+    pub actor_loss: f64,
+    pub critic_loss: f64,
+    pub entropy: f64,
+    pub approx_kl: f64,
+    pub clip_fraction: f64,
+}
+
+#[derive(Default)]
+struct Accumulator {
+    sums: [f64; 5],
+    n: usize,
+}
+
+impl Accumulator {
+    fn add(
+        &mut self,
+        actor: &Tensor,
+        critic: &Tensor,
+        entropy: &Tensor,
+        ratio: &Tensor,
+        clip: f64,
+    ) {
+        let log_ratio = ratio.log();
+        let kl = ((ratio - 1.0) - log_ratio).mean(Kind::Float);
+        let clipped = (ratio - 1.0)
+            .abs()
+            .gt(clip)
+            .to_kind(Kind::Float)
+            .mean(Kind::Float);
+        for (s, t) in
+            self.sums
+                .iter_mut()
+                .zip([actor, critic, &entropy.mean(Kind::Float), &kl, &clipped])
+        {
+            *s += t.double_value(&[]);
+        }
+        self.n += 1;
+    }
+
+    fn stats(&self) -> UpdateStats {
+        let m = |i: usize| self.sums[i] / self.n.max(1) as f64;
+        UpdateStats {
+            actor_loss: m(0),
+            critic_loss: m(1),
+            entropy: m(2),
+            approx_kl: m(3),
+            clip_fraction: m(4),
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// PruVer's update
+
+/// A PruVer batch: observations, actions, the log-probabilities the actions were drawn with, and the
+/// discounted rewards-to-go.
+pub struct PruverBatch {
+    pub obs: Tensor,
+    pub actions: Tensor,
+    pub rtgs: Tensor,
+    pub discrete: bool,
+}
+
+impl PruverBatch {
+    /// From whole episodes (PruVer's rollout always ends on an episode boundary).
+    pub fn from_segment(seg: &Segment, discrete: bool, gamma: f64, device: Device) -> PruverBatch {
+        let mut obs: Vec<&[f64]> = Vec::new();
+        let mut rewards: Vec<Vec<f64>> = vec![Vec::new()];
+        for t in &seg.steps {
+            obs.push(&t.obs);
+            rewards.last_mut().unwrap().push(t.reward);
+            if !matches!(t.end, StepEnd::Running) {
+                rewards.push(Vec::new());
+            }
+        }
+        if rewards.last().is_some_and(|r| r.is_empty()) {
+            rewards.pop();
+        }
+        let d = obs.first().map_or(0, |o| o.len());
+        let flat: Vec<f32> = obs
+            .iter()
+            .flat_map(|o| o.iter().map(|&v| v as f32))
+            .collect();
+        let obs_t = Tensor::from_slice(&flat)
+            .view([obs.len() as i64, d as i64])
+            .to_device(device);
+        let actions = action_tensor(seg.steps.iter().map(|t| &t.action), discrete, device);
+        PruverBatch::new(obs_t, actions, &rewards, gamma, discrete)
+    }
+
+    /// From tensors and per-episode rewards.
+    pub fn new(
+        obs: Tensor,
+        actions: Tensor,
+        episode_rewards: &[Vec<f64>],
+        gamma: f64,
+        discrete: bool,
+    ) -> PruverBatch {
+        // Rewards-to-go, summed backwards in Python floats (f64), then float32.
+        let mut rtgs: Vec<f32> = Vec::new();
+        for ep in episode_rewards {
+            let mut acc = 0.0f64;
+            let mut back: Vec<f32> = ep
+                .iter()
+                .rev()
+                .map(|r| {
+                    acc = r + acc * gamma;
+                    acc as f32
+                })
+                .collect();
+            back.reverse();
+            rtgs.extend(back);
+        }
+        let rtgs = Tensor::from_slice(&rtgs).to_device(obs.device());
+        PruverBatch {
+            obs,
+            actions,
+            rtgs,
+            discrete,
+        }
+    }
+}
+
+/// PruVer's log-probabilities: per-row ones for the rollout, and in the update PruVer's own quirk for
+/// discrete actions. Its `FeedForwardActorNN` applies `softmax(dim=0)`, which for a batch normalises
+/// over the batch rather than the actions; `Categorical` then renormalises each row and clamps the
+/// probabilities to [ε, 1 − ε] (float32 ε) before the log. The update reproduces that exactly.
+fn pruver_log_prob(
+    out: &Tensor,
+    actions: &Tensor,
+    discrete: bool,
+    per_row: bool,
+) -> (Tensor, Tensor) {
+    if !discrete {
+        return log_prob(out, actions, None, false);
+    }
+    let dim = if per_row { -1 } else { 0 };
+    let p = out.softmax(dim, Kind::Float);
+    let p = &p / p.sum_dim_intlist(-1, true, Kind::Float);
+    let eps = f32::EPSILON as f64;
+    let logits = p.clamp(eps, 1.0 - eps).log();
+    let logp = logits
+        .gather(-1, &actions.unsqueeze(-1), false)
+        .squeeze_dim(-1);
+    let entropy = -(&p * &logits).sum_dim_intlist(-1, false, Kind::Float);
+    (logp, entropy)
+}
+
+/// One PruVer iteration's update: advantages `A = rtg − V` normalised once, then
+/// `n_updates` full-batch epochs of the clipped surrogate (actor) and MSE to the rewards-to-go
+/// (critic), each with its own Adam step. No entropy bonus, no gradient clipping.
+pub fn pruver_update(
+    params: &mut Params,
+    adam: &mut Adam,
+    batch: &PruverBatch,
+    n_updates: usize,
+    lr: f64,
+    clip: f64,
+) -> UpdateStats {
+    // The log-probabilities the actions were drawn with, row by row (PruVer's `get_action` during the
+    // rollout), from the same weights.
+    let (old_logp, advantages) = tch::no_grad(|| {
+        let out = params.forward(&params.actor, &batch.obs);
+        let old = pruver_log_prob(&out, &batch.actions, batch.discrete, true).0;
+        let v = params.forward(&params.critic, &batch.obs).squeeze();
+        let a = &batch.rtgs - v;
+        // torch's std is the unbiased one.
+        let a = (&a - a.mean(Kind::Float)) / (a.std(true) + 1e-10);
+        (old, a)
+    });
+    let mut acc = Accumulator::default();
+    for _ in 0..n_updates {
+        let views = params.views();
+        let v = views.critic(&batch.obs).squeeze();
+        let out = views.actor(&batch.obs);
+        let (logp, entropy) = pruver_log_prob(&out, &batch.actions, batch.discrete, false);
+        let ratios = (&logp - &old_logp).exp();
+        let surr1 = &ratios * &advantages;
+        let surr2 = ratios.clamp(1.0 - clip, 1.0 + clip) * &advantages;
+        let actor_loss = -surr1.minimum(&surr2).mean(Kind::Float);
+        let critic_loss = v.mse_loss(&batch.rtgs, Reduction::Mean);
+        // The networks are disjoint, so one backward pass gives each its own loss's gradient, and one
+        // elementwise Adam over both is PruVer's two Adam steps.
+        net::zero_grad(params);
+        (&actor_loss + &critic_loss).backward();
+        adam.step(params, lr, None);
+        let entropy = tch::no_grad(|| {
+            if batch.discrete {
+                pruver_log_prob(&out.detach(), &batch.actions, true, true).1
+            } else {
+                entropy
+            }
+        });
+        acc.add(&actor_loss, &critic_loss, &entropy, &ratios.detach(), clip);
+    }
+    acc.stats()
+}
+
+// ------------------------------------------------------------------------------------------------
+// The default preset's update
+
+pub struct DefaultBatch {
+    pub obs: Tensor,
+    pub actions: Tensor,
+    pub old_logp: Tensor,
+    pub advantages: Tensor,
+    pub returns: Tensor,
+}
+
+/// Epochs of shuffled minibatches: clipped surrogate on (per-minibatch normalised) advantages, an
+/// entropy bonus, MSE of the value to the GAE returns, one Adam step on the clipped global gradient.
+pub fn default_update(
+    params: &mut Params,
+    adam: &mut Adam,
+    batch: &DefaultBatch,
+    cfg: &TrainConfig,
+    lr: f64,
+    discrete: bool,
+    rng: &mut NpRng,
+) -> UpdateStats {
+    let n = batch.obs.size()[0] as usize;
+    let mut idx: Vec<i64> = (0..n as i64).collect();
+    let mut acc = Accumulator::default();
+    let epochs = cfg.n_updates_per_iteration;
+    for epoch in 0..epochs {
+        // Fisher–Yates from the run's shuffle stream; the batch is permuted once per epoch, so each
+        // minibatch is a contiguous slice.
+        for i in (1..n).rev() {
+            let j = rng.integers(0, i as i64 + 1) as usize;
+            idx.swap(i, j);
+        }
+        let perm = Tensor::from_slice(&idx).to_device(batch.obs.device());
+        let [obs, act, old, adv_all, ret] = [
+            &batch.obs,
+            &batch.actions,
+            &batch.old_logp,
+            &batch.advantages,
+            &batch.returns,
+        ]
+        .map(|t| t.index_select(0, &perm));
+        let mut start = 0;
+        while start < n {
+            let len = cfg.minibatch_size.min(n - start);
+            let at = start as i64;
+            let slice = |t: &Tensor| t.narrow(0, at, len as i64);
+            start += len;
+            let mut adv = slice(&adv_all);
+            if cfg.normalize_advantage && len > 1 {
+                adv = (&adv - adv.mean(Kind::Float)) / (adv.std(true) + 1e-8);
+            }
+            let o = slice(&obs);
+            let views = params.views();
+            let out = views.actor(&o);
+            let (logp, entropy) = log_prob(&out, &slice(&act), views.log_std(), discrete);
+            let ratio = (&logp - slice(&old)).exp();
+            let surr1 = &ratio * &adv;
+            let surr2 = ratio.clamp(1.0 - cfg.clip, 1.0 + cfg.clip) * &adv;
+            let pg_loss = -surr1.minimum(&surr2).mean(Kind::Float);
+            let v = views.critic(&o).squeeze_dim(-1);
+            let v_loss = v.mse_loss(&slice(&ret), Reduction::Mean);
+            let loss = &pg_loss - entropy.mean(Kind::Float) * cfg.ent_coef + &v_loss * cfg.vf_coef;
+            net::zero_grad(params);
+            loss.backward();
+            adam.step(params, lr, Some(cfg.max_grad_norm));
+            // Statistics of the last epoch only (what CleanRL reports), which keeps a dozen small
+            // libtorch calls out of every other step.
+            if epoch + 1 == epochs {
+                acc.add(
+                    &pg_loss,
+                    &v_loss,
+                    &entropy.detach(),
+                    &ratio.detach(),
+                    cfg.clip,
+                );
+            }
+        }
+    }
+    acc.stats()
+}
+
+/// Check a checkpoint's worker states against the run and rebuild the workers.
+pub(crate) fn restore_workers(
+    env_id: &str,
+    options: EnvOptions,
+    cfg: &TrainConfig,
+    states: &[WorkerState],
+) -> Result<Vec<Worker>> {
+    let cap = cfg.max_timesteps_per_episode.unwrap_or(usize::MAX);
+    states
+        .iter()
+        .map(|s| {
+            let mut w = Worker::new(env_id, options, 0, NpRng::from_state(&s.rng)?, cap)?;
+            w.env.restore(&s.env)?;
+            w.obs = s.obs.clone();
+            w.ep_return = s.ep_return;
+            w.ep_length = s.ep_length;
+            Ok(w)
+        })
+        .collect::<Result<Vec<_>>>()
+        .map_err(|e: Error| Error::Invalid(format!("restoring the environments: {e}")))
+}
+
+pub(crate) fn worker_states(workers: &[Worker]) -> Vec<WorkerState> {
+    workers
+        .iter()
+        .map(|w| WorkerState {
+            env: w.env.snapshot(),
+            obs: w.obs.clone(),
+            rng: w.rng.to_state(),
+            ep_return: w.ep_return,
+            ep_length: w.ep_length,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(normalize_obs: bool) -> TrainConfig {
+        TrainConfig {
+            timesteps_per_batch: 512,
+            n_envs: 4,
+            minibatch_size: 128,
+            n_updates_per_iteration: 2,
+            hidden_sizes: vec![32, 32],
+            normalize_obs,
+            ..TrainConfig::defaults(Preset::Default)
+        }
+    }
+
+    /// The exported actor takes raw observations and gives what the trained network gives on
+    /// normalised ones (libtorch's forward pass, float32), for observations from the run itself.
+    #[test]
+    fn exported_actor_and_critic_fold_the_normaliser() {
+        let mut t = Trainer::new(
+            "Pendulum-v1",
+            EnvOptions::default(),
+            config(true),
+            Device::Cpu,
+            2,
+        )
+        .unwrap();
+        for _ in 0..3 {
+            t.iterate().unwrap();
+        }
+        let norm = t.normalizer().unwrap().clone();
+        // Statistics moved away from the prior (θ̇ spreads over several units).
+        assert!(norm.var[2] > 1.5, "{:?}", norm.var);
+        let (actor, critic) = (t.actor_mlp(), t.critic_mlp());
+        let raw: Vec<Vec<f64>> = t.workers.iter().map(|w| w.obs.clone()).collect();
+        let normed = t.obs_tensor(raw.iter().map(|o| o.as_slice()));
+        let want_a = net::tensor_f64(&t.params.forward(&t.params.actor, &normed));
+        let want_c = net::tensor_f64(&t.params.forward(&t.params.critic, &normed));
+        for (i, o) in raw.iter().enumerate() {
+            let (a, c) = (actor.forward(o), critic.forward(o));
+            assert!(
+                (a[0] - want_a[i]).abs() < 1e-4,
+                "actor {} vs {}",
+                a[0],
+                want_a[i]
+            );
+            assert!(
+                (c[0] - want_c[i]).abs() < 1e-3 * want_c[i].abs().max(1.0),
+                "critic {} vs {}",
+                c[0],
+                want_c[i]
+            );
+        }
+        // Without normalisation the exported actor is the trained one, bit for bit.
+        let mut u = Trainer::new(
+            "Pendulum-v1",
+            EnvOptions::default(),
+            config(false),
+            Device::Cpu,
+            2,
+        )
+        .unwrap();
+        u.iterate().unwrap();
+        assert_eq!(u.actor_mlp(), u.raw_actor());
+    }
+
+    #[test]
+    fn gae_restarts_at_episode_ends_and_uses_the_bootstrap_values() {
+        let (g, l) = (0.9, 0.5);
+        // Steps 0-1: an episode that terminates; 2: cut by a time limit (bootstrap 4.0); 3: running,
+        // bootstrapped by the segment's last value 2.0.
+        let r = [1.0, 2.0, 3.0, 4.0];
+        let v = [0.5, 1.0, 1.5, 2.5];
+        let next = [1.0, 0.0, 4.0, 2.0];
+        let ends = [false, true, true, false];
+        let a = gae(&r, &v, &next, &ends, g, l);
+        let d: Vec<f64> = (0..4).map(|t| r[t] + g * next[t] - v[t]).collect();
+        let want = [d[0] + g * l * d[1], d[1], d[2], d[3]];
+        for (x, y) in a.iter().zip(&want) {
+            assert!((x - y).abs() < 1e-12, "{a:?} vs {want:?}");
+        }
+        // A whole segment with λ = 1 and no ends is the discounted return minus V.
+        let a = gae(&r, &v, &[1.0, 1.5, 2.5, 0.0], &[false; 4], 1.0, 1.0);
+        assert!((a[0] - (10.0 - 0.5)).abs() < 1e-12, "{a:?}");
+    }
+}

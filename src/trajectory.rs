@@ -1,0 +1,387 @@
+//! Failure-trajectory records: CSV out and back in, for exact replay by `--display` and `--refine`.
+//!
+//! A failures file has one row per step of every failing episode (long format, pandas-friendly):
+//!
+//! ```text
+//! env,spec,failure,evaluation,seed,steps,robustness,return,perturb.<param>...,step,<observation>...,action...,reward
+//! ```
+//!
+//! Row `step = i` holds observation i, the action taken at it (empty on the final observation) and the
+//! reward that led to it (empty at step 0). Numbers are written at full precision (shortest round-trip
+//! form), so reading a file back gives the recorded values bit for bit. The evaluations file holds one
+//! row per evaluation, failing or not: the error table and the safe table falsification tools report.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::env::{Action, Perturbation, Space};
+use crate::error::{Error, Result};
+use crate::fsutil::write_atomic;
+use crate::rollout::Trajectory;
+
+/// A failure read back from a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordedFailure {
+    pub id: usize,
+    pub evaluation: usize,
+    pub seed: u64,
+    pub robustness: f64,
+    pub ret: f64,
+    pub perturbation: Perturbation,
+    pub observations: Vec<Vec<f64>>,
+    pub actions: Vec<Action>,
+    pub rewards: Vec<f64>,
+}
+
+/// A failures file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FailureFile {
+    pub env_id: String,
+    pub spec: String,
+    pub failures: Vec<RecordedFailure>,
+}
+
+fn action_columns(space: &Space) -> Vec<String> {
+    match space {
+        Space::Discrete { .. } => vec!["action".into()],
+        Space::Box { low, .. } => (0..low.len()).map(|i| format!("action{i}")).collect(),
+    }
+}
+
+/// Perturbation columns are prefixed: a parameter may share its name with an observation variable.
+const PARAM_PREFIX: &str = "perturb.";
+
+fn num(v: f64) -> String {
+    format!("{v:?}")
+}
+
+/// One failing episode to write: its evaluation index, robustness and trajectory.
+pub struct FailureRow<'a> {
+    pub evaluation: usize,
+    pub robustness: f64,
+    pub trajectory: &'a Trajectory,
+}
+
+/// Write the failures of a campaign (atomically). `params` names the perturbation columns.
+pub fn write_failures(
+    path: &Path,
+    env_id: &str,
+    spec: &str,
+    params: &[&str],
+    obs_names: &[&str],
+    action_space: &Space,
+    failures: &[FailureRow],
+) -> Result<()> {
+    let csv_err = |e: csv::Error| Error::Invalid(format!("{}: {e}", path.display()));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let acts = action_columns(action_space);
+    let mut header: Vec<String> = [
+        "env",
+        "spec",
+        "failure",
+        "evaluation",
+        "seed",
+        "steps",
+        "robustness",
+        "return",
+    ]
+    .map(String::from)
+    .to_vec();
+    header.extend(params.iter().map(|p| format!("{PARAM_PREFIX}{p}")));
+    header.push("step".into());
+    header.extend(obs_names.iter().map(|s| s.to_string()));
+    header.extend(acts.iter().cloned());
+    header.push("reward".into());
+    w.write_record(&header).map_err(csv_err)?;
+    for (id, f) in failures.iter().enumerate() {
+        let t = f.trajectory;
+        let head: Vec<String> = [
+            env_id.to_string(),
+            spec.to_string(),
+            id.to_string(),
+            f.evaluation.to_string(),
+            t.seed.to_string(),
+            t.actions.len().to_string(),
+            num(f.robustness),
+            num(t.ret()),
+        ]
+        .into_iter()
+        .chain(params.iter().map(|p| {
+            t.perturbation
+                .0
+                .get(*p)
+                .map_or(String::new(), |v| num(*v))
+        }))
+        .collect();
+        for (i, obs) in t.observations.iter().enumerate() {
+            let mut row = head.clone();
+            row.push(i.to_string());
+            row.extend(obs.iter().map(|v| num(*v)));
+            match t.actions.get(i) {
+                Some(Action::Discrete(a)) => row.push(a.to_string()),
+                Some(Action::Continuous(v)) => row.extend(v.iter().map(|x| num(*x))),
+                None => row.extend(acts.iter().map(|_| String::new())),
+            }
+            row.push(if i == 0 {
+                String::new()
+            } else {
+                num(t.rewards[i - 1])
+            });
+            w.write_record(&row).map_err(csv_err)?;
+        }
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))?;
+    write_atomic(path, &bytes)
+}
+
+/// Read a failures file for `env_id`. A file from another environment, a truncated file (a failure
+/// with fewer rows than its `steps` + 1, or a cut row) and unreadable numbers are errors naming the
+/// file and the line.
+pub fn read_failures(
+    path: &Path,
+    env_id: &str,
+    obs_names: &[&str],
+    action_space: &Space,
+) -> Result<FailureFile> {
+    let bad = |line: usize, reason: String| Error::Invalid(format!("{}:{line}: {reason}", path.display()));
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    // Every row the writer writes ends with a newline: a file cut inside its last field would
+    // otherwise still parse.
+    if !bytes.ends_with(b"\n") {
+        return Err(Error::Invalid(format!(
+            "{}: the file does not end with a complete row (is it truncated?)",
+            path.display()
+        )));
+    }
+    let mut r = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(bytes.as_slice());
+    let header: Vec<String> = r
+        .headers()
+        .map_err(|e| bad(1, e.to_string()))?
+        .iter()
+        .map(String::from)
+        .collect();
+    let col = |name: &str| header.iter().position(|h| h == name);
+    let fixed = ["env", "spec", "failure", "evaluation", "seed", "steps", "robustness", "return", "step", "reward"];
+    for f in fixed {
+        if col(f).is_none() {
+            return Err(bad(1, format!("not a failures file: no `{f}` column")));
+        }
+    }
+    let (ret_col, step_col) = (col("return").unwrap(), col("step").unwrap());
+    let params: Vec<String> = header[ret_col + 1..step_col]
+        .iter()
+        .map(|h| h.strip_prefix(PARAM_PREFIX).unwrap_or(h).to_string())
+        .collect();
+    let obs_cols: Vec<usize> = obs_names
+        .iter()
+        .map(|n| col(n).ok_or_else(|| bad(1, format!("no `{n}` column: not a file of {env_id}"))))
+        .collect::<Result<_>>()?;
+    let act_cols: Vec<usize> = action_columns(action_space)
+        .iter()
+        .map(|n| col(n).ok_or_else(|| bad(1, format!("no `{n}` column: not a file of {env_id}"))))
+        .collect::<Result<_>>()?;
+    let mut file = FailureFile {
+        env_id: env_id.to_string(),
+        spec: String::new(),
+        failures: Vec::new(),
+    };
+    let mut expected_rows = 0usize;
+    for (k, rec) in r.records().enumerate() {
+        let line = k + 2;
+        let rec = rec.map_err(|e| bad(line, format!("{e} (is the file truncated?)")))?;
+        let get = |c: usize| rec.get(c).unwrap_or("");
+        let f64_at = |c: usize| -> Result<f64> {
+            get(c)
+                .parse::<f64>()
+                .map_err(|_| bad(line, format!("`{}` is not a number in column `{}`", get(c), header[c])))
+        };
+        let int_at = |c: usize| -> Result<u64> {
+            get(c)
+                .parse::<u64>()
+                .map_err(|_| bad(line, format!("`{}` is not a whole number in column `{}`", get(c), header[c])))
+        };
+        if get(col("env").unwrap()) != env_id {
+            return Err(bad(
+                line,
+                format!(
+                    "this file records failures of {}, not of {env_id}",
+                    get(col("env").unwrap())
+                ),
+            ));
+        }
+        let step = int_at(step_col)? as usize;
+        if step == 0 {
+            if expected_rows != 0 {
+                return Err(bad(line, "the previous failure ends early (is the file truncated?)".into()));
+            }
+            let mut perturbation = BTreeMap::new();
+            for (i, p) in params.iter().enumerate() {
+                let c = ret_col + 1 + i;
+                if !get(c).is_empty() {
+                    perturbation.insert(p.clone(), f64_at(c)?);
+                }
+            }
+            file.spec = get(col("spec").unwrap()).to_string();
+            let steps = int_at(col("steps").unwrap())? as usize;
+            expected_rows = steps + 1;
+            file.failures.push(RecordedFailure {
+                id: int_at(col("failure").unwrap())? as usize,
+                evaluation: int_at(col("evaluation").unwrap())? as usize,
+                seed: int_at(col("seed").unwrap())?,
+                robustness: f64_at(col("robustness").unwrap())?,
+                ret: f64_at(ret_col)?,
+                perturbation: Perturbation(perturbation),
+                observations: Vec::with_capacity(expected_rows),
+                actions: Vec::with_capacity(steps),
+                rewards: Vec::with_capacity(steps),
+            });
+        }
+        let Some(f) = file.failures.last_mut() else {
+            return Err(bad(line, "the first row of a failure must be its step 0".into()));
+        };
+        if step != f.observations.len() || expected_rows == 0 {
+            return Err(bad(line, format!("step {step} is out of order (is the file truncated?)")));
+        }
+        expected_rows -= 1;
+        f.observations.push(obs_cols.iter().map(|&c| f64_at(c)).collect::<Result<_>>()?);
+        if step > 0 {
+            f.rewards.push(f64_at(col("reward").unwrap())?);
+        }
+        if expected_rows > 0 {
+            f.actions.push(match action_space {
+                Space::Discrete { n } => {
+                    let a = int_at(act_cols[0])? as usize;
+                    if a >= *n {
+                        return Err(bad(line, format!("action {a} is not one of {n} discrete actions")));
+                    }
+                    Action::Discrete(a)
+                }
+                Space::Box { .. } => {
+                    Action::Continuous(act_cols.iter().map(|&c| f64_at(c)).collect::<Result<_>>()?)
+                }
+            });
+        }
+    }
+    if expected_rows != 0 {
+        return Err(Error::Invalid(format!(
+            "{}: the last failure ends early (is the file truncated?)",
+            path.display()
+        )));
+    }
+    Ok(file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::env::{make, Env};
+    use crate::rollout::replay;
+
+    /// Two short perturbed episodes of Pendulum-v1 (continuous) with varied actions.
+    fn episodes(env: &mut dyn Env) -> Vec<Trajectory> {
+        (0..2)
+            .map(|k| {
+                let pert = Perturbation::new()
+                    .with("theta_dot", 0.3 * k as f64 - 0.1)
+                    .with("g", 9.5);
+                let actions: Vec<Action> = (0..7)
+                    .map(|i| Action::Continuous(vec![(i as f64 * 0.7 + k as f64).sin() * 2.5]))
+                    .collect();
+                replay(env, 11 + k, &pert, &actions).unwrap()
+            })
+            .collect()
+    }
+
+    fn write(path: &Path, env: &dyn Env, trajs: &[Trajectory]) {
+        let rows: Vec<FailureRow> = trajs
+            .iter()
+            .enumerate()
+            .map(|(i, t)| FailureRow {
+                evaluation: 10 * i,
+                robustness: -(i as f64) - 0.5,
+                trajectory: t,
+            })
+            .collect();
+        write_failures(
+            path,
+            env.id(),
+            "return_300",
+            &["cos_theta", "theta_dot", "g"],
+            env.observation_names(),
+            &env.action_space(),
+            &rows,
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn failures_read_back_bit_for_bit_and_replay() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.csv");
+        let mut env = make("Pendulum-v1").unwrap();
+        let trajs = episodes(env.as_mut());
+        write(&path, env.as_ref(), &trajs);
+        let back = read_failures(
+            &path,
+            "Pendulum-v1",
+            env.observation_names(),
+            &env.action_space(),
+        )
+        .unwrap();
+        assert_eq!(back.spec, "return_300");
+        assert_eq!(back.failures.len(), 2);
+        for (f, t) in back.failures.iter().zip(&trajs) {
+            assert_eq!(f.observations, t.observations);
+            assert_eq!(f.actions, t.actions);
+            assert_eq!(f.rewards, t.rewards);
+            assert_eq!(f.perturbation, t.perturbation);
+            assert_eq!(f.ret.to_bits(), t.ret().to_bits());
+            let again = replay(env.as_mut(), f.seed, &f.perturbation, &f.actions).unwrap();
+            assert_eq!(&again, t);
+        }
+        assert_eq!(back.failures[1].evaluation, 10);
+        assert_eq!(back.failures[1].robustness, -1.5);
+    }
+
+    #[test]
+    fn other_environments_and_truncated_files_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.csv");
+        let mut env = make("Pendulum-v1").unwrap();
+        let trajs = episodes(env.as_mut());
+        write(&path, env.as_ref(), &trajs);
+        let obs = env.observation_names();
+        let space = env.action_space();
+        let e = read_failures(&path, "Pendulum-v0", obs, &space)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("records failures of Pendulum-v1, not of Pendulum-v0"), "{e}");
+        let cp = make("CartPole-v1").unwrap();
+        let e = read_failures(&path, "CartPole-v1", cp.observation_names(), &cp.action_space())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("not a file of CartPole-v1"), "{e}");
+        let text = std::fs::read_to_string(&path).unwrap();
+        // Cut inside a row, then at the end of a row in the middle of a failure.
+        std::fs::write(&path, &text[..text.len() - 7]).unwrap();
+        let e = read_failures(&path, "Pendulum-v1", obs, &space)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("truncated") || e.contains("not a number"), "{e}");
+        let lines: Vec<&str> = text.lines().collect();
+        std::fs::write(&path, lines[..lines.len() - 2].join("\n") + "\n").unwrap();
+        let e = read_failures(&path, "Pendulum-v1", obs, &space)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("ends early"), "{e}");
+        std::fs::write(&path, "a,b\n1,2\n").unwrap();
+        let e = read_failures(&path, "Pendulum-v1", obs, &space)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("not a failures file"), "{e}");
+    }
+}

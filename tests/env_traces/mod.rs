@@ -1,0 +1,225 @@
+//! Shared by the environment tests: replay the reference's recorded episodes (tests/oracle/gym_traces.py)
+//! in Rust, perturbations included, and compare step by step, bit for bit or within a tolerance.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+use synapt_safety::env::{make_with, perturb, Action, EnvOptions, Perturbation};
+
+/// The interpreters of the gym-0.18-era reference stacks (NumPy 1, NumPy 2), installed once by
+/// tests/oracle/legacy_setup.sh.
+pub fn legacy_pythons() -> &'static (PathBuf, PathBuf) {
+    static PY: OnceLock<(PathBuf, PathBuf)> = OnceLock::new();
+    PY.get_or_init(|| {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/legacy_setup.sh");
+        let out = Command::new("bash")
+            .arg(&script)
+            .output()
+            .expect("failed to run tests/oracle/legacy_setup.sh");
+        assert!(
+            out.status.success(),
+            "tests/oracle/legacy_setup.sh failed (it installs gym 0.18, gym-cartpole-swingup and \
+             pybullet from PyPI):\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        let mut lines = text.lines().map(PathBuf::from);
+        (lines.next().unwrap(), lines.next().unwrap())
+    })
+}
+
+/// Run the trace oracle with `python`.
+pub fn oracle(python: &Path, args: &[String]) -> Value {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/gym_traces.py");
+    let out = Command::new(python)
+        .arg(&script)
+        .args(args)
+        .output()
+        .expect("failed to start the Python oracle");
+    assert!(
+        out.status.success(),
+        "oracle gym_traces.py {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("oracle printed invalid JSON")
+}
+
+pub fn args(head: &[&str], seeds: &[u64]) -> Vec<String> {
+    head.iter()
+        .map(|s| s.to_string())
+        .chain(seeds.iter().map(u64::to_string))
+        .collect()
+}
+
+/// The oracle prints floats as Python reprs in strings; Rust's parser is correctly rounded, so this is
+/// the exact f64 Python had.
+pub fn num(v: &Value) -> f64 {
+    v.as_str()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("not a float string: {v}"))
+}
+
+pub fn nums(v: &Value) -> Vec<f64> {
+    v.as_array().expect("array").iter().map(num).collect()
+}
+
+/// How close the Rust values must be.
+#[derive(Debug, Clone, Copy)]
+pub enum Match {
+    /// Bitwise equality (0.0 and -0.0 differ; NaNs match NaNs).
+    Exact,
+    /// Within an absolute tolerance.
+    Within(f64),
+}
+
+/// What a comparison found.
+#[derive(Debug, Default)]
+pub struct Stats {
+    pub steps: usize,
+    pub terminated: usize,
+    pub truncated: usize,
+    pub perturbed: usize,
+    /// The largest absolute difference seen in observations and states.
+    pub max_diff: f64,
+    /// The largest absolute difference seen in rewards.
+    pub max_reward_diff: f64,
+}
+
+fn same(got: f64, want: f64) -> bool {
+    got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan())
+}
+
+#[track_caller]
+fn compare(got: &[f64], want: &[f64], m: Match, what: &str, max: &mut f64) {
+    assert_eq!(got.len(), want.len(), "{what}: got {got:?}, want {want:?}");
+    for (g, w) in got.iter().zip(want) {
+        let d = (g - w).abs();
+        if d.is_finite() {
+            *max = max.max(d);
+        }
+        match m {
+            Match::Exact => assert!(same(*g, *w), "{what}: got {got:?}, want {want:?}"),
+            Match::Within(tol) => assert!(
+                same(*g, *w) || d <= tol,
+                "{what}: got {got:?}, want {want:?} (difference {d:e} > {tol:e})"
+            ),
+        }
+    }
+}
+
+/// Replay every recorded episode of `id` for `seeds` and compare with the reference run by `python`.
+pub fn check_traces(
+    python: &Path,
+    id: &str,
+    seeds: &[u64],
+    options: EnvOptions,
+    m: Match,
+) -> Stats {
+    let data = oracle(python, &args(&["traces", id], seeds));
+    let cases = data.as_array().unwrap();
+    assert_eq!(cases.len(), seeds.len());
+    let mut st = Stats::default();
+    for case in cases {
+        let seed = case["seed"].as_u64().unwrap();
+        let mut env = make_with(id, options).unwrap();
+        for (e, ep) in case["episodes"].as_array().unwrap().iter().enumerate() {
+            let reset_seed = ep["seed"].as_u64();
+            let at = format!("{id} {options:?} seed {seed} episode {e}");
+            let obs = env.reset(reset_seed);
+            let mut max = 0.0;
+            compare(
+                &obs,
+                &nums(&ep["reset_obs"]),
+                m,
+                &format!("{at} reset obs"),
+                &mut max,
+            );
+            compare(
+                &env.snapshot().state,
+                &nums(&ep["reset_state"]),
+                m,
+                &format!("{at} reset state"),
+                &mut max,
+            );
+            if let Some(p) = ep.get("perturbation") {
+                let p = Perturbation(
+                    p.as_object()
+                        .unwrap()
+                        .iter()
+                        .map(|(k, v)| (k.clone(), num(v)))
+                        .collect(),
+                );
+                let obs = perturb::apply(env.as_mut(), &p).unwrap();
+                compare(
+                    &obs,
+                    &nums(&ep["perturbed_obs"]),
+                    m,
+                    &format!("{at} perturbed obs"),
+                    &mut max,
+                );
+                compare(
+                    &env.snapshot().state,
+                    &nums(&ep["perturbed_state"]),
+                    m,
+                    &format!("{at} perturbed state"),
+                    &mut max,
+                );
+                st.perturbed += 1;
+            }
+            for (t, s) in ep["steps"].as_array().unwrap().iter().enumerate() {
+                let at = format!("{at} step {t}");
+                let action = if s["action"].is_u64() {
+                    Action::Discrete(s["action"].as_u64().unwrap() as usize)
+                } else {
+                    // The float32 action the reference got, exactly.
+                    Action::Continuous(vec![num(&s["action"])])
+                };
+                let step = env.step(&action);
+                compare(
+                    &step.obs,
+                    &nums(&s["obs"]),
+                    m,
+                    &format!("{at} obs"),
+                    &mut max,
+                );
+                let mut rmax = 0.0;
+                compare(
+                    &[step.reward],
+                    &[num(&s["reward"])],
+                    m,
+                    &format!("{at} reward"),
+                    &mut rmax,
+                );
+                st.max_reward_diff = st.max_reward_diff.max(rmax);
+                compare(
+                    &env.snapshot().state,
+                    &nums(&s["state"]),
+                    m,
+                    &format!("{at} state"),
+                    &mut max,
+                );
+                assert_eq!(step.terminated, s["terminated"].as_bool().unwrap(), "{at}");
+                assert_eq!(step.truncated, s["truncated"].as_bool().unwrap(), "{at}");
+                st.steps += 1;
+                st.terminated += step.terminated as usize;
+                st.truncated += step.truncated as usize;
+            }
+            st.max_diff = f64::max(st.max_diff, max);
+        }
+    }
+    eprintln!(
+        "{id} {options:?}: {} seeds, {} steps ({} terminated, {} truncated, {} perturbed episodes), \
+         max |difference| {:e} (obs, state), {:e} (reward)",
+        seeds.len(),
+        st.steps,
+        st.terminated,
+        st.truncated,
+        st.perturbed,
+        st.max_diff,
+        st.max_reward_diff
+    );
+    st
+}
