@@ -87,9 +87,57 @@ pub struct Cli {
     #[arg(long, value_name = "PATH")]
     pub refined: Option<PathBuf>,
 
-    /// Stage: Bayesian-optimisation falsification against the environment's safety specification.
+    /// Stage: search the environment's perturbation box for episodes of the actor (the one --prune
+    /// just wrote, else --actor) that violate a safety specification. Failures go to
+    /// Failure_Trajectories/<env>_<actor>_<spec>_<method>.csv, every evaluation to
+    /// ..._evaluations.csv.
     #[arg(long)]
     pub falsify: bool,
+
+    /// The specification to falsify, by name [default: the environment's first in
+    /// specifications.yml]. Every environment also has return_nonnegative, PruVer's random-testing
+    /// criterion.
+    #[arg(long, value_name = "NAME")]
+    pub spec: Option<String>,
+
+    /// More specifications, in the format of specifications.yml; a name defined there is replaced.
+    #[arg(long, value_name = "PATH")]
+    pub specs: Option<PathBuf>,
+
+    /// Search methods, comma-separated: bo (GP Bayesian optimisation), random (uniform sampling of
+    /// the box), test (PruVer's random testing: unperturbed episodes, seeds --seed + i).
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "bo",
+        value_name = "METHODS"
+    )]
+    pub falsify_method: Vec<crate::falsify::search::Method>,
+
+    /// BO iterations after the initial design; every method gets --init-points + --budget
+    /// evaluations (PruVer: 5 + 200).
+    #[arg(long, default_value_t = 200, value_name = "N")]
+    pub budget: usize,
+
+    /// Latin-hypercube points before BO's first model.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub init_points: usize,
+
+    /// BO's acquisition function: ei (expected improvement), lcb (lower confidence bound, κ = 2),
+    /// pi (probability of improvement).
+    #[arg(long, value_enum, default_value = "ei", value_name = "ACQ")]
+    pub acquisition: AcquisitionChoice,
+
+    /// Repeat each campaign with seeds --seed, --seed + 1, …, and report how often and how soon each
+    /// method finds a failure.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub runs: usize,
+
+    /// Perturbation parameters to search, comma-separated (see --list-envs) [default: the
+    /// environment's initial-state parameters].
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub params: Vec<String>,
 
     /// Stage: counterexample-guided refinement of the pruned actor.
     #[arg(long)]
@@ -162,6 +210,25 @@ pub struct Cli {
     /// Whether --seed was typed on the command line (it then overrides the hyperparameters' `seed`).
     #[arg(skip)]
     pub seed_given: bool,
+}
+
+/// `--acquisition`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AcquisitionChoice {
+    Ei,
+    Lcb,
+    Pi,
+}
+
+impl AcquisitionChoice {
+    pub fn acquisition(self) -> crate::falsify::bo::Acquisition {
+        use crate::falsify::bo::Acquisition;
+        match self {
+            AcquisitionChoice::Ei => Acquisition::Ei { xi: 0.01 },
+            AcquisitionChoice::Lcb => Acquisition::Lcb { kappa: 2.0 },
+            AcquisitionChoice::Pi => Acquisition::Pi { xi: 0.01 },
+        }
+    }
 }
 
 /// The stages, in pipeline order.

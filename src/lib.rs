@@ -16,8 +16,8 @@ pub mod policy;
 pub mod prune;
 pub mod report;
 pub mod rollout;
-pub mod trajectory;
 pub mod train;
+pub mod trajectory;
 pub mod visualize;
 
 pub use error::{Error, Result};

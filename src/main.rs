@@ -9,7 +9,7 @@ use synapt_safety::cli::{Cli, Stage};
 use synapt_safety::config::Hyperparameters;
 use synapt_safety::prune::{self, PruneOptions, Sweep};
 use synapt_safety::visualize::{self, VisualizeOptions};
-use synapt_safety::{env, evaluate, train};
+use synapt_safety::{env, evaluate, falsify, train};
 
 /// An error and the exit code it maps to.
 struct Failure {
@@ -31,7 +31,13 @@ fn usage(message: String) -> Failure {
 }
 
 /// The stages this version implements; the others fail up front, before any stage runs.
-const IMPLEMENTED: &[Stage] = &[Stage::Train, Stage::Test, Stage::Prune, Stage::Visualize];
+const IMPLEMENTED: &[Stage] = &[
+    Stage::Train,
+    Stage::Test,
+    Stage::Prune,
+    Stage::Falsify,
+    Stage::Visualize,
+];
 
 fn run(cli: &Cli) -> Result<(), Failure> {
     if cli.list_envs {
@@ -168,6 +174,10 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                     pruned_actor = Some(report.out);
                 }
             }
+            Stage::Falsify => {
+                let actor = pruned_actor.clone().unwrap_or_else(|| cli.actor_path());
+                falsify_stage(cli, hyperparameters.as_ref(), actor)?;
+            }
             Stage::Visualize => {
                 let opts = VisualizeOptions {
                     out_dir: PathBuf::from("Graph"),
@@ -202,6 +212,71 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             }
             other => unreachable!("{} was checked above", other.flag()),
         }
+    }
+    Ok(())
+}
+
+/// `--falsify`: campaigns of each method against one specification, files and report.
+fn falsify_stage(
+    cli: &Cli,
+    hyperparameters: Option<&Hyperparameters>,
+    actor: PathBuf,
+) -> Result<(), Failure> {
+    let (env_options, all_params) = match hyperparameters {
+        Some(h) => (h.env_options(&cli.env)?, h.perturbations(&cli.env)?),
+        None => (
+            env::EnvOptions::default(),
+            env::make(&cli.env)?.perturbations(),
+        ),
+    };
+    let mut methods = cli.falsify_method.clone();
+    methods.sort();
+    methods.dedup();
+    let req = falsify::stage::Request {
+        env_id: cli.env.clone(),
+        env_options,
+        actor_path: actor,
+        all_params,
+        param_names: cli.params.clone(),
+        spec_name: cli.spec.clone(),
+        specs_file: cli.specs.clone(),
+        methods,
+        budget: cli.budget,
+        init_points: cli.init_points,
+        acquisition: cli.acquisition.acquisition(),
+        seed: cli.seed,
+        runs: cli.runs,
+        out_dir: PathBuf::from("Failure_Trajectories"),
+        graph_dir: PathBuf::from("Graph"),
+    };
+    let report = falsify::stage::run(&req)?;
+    println!();
+    println!(
+        "falsifying {} on {} against `{}`: {}",
+        req.actor_path.display(),
+        cli.env,
+        report.spec.name,
+        report.spec.text
+    );
+    let box_desc: Vec<String> = report
+        .params
+        .iter()
+        .map(|p| format!("{} ∈ [{}, {}]", p.name, p.low, p.high))
+        .collect();
+    println!("perturbations: {}", box_desc.join(", "));
+    println!();
+    print!("{}", report.summary_table());
+    if cli.runs > 1 {
+        println!();
+        print!("{}", report.runs_table());
+    }
+    println!();
+    for r in &report.results {
+        println!("wrote {}", r.failures_file.display());
+        println!("wrote {}", r.evaluations_file.display());
+    }
+    for f in &report.figures {
+        println!("wrote {}", f.display());
     }
     Ok(())
 }

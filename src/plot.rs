@@ -823,8 +823,8 @@ pub fn prune_vs_rewards(path: &Path, series: &[SweepSeries], subtitle: &str) -> 
     // Sweeps of one actor share its dense mean: then one grey line stands for all of them.
     let mut denses: Vec<f64> = series.iter().filter_map(|s| s.dense).collect();
     denses.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
-    let shared_dense = (denses.len() == 1 && series.iter().all(|s| s.dense.is_some()))
-        .then(|| denses[0]);
+    let shared_dense =
+        (denses.len() == 1 && series.iter().all(|s| s.dense.is_some())).then(|| denses[0]);
     let dense_grey = RGBColor(110, 110, 110);
     let mut legend: Vec<(RGBColor, String, bool)> = Vec::new();
     for (i, s) in series.iter().enumerate() {
@@ -872,8 +872,26 @@ pub fn prune_vs_rewards(path: &Path, series: &[SweepSeries], subtitle: &str) -> 
             .iter()
             .map(|&v| (chart.backend_coord(&(x_lo, v)).1, tick_label(v, ys)))
             .collect();
-        axis(root, texts, bx, true, &xticks, "prune percentage (k)", true, 36)?;
-        axis(root, texts, bx, false, &yticks, "mean return ± std", true, 78)?;
+        axis(
+            root,
+            texts,
+            bx,
+            true,
+            &xticks,
+            "prune percentage (k)",
+            true,
+            36,
+        )?;
+        axis(
+            root,
+            texts,
+            bx,
+            false,
+            &yticks,
+            "mean return ± std",
+            true,
+            78,
+        )?;
 
         if let Some(d) = shared_dense {
             chart.draw_series(DashedLineSeries::new(
@@ -905,7 +923,10 @@ pub fn prune_vs_rewards(path: &Path, series: &[SweepSeries], subtitle: &str) -> 
                 pts.iter().map(|&(k, m, _)| (k, m)),
                 c.stroke_width(3),
             ))?;
-            chart.draw_series(pts.iter().map(|&(k, m, _)| Circle::new((k, m), 5, c.filled())))?;
+            chart.draw_series(
+                pts.iter()
+                    .map(|&(k, m, _)| Circle::new((k, m), 5, c.filled())),
+            )?;
         }
         frame(root, bx)?;
 
@@ -966,9 +987,11 @@ pub fn learning_curve(path: &Path, points: &[(f64, f64, f64)], subtitle: &str) -
         )));
     }
     let xmax = pts.iter().map(|p| p.0).fold(0.0, f64::max).max(1.0);
-    let (ymin, ymax) = pts.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
-        (a.min(p.1 - p.2), b.max(p.1 + p.2))
-    });
+    let (ymin, ymax) = pts
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
+            (a.min(p.1 - p.2), b.max(p.1 + p.2))
+        });
     let ypad = ((ymax - ymin) * 0.06).max(1.0);
     let (x_lo, x_hi, y_lo, y_hi) = (0.0, xmax * 1.02, ymin - ypad, ymax + ypad);
     let (w, h) = (1100u32, 640u32);
@@ -993,7 +1016,16 @@ pub fn learning_curve(path: &Path, points: &[(f64, f64, f64)], subtitle: &str) -
             .iter()
             .map(|&v| (chart.backend_coord(&(x_lo, v)).1, tick_label(v, ys)))
             .collect();
-        axis(root, texts, bx, true, &xticks, "environment steps", true, 36)?;
+        axis(
+            root,
+            texts,
+            bx,
+            true,
+            &xticks,
+            "environment steps",
+            true,
+            36,
+        )?;
         axis(root, texts, bx, false, &yticks, "episode return", true, 78)?;
         let c = PALETTE[0];
         let band: Vec<(f64, f64)> = pts

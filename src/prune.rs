@@ -49,7 +49,7 @@ impl Method {
     pub fn describe(self) -> &'static str {
         match self {
             Method::Pruver => {
-                "PruVer: per layer, dense ranks of |w|, rank ≤ ceil(max rank·k) pruned"
+                "PruVer's rule, per layer: dense ranks of |w|, rank ≤ ceil(max rank·k) pruned"
             }
             Method::Magnitude => "per layer, the round(k·n) smallest |w| pruned",
             Method::Global => "the round(k·n) smallest |w| of all layers together pruned",

@@ -106,12 +106,11 @@ pub fn write_failures(
             num(t.ret()),
         ]
         .into_iter()
-        .chain(params.iter().map(|p| {
-            t.perturbation
-                .0
-                .get(*p)
-                .map_or(String::new(), |v| num(*v))
-        }))
+        .chain(
+            params
+                .iter()
+                .map(|p| t.perturbation.0.get(*p).map_or(String::new(), |v| num(*v))),
+        )
         .collect();
         for (i, obs) in t.observations.iter().enumerate() {
             let mut row = head.clone();
@@ -145,7 +144,9 @@ pub fn read_failures(
     obs_names: &[&str],
     action_space: &Space,
 ) -> Result<FailureFile> {
-    let bad = |line: usize, reason: String| Error::Invalid(format!("{}:{line}: {reason}", path.display()));
+    let bad = |line: usize, reason: String| {
+        Error::Invalid(format!("{}:{line}: {reason}", path.display()))
+    };
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     // Every row the writer writes ends with a newline: a file cut inside its last field would
     // otherwise still parse.
@@ -165,7 +166,18 @@ pub fn read_failures(
         .map(String::from)
         .collect();
     let col = |name: &str| header.iter().position(|h| h == name);
-    let fixed = ["env", "spec", "failure", "evaluation", "seed", "steps", "robustness", "return", "step", "reward"];
+    let fixed = [
+        "env",
+        "spec",
+        "failure",
+        "evaluation",
+        "seed",
+        "steps",
+        "robustness",
+        "return",
+        "step",
+        "reward",
+    ];
     for f in fixed {
         if col(f).is_none() {
             return Err(bad(1, format!("not a failures file: no `{f}` column")));
@@ -195,14 +207,24 @@ pub fn read_failures(
         let rec = rec.map_err(|e| bad(line, format!("{e} (is the file truncated?)")))?;
         let get = |c: usize| rec.get(c).unwrap_or("");
         let f64_at = |c: usize| -> Result<f64> {
-            get(c)
-                .parse::<f64>()
-                .map_err(|_| bad(line, format!("`{}` is not a number in column `{}`", get(c), header[c])))
+            get(c).parse::<f64>().map_err(|_| {
+                bad(
+                    line,
+                    format!("`{}` is not a number in column `{}`", get(c), header[c]),
+                )
+            })
         };
         let int_at = |c: usize| -> Result<u64> {
-            get(c)
-                .parse::<u64>()
-                .map_err(|_| bad(line, format!("`{}` is not a whole number in column `{}`", get(c), header[c])))
+            get(c).parse::<u64>().map_err(|_| {
+                bad(
+                    line,
+                    format!(
+                        "`{}` is not a whole number in column `{}`",
+                        get(c),
+                        header[c]
+                    ),
+                )
+            })
         };
         if get(col("env").unwrap()) != env_id {
             return Err(bad(
@@ -216,7 +238,10 @@ pub fn read_failures(
         let step = int_at(step_col)? as usize;
         if step == 0 {
             if expected_rows != 0 {
-                return Err(bad(line, "the previous failure ends early (is the file truncated?)".into()));
+                return Err(bad(
+                    line,
+                    "the previous failure ends early (is the file truncated?)".into(),
+                ));
             }
             let mut perturbation = BTreeMap::new();
             for (i, p) in params.iter().enumerate() {
@@ -241,13 +266,20 @@ pub fn read_failures(
             });
         }
         let Some(f) = file.failures.last_mut() else {
-            return Err(bad(line, "the first row of a failure must be its step 0".into()));
+            return Err(bad(
+                line,
+                "the first row of a failure must be its step 0".into(),
+            ));
         };
         if step != f.observations.len() || expected_rows == 0 {
-            return Err(bad(line, format!("step {step} is out of order (is the file truncated?)")));
+            return Err(bad(
+                line,
+                format!("step {step} is out of order (is the file truncated?)"),
+            ));
         }
         expected_rows -= 1;
-        f.observations.push(obs_cols.iter().map(|&c| f64_at(c)).collect::<Result<_>>()?);
+        f.observations
+            .push(obs_cols.iter().map(|&c| f64_at(c)).collect::<Result<_>>()?);
         if step > 0 {
             f.rewards.push(f64_at(col("reward").unwrap())?);
         }
@@ -256,7 +288,10 @@ pub fn read_failures(
                 Space::Discrete { n } => {
                     let a = int_at(act_cols[0])? as usize;
                     if a >= *n {
-                        return Err(bad(line, format!("action {a} is not one of {n} discrete actions")));
+                        return Err(bad(
+                            line,
+                            format!("action {a} is not one of {n} discrete actions"),
+                        ));
                     }
                     Action::Discrete(a)
                 }
@@ -359,11 +394,19 @@ mod tests {
         let e = read_failures(&path, "Pendulum-v0", obs, &space)
             .unwrap_err()
             .to_string();
-        assert!(e.contains("records failures of Pendulum-v1, not of Pendulum-v0"), "{e}");
+        assert!(
+            e.contains("records failures of Pendulum-v1, not of Pendulum-v0"),
+            "{e}"
+        );
         let cp = make("CartPole-v1").unwrap();
-        let e = read_failures(&path, "CartPole-v1", cp.observation_names(), &cp.action_space())
-            .unwrap_err()
-            .to_string();
+        let e = read_failures(
+            &path,
+            "CartPole-v1",
+            cp.observation_names(),
+            &cp.action_space(),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("not a file of CartPole-v1"), "{e}");
         let text = std::fs::read_to_string(&path).unwrap();
         // Cut inside a row, then at the end of a row in the middle of a failure.

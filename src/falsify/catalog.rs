@@ -50,16 +50,17 @@ impl Catalog {
             path: PathBuf::from(path),
             reason,
         };
-        let doc: serde_yaml::Mapping = serde_yaml::from_str(text).map_err(|e| bad(e.to_string()))?;
+        let doc: serde_yaml::Mapping =
+            serde_yaml::from_str(text).map_err(|e| bad(e.to_string()))?;
         let mut cat = Catalog::default();
         for (env, specs) in doc {
             let env = env
                 .as_str()
                 .ok_or_else(|| bad(format!("environment ids must be strings, found {env:?}")))?
                 .to_string();
-            let specs = specs.as_mapping().ok_or_else(|| {
-                bad(format!("`{env}` must map specification names to formulas"))
-            })?;
+            let specs = specs
+                .as_mapping()
+                .ok_or_else(|| bad(format!("`{env}` must map specification names to formulas")))?;
             for (name, formula) in specs {
                 let (Some(name), Some(formula)) = (name.as_str(), formula.as_str()) else {
                     return Err(bad(format!(
@@ -162,7 +163,10 @@ pub fn signals(traj: &Trajectory) -> Vec<Vec<f64>> {
         .map(|j| traj.observations.iter().map(|o| o[j]).collect())
         .collect();
     let action_at = |i: usize| -> Vec<f64> {
-        match traj.actions.get(i.min(traj.actions.len().saturating_sub(1))) {
+        match traj
+            .actions
+            .get(i.min(traj.actions.len().saturating_sub(1)))
+        {
             Some(crate::env::Action::Discrete(a)) => vec![*a as f64],
             Some(crate::env::Action::Continuous(v)) => v.clone(),
             None => Vec::new(),
@@ -225,7 +229,10 @@ mod tests {
         .unwrap();
         let cat = Catalog::load(Some(&p)).unwrap();
         let env = make("CartPole-v0").unwrap();
-        assert_eq!(cat.get(env.as_ref(), None).unwrap().text, "always(abs(x) <= 1.0)");
+        assert_eq!(
+            cat.get(env.as_ref(), None).unwrap().text,
+            "always(abs(x) <= 1.0)"
+        );
         assert_eq!(
             cat.get(env.as_ref(), Some("upright")).unwrap().text,
             "always(abs(theta) <= 0.2)"
@@ -240,7 +247,11 @@ mod tests {
         let cat = Catalog::load(Some(&p)).unwrap();
         let env = make("CartPole-v0").unwrap();
         let e = cat.get(env.as_ref(), Some("fast")).unwrap_err().to_string();
-        assert!(e.contains("specification `fast` of CartPole-v0") && e.contains("unknown variable `speed`"), "{e}");
+        assert!(
+            e.contains("specification `fast` of CartPole-v0")
+                && e.contains("unknown variable `speed`"),
+            "{e}"
+        );
         let e = cat.get(env.as_ref(), Some("nope")).unwrap_err().to_string();
         assert!(e.contains("position, fast, return_nonnegative"), "{e}");
         std::fs::write(&p, "CartPole-v0: [1, 2]\n").unwrap();
@@ -261,11 +272,24 @@ mod tests {
         let names = signal_names(env.as_ref());
         assert_eq!(
             names,
-            ["x", "x_dot", "theta", "theta_dot", "action", "action0", "reward", "return", "t"]
+            [
+                "x",
+                "x_dot",
+                "theta",
+                "theta_dot",
+                "action",
+                "action0",
+                "reward",
+                "return",
+                "t"
+            ]
         );
         let cols = signals(&traj);
         assert_eq!(cols.len(), names.len());
-        assert_eq!(cols[0], traj.observations.iter().map(|o| o[0]).collect::<Vec<_>>());
+        assert_eq!(
+            cols[0],
+            traj.observations.iter().map(|o| o[0]).collect::<Vec<_>>()
+        );
         assert_eq!(cols[4], [1.0, 0.0, 0.0]);
         assert_eq!(cols[6], [0.0, 1.0, 1.0]);
         assert_eq!(cols[7], [0.0, 1.0, 2.0]);

@@ -317,7 +317,11 @@ mod tests {
         // BO drives the robustness lower than its initial design.
         let bo = run(&campaign(&actor, &spec, &params, Method::Bo, 40)).unwrap();
         let init_best = bo.best_so_far()[4];
-        assert!(bo.min_robustness() < init_best, "{} vs {init_best}", bo.min_robustness());
+        assert!(
+            bo.min_robustness() < init_best,
+            "{} vs {init_best}",
+            bo.min_robustness()
+        );
     }
 
     #[test]
@@ -339,6 +343,9 @@ mod tests {
         let e = choose_params("CartPole-v0", env.perturbations(), &["mass".into()])
             .unwrap_err()
             .to_string();
-        assert!(e.contains("no perturbation parameter `mass`") && e.contains("masspole"), "{e}");
+        assert!(
+            e.contains("no perturbation parameter `mass`") && e.contains("masspole"),
+            "{e}"
+        );
     }
 }

@@ -67,6 +67,16 @@ pub fn run(req: &Request) -> Result<Report> {
     if req.runs == 0 {
         return Err(Error::Invalid("--runs 0: run at least one campaign".into()));
     }
+    if req.budget == 0 {
+        return Err(Error::Invalid(
+            "--budget 0: give BO at least one iteration after its initial design".into(),
+        ));
+    }
+    if req.methods.is_empty() {
+        return Err(Error::Invalid(
+            "--falsify-method: name at least one method".into(),
+        ));
+    }
     let env = env::make_with(&req.env_id, req.env_options.clone())?;
     let actor = Mlp::load(&req.actor_path)?;
     actor.check_fits(
@@ -75,7 +85,8 @@ pub fn run(req: &Request) -> Result<Report> {
         &req.env_id,
         &req.actor_path,
     )?;
-    let spec = Catalog::load(req.specs_file.as_deref())?.get(env.as_ref(), req.spec_name.as_deref())?;
+    let spec =
+        Catalog::load(req.specs_file.as_deref())?.get(env.as_ref(), req.spec_name.as_deref())?;
     let params = search::choose_params(&req.env_id, req.all_params.clone(), &req.param_names)?;
     let total = req.init_points + req.budget;
     let mut results = Vec::new();

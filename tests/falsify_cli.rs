@@ -1,0 +1,214 @@
+//! `--falsify` from the command line: reproducible files, the report, and every bad input refused
+//! with a clear message before any campaign runs.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use common::run_bin;
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn assert_refused(o: &Output, needle: &str) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(1), "stderr: {err}");
+    assert!(err.contains(needle), "expected `{needle}` in: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+/// A directory with the shipped CartPole actor in Policies/.
+fn workdir() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let policies = dir.path().join("Policies");
+    std::fs::create_dir(&policies).unwrap();
+    let actor = policies.join("actor.pth");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("Policies/bc_actorCartPole-v1.pth"),
+        &actor,
+    )
+    .unwrap();
+    (dir, actor)
+}
+
+fn falsify(dir: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "--falsify",
+        "--env",
+        "CartPole-v0",
+        "--actor",
+        "Policies/actor.pth",
+        "--budget",
+        "12",
+    ];
+    args.extend_from_slice(extra);
+    run_bin(dir, &args)
+}
+
+#[test]
+fn campaigns_write_reproducible_files_and_a_report() {
+    let (a, _) = workdir();
+    let (b, _) = workdir();
+    // The dense actor balances from the centre of the box; pruning at 0.9 makes it fall.
+    for d in [a.path(), b.path()] {
+        let o = run_bin(
+            d,
+            &[
+                "--prune",
+                "--k",
+                "0.9",
+                "--episodes",
+                "3",
+                "--falsify",
+                "--env",
+                "CartPole-v0",
+                "--actor",
+                "Policies/actor.pth",
+                "--budget",
+                "12",
+                "--falsify-method",
+                "bo,random,test",
+                "--spec",
+                "upright",
+                "--seed",
+                "4",
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        let out = stdout(&o);
+        assert!(
+            out.contains("against `upright`: always(abs(theta) <= 0.2)"),
+            "{out}"
+        );
+        assert!(
+            out.contains("actor_0.9.pth"),
+            "the pruned actor is falsified: {out}"
+        );
+        for m in ["bo ", "random ", "test "] {
+            assert!(
+                out.lines().any(|l| l.starts_with(m) && l.contains(" 17 ")),
+                "{m}: {out}"
+            );
+        }
+    }
+    for m in ["bo", "random", "test"] {
+        for suffix in ["", "_evaluations"] {
+            let name = format!("CartPole-v0_actor_0.9_upright_{m}{suffix}.csv");
+            let fa = std::fs::read(a.path().join("Failure_Trajectories").join(&name)).unwrap();
+            let fb = std::fs::read(b.path().join("Failure_Trajectories").join(&name)).unwrap();
+            assert_eq!(fa, fb, "{name} differs between two identical runs");
+            assert!(fa.len() > 100, "{name} is nearly empty");
+        }
+    }
+    let evals = std::fs::read_to_string(
+        a.path()
+            .join("Failure_Trajectories/CartPole-v0_actor_0.9_upright_bo_evaluations.csv"),
+    )
+    .unwrap();
+    assert!(evals
+        .starts_with("evaluation,seed,x,x_dot,theta,theta_dot,robustness,return,length,failed\n"));
+    assert_eq!(evals.lines().count(), 1 + 17);
+}
+
+#[test]
+fn several_runs_give_the_arch_comp_summary() {
+    let (d, _) = workdir();
+    let o = falsify(
+        d.path(),
+        &[
+            "--falsify-method",
+            "random",
+            "--runs",
+            "3",
+            "--spec",
+            "upright",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("runs with a failure") && out.contains("median evals to first"),
+        "{out}"
+    );
+}
+
+#[test]
+fn bad_requests_are_refused_before_any_campaign() {
+    let (d, _) = workdir();
+    let dir = d.path();
+    let o = run_bin(
+        dir,
+        &[
+            "--falsify",
+            "--env",
+            "CartPole-v0",
+            "--actor",
+            "Policies/actor.pth",
+            "--budget",
+            "0",
+        ],
+    );
+    assert_refused(&o, "--budget 0");
+    assert_refused(&falsify(dir, &["--runs", "0"]), "--runs 0");
+    assert_refused(
+        &falsify(dir, &["--spec", "nope"]),
+        "no specification of that name",
+    );
+    assert_refused(
+        &falsify(dir, &["--params", "x,mass"]),
+        "no perturbation parameter `mass`",
+    );
+    std::fs::write(
+        dir.join("bad.yml"),
+        "CartPole-v0:\n  broken: always(abs(x) <= \n",
+    )
+    .unwrap();
+    let o = falsify(dir, &["--specs", "bad.yml", "--spec", "broken"]);
+    assert_refused(&o, "specification `broken` of CartPole-v0");
+    assert!(stderr(&o).contains("at column"), "{}", stderr(&o));
+    std::fs::write(
+        dir.join("empty.yml"),
+        "CartPole-v0:\n  perturbations:\n    x: [0.1, 0.1]\n",
+    )
+    .unwrap();
+    assert_refused(
+        &falsify(
+            dir,
+            &[
+                "--hyperparameters",
+                "empty.yml",
+                "--falsify-method",
+                "random",
+            ],
+        ),
+        "low < high",
+    );
+    std::fs::write(
+        dir.join("inverted.yml"),
+        "CartPole-v0:\n  perturbations:\n    x: [0.1, -0.1]\n",
+    )
+    .unwrap();
+    assert_refused(
+        &falsify(dir, &["--hyperparameters", "inverted.yml"]),
+        "not a finite interval with low <= high",
+    );
+    let o = run_bin(
+        dir,
+        &[
+            "--falsify",
+            "--env",
+            "Pendulum-v1",
+            "--actor",
+            "Policies/actor.pth",
+        ],
+    );
+    assert_refused(&o, "Pendulum-v1 needs 3 inputs");
+    // Nothing was written by any refused request.
+    assert!(!dir.join("Failure_Trajectories").exists());
+}
