@@ -221,16 +221,26 @@ fn title(texts: &Texts, width: u32, title: &str, subtitle: &str) {
 
 /// Round tick values covering [lo, hi], about `target` of them, on a 1-2-5 grid.
 fn nice_ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
+    ticks_on(lo, hi, target, &[1.0, 2.0, 2.5, 5.0, 10.0], 0.0)
+}
+
+/// Whole-number ticks, for counts: steps of 1, 2, 5, 10, … only.
+fn count_ticks(hi: f64, target: usize) -> Vec<f64> {
+    ticks_on(0.0, hi, target, &[1.0, 2.0, 5.0, 10.0], 1.0)
+}
+
+fn ticks_on(lo: f64, hi: f64, target: usize, multiples: &[f64], min_step: f64) -> Vec<f64> {
     if hi <= lo || !lo.is_finite() || !hi.is_finite() {
         return vec![lo];
     }
     let raw = (hi - lo) / target.max(1) as f64;
     let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+    let step = multiples
         .iter()
         .map(|m| m * mag)
         .find(|s| (hi - lo) / s <= target as f64 + 0.5)
-        .unwrap_or(10.0 * mag);
+        .unwrap_or(10.0 * mag)
+        .max(min_step);
     let first = (lo / step).ceil() as i64;
     let last = (hi / step + 1e-9).floor() as i64;
     (first..=last)
@@ -715,7 +725,7 @@ fn histogram_panel(root: &Area, texts: &Texts, area: &Area, p: &HistogramPanel) 
         .iter()
         .map(|&v| (chart.backend_coord(&(v, 0.0)).0, tick_label(v, xs)))
         .collect();
-    let yt = nice_ticks(0.0, top, 6);
+    let yt = count_ticks(top, 8);
     let ys = tick_step(&yt);
     let yticks: Vec<(i32, String)> = yt
         .iter()
@@ -1059,6 +1069,11 @@ mod tests {
             nice_ticks(-130.0, 240.0, 8),
             [-100.0, -50.0, 0.0, 50.0, 100.0, 150.0, 200.0]
         );
+        assert_eq!(
+            count_ticks(14.9, 6),
+            [0.0, 2.0, 4.0, 6.0, 8.0, 10.0, 12.0, 14.0]
+        );
+        assert_eq!(count_ticks(1.15, 6), [0.0, 1.0]);
         assert_eq!(index_ticks(128), [0, 16, 32, 48, 64, 80, 96, 112]);
         assert_eq!(index_ticks(4), [0, 1, 2, 3]);
         assert_eq!(tick_label(0.55, 0.05), "0.55");

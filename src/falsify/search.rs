@@ -138,7 +138,7 @@ pub fn validate(c: &Campaign) -> Result<()> {
 pub fn run(c: &Campaign) -> Result<Outcome> {
     validate(c)?;
     let start = Instant::now();
-    let mut env = env::make_with(c.env_id, c.env_options.clone())?;
+    let mut env = env::make_with(c.env_id, c.env_options)?;
     let max_steps = env.max_episode_steps().unwrap_or(usize::MAX);
     let mut out = Outcome {
         method: c.method,

@@ -77,7 +77,7 @@ pub fn run(req: &Request) -> Result<Report> {
             "--falsify-method: name at least one method".into(),
         ));
     }
-    let env = env::make_with(&req.env_id, req.env_options.clone())?;
+    let env = env::make_with(&req.env_id, req.env_options)?;
     let actor = Mlp::load(&req.actor_path)?;
     actor.check_fits(
         &env.observation_space(),
@@ -95,7 +95,7 @@ pub fn run(req: &Request) -> Result<Report> {
         for r in 0..req.runs {
             runs.push(search::run(&Campaign {
                 env_id: &req.env_id,
-                env_options: req.env_options.clone(),
+                env_options: req.env_options,
                 actor: &actor,
                 spec: &spec,
                 params: &params,
