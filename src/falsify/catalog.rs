@@ -253,7 +253,10 @@ mod tests {
             "{e}"
         );
         let e = cat.get(env.as_ref(), Some("nope")).unwrap_err().to_string();
-        assert!(e.contains("position, fast, return_nonnegative"), "{e}");
+        assert!(
+            e.contains("position, upright, fast, return_nonnegative"),
+            "{e}"
+        );
         std::fs::write(&p, "CartPole-v0: [1, 2]\n").unwrap();
         let e = Catalog::load(Some(&p)).unwrap_err().to_string();
         assert!(e.contains("s.yml") && e.contains("must map"), "{e}");
