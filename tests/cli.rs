@@ -92,7 +92,7 @@ fn no_stage_is_a_usage_error() {
 fn stages_not_built_yet_fail_before_anything_runs() {
     let dir = tempfile::tempdir().unwrap();
     let actor = cartpole_actor(dir.path());
-    for stage in ["--falsify", "--refine", "--display"] {
+    for stage in ["--refine", "--display"] {
         let o = run_bin(
             dir.path(),
             &[
