@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::env;
 use crate::error::{Error, Result};
-use crate::fsutil::write_atomic;
+use crate::fsutil::write_csv;
 use crate::policy::Mlp;
 use crate::report::{Summary, Table};
 use crate::rollout::{self, Episode};
@@ -100,32 +100,28 @@ impl TestReport {
 
     /// The per-episode results as CSV, returns at full precision, written atomically.
     pub fn write_csv(&self, path: &Path) -> Result<()> {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let csv_err = |e: csv::Error| Error::Invalid(format!("{}: {e}", path.display()));
-        w.write_record([
-            "episode",
-            "seed",
-            "return",
-            "length",
-            "terminated",
-            "truncated",
-        ])
-        .map_err(csv_err)?;
-        for (i, e) in self.episodes.iter().enumerate() {
-            w.write_record([
+        let rows = self.episodes.iter().enumerate().map(|(i, e)| {
+            vec![
                 i.to_string(),
                 e.seed.to_string(),
                 format!("{:?}", e.ret),
                 e.length.to_string(),
                 e.terminated.to_string(),
                 e.truncated.to_string(),
-            ])
-            .map_err(csv_err)?;
-        }
-        let bytes = w
-            .into_inner()
-            .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))?;
-        write_atomic(path, &bytes)
+            ]
+        });
+        write_csv(
+            path,
+            [
+                "episode",
+                "seed",
+                "return",
+                "length",
+                "terminated",
+                "truncated",
+            ],
+            rows,
+        )
     }
 }
 

@@ -12,7 +12,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::env::{self, rng::NpRng};
 use crate::error::{Error, Result};
 use crate::evaluate::{self, TestReport};
-use crate::fsutil::write_atomic;
 use crate::policy::{Linear, Mlp};
 use crate::report::{Summary, Table};
 use crate::rollout::{self, Episode};
@@ -736,25 +735,8 @@ impl PruneReport {
                 a.length.to_string(),
             ]
         });
-        write_csv_rows(path, &header, rows)
+        crate::fsutil::write_csv(path, header, rows)
     }
-}
-
-fn write_csv_rows(
-    path: &Path,
-    header: &[&str],
-    rows: impl IntoIterator<Item = Vec<String>>,
-) -> Result<()> {
-    let csv_err = |e: csv::Error| Error::Invalid(format!("{}: {e}", path.display()));
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(header).map_err(csv_err)?;
-    for r in rows {
-        w.write_record(&r).map_err(csv_err)?;
-    }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))?;
-    write_atomic(path, &bytes)
 }
 
 /// Evaluate many actors on the same seeds, all (actor, episode) pairs shared out over all cores as
@@ -981,7 +963,7 @@ impl Sweep {
         };
         let rows = std::iter::once(row("dense", &self.dense))
             .chain(self.points.iter().map(|p| row(self.method.name(), p)));
-        write_csv_rows(path, &SWEEP_HEADER, rows)
+        crate::fsutil::write_csv(path, SWEEP_HEADER, rows)
     }
 
     /// The sweep as one series of the "Prune percentage vs rewards" chart.

@@ -16,7 +16,7 @@ use std::path::Path;
 
 use crate::env::{Action, Perturbation, Space};
 use crate::error::{Error, Result};
-use crate::fsutil::write_atomic;
+use crate::fsutil::write_csv;
 use crate::rollout::Trajectory;
 
 /// A failure read back from a file.
@@ -48,6 +48,18 @@ fn action_columns(space: &Space) -> Vec<String> {
     }
 }
 
+/// The columns every failure row starts with, before its perturbation values.
+const FAILURE_COLUMNS: [&str; 8] = [
+    "env",
+    "spec",
+    "failure",
+    "evaluation",
+    "seed",
+    "steps",
+    "robustness",
+    "return",
+];
+
 /// Perturbation columns are prefixed: a parameter may share its name with an observation variable.
 const PARAM_PREFIX: &str = "perturb.";
 
@@ -72,27 +84,14 @@ pub fn write_failures(
     action_space: &Space,
     failures: &[FailureRow],
 ) -> Result<()> {
-    let csv_err = |e: csv::Error| Error::Invalid(format!("{}: {e}", path.display()));
-    let mut w = csv::Writer::from_writer(Vec::new());
     let acts = action_columns(action_space);
-    let mut header: Vec<String> = [
-        "env",
-        "spec",
-        "failure",
-        "evaluation",
-        "seed",
-        "steps",
-        "robustness",
-        "return",
-    ]
-    .map(String::from)
-    .to_vec();
+    let mut header: Vec<String> = FAILURE_COLUMNS.map(String::from).to_vec();
     header.extend(params.iter().map(|p| format!("{PARAM_PREFIX}{p}")));
     header.push("step".into());
     header.extend(obs_names.iter().map(|s| s.to_string()));
     header.extend(acts.iter().cloned());
     header.push("reward".into());
-    w.write_record(&header).map_err(csv_err)?;
+    let mut rows = Vec::new();
     for (id, f) in failures.iter().enumerate() {
         let t = f.trajectory;
         let head: Vec<String> = [
@@ -126,13 +125,10 @@ pub fn write_failures(
             } else {
                 num(t.rewards[i - 1])
             });
-            w.write_record(&row).map_err(csv_err)?;
+            rows.push(row);
         }
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))?;
-    write_atomic(path, &bytes)
+    write_csv(path, &header, rows)
 }
 
 /// Read a failures file for `env_id`. A file from another environment, a truncated file (a failure
@@ -166,18 +162,7 @@ pub fn read_failures(
         .map(String::from)
         .collect();
     let col = |name: &str| header.iter().position(|h| h == name);
-    let fixed = [
-        "env",
-        "spec",
-        "failure",
-        "evaluation",
-        "seed",
-        "steps",
-        "robustness",
-        "return",
-        "step",
-        "reward",
-    ];
+    let fixed = FAILURE_COLUMNS.iter().chain(&["step", "reward"]);
     for f in fixed {
         if col(f).is_none() {
             return Err(bad(1, format!("not a failures file: no `{f}` column")));

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::falsify::bo::Acquisition;
 use crate::falsify::catalog::{Catalog, Spec};
 use crate::falsify::search::{self, Campaign, Method, Outcome};
-use crate::fsutil::write_atomic;
+use crate::fsutil::write_csv;
 use crate::policy::Mlp;
 use crate::report::Table;
 use crate::trajectory::{write_failures, FailureRow};
@@ -148,15 +148,12 @@ pub fn run(req: &Request) -> Result<Report> {
 
 /// Every evaluation, failing or not: the error table and the safe table in one file.
 fn write_evaluations(path: &Path, params: &[&str], out: &Outcome) -> Result<()> {
-    let csv_err = |e: csv::Error| Error::Invalid(format!("{}: {e}", path.display()));
-    let mut w = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<String> = vec!["evaluation".into(), "seed".into()];
     if out.method != Method::Test {
         header.extend(params.iter().map(|p| p.to_string()));
     }
     header.extend(["robustness", "return", "length", "failed"].map(String::from));
-    w.write_record(&header).map_err(csv_err)?;
-    for e in &out.evaluations {
+    let rows = out.evaluations.iter().map(|e| {
         let mut row = vec![e.index.to_string(), e.seed.to_string()];
         row.extend(e.values.iter().map(|v| format!("{v:?}")));
         row.extend([
@@ -165,12 +162,9 @@ fn write_evaluations(path: &Path, params: &[&str], out: &Outcome) -> Result<()> 
             e.length.to_string(),
             e.failed().to_string(),
         ]);
-        w.write_record(&row).map_err(csv_err)?;
-    }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))?;
-    write_atomic(path, &bytes)
+        row
+    });
+    write_csv(path, &header, rows)
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
