@@ -139,18 +139,42 @@ pub struct Cli {
     #[arg(long, value_delimiter = ',', value_name = "NAMES")]
     pub params: Vec<String>,
 
-    /// Stage: counterexample-guided refinement of the pruned actor.
+    /// Stage: counterexample-guided refinement of the pruned actor (--pruned, else the one --prune
+    /// just wrote) against the dense --actor: restore dense weights, ranked by the gradient of the
+    /// pruned-vs-dense action error at recovery states, until every failure in --failures is fixed.
+    /// Writes Policies/ppo_actor_refined<ENV>.pth (or --out).
     #[arg(long)]
     pub refine: bool,
+
+    /// A failures file of --falsify (Failure_Trajectories/<env>_<actor>_<spec>_<method>.csv), for
+    /// --refine and --display [default with --falsify: the file it just wrote].
+    #[arg(long, value_name = "PATH")]
+    pub failures: Option<PathBuf>,
+
+    /// How --refine judges a failure fixed: pruver (the episode's return reaches the environment's
+    /// `refine_fixed_return`, PruVer's rule) or spec (the specification's robustness is ≥ 0).
+    #[arg(long, value_enum, default_value_t = crate::refine::Method::Pruver, value_name = "METHOD")]
+    pub refine_method: crate::refine::Method,
+
+    /// --refine --falsify: repeat falsify → refine until a campaign finds no failure or N rounds
+    /// have run.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub refine_rounds: usize,
 
     /// Stage: figures into Graph/: a heatmap per weight matrix and a histogram of |w| per layer for
     /// --actor (and --pruned, --refined), and with them a mask figure per layer.
     #[arg(long)]
     pub visualize: bool,
 
-    /// Stage: replay failure trajectories.
+    /// Stage: replay every failure of --failures from its seed, perturbation and actions, check the
+    /// return and the robustness equal the record (exit 1 when one diverges), and render the worst
+    /// --gifs of them to animated GIFs in Graph/.
     #[arg(long)]
     pub display: bool,
+
+    /// How many of the worst failures --display renders to GIF.
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub gifs: usize,
 
     /// Declare the action space discrete. It is inferred from the environment; giving it for a
     /// continuous environment is an error.

@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod config;
 pub mod device;
+pub mod display;
 pub mod env;
 pub mod error;
 pub mod evaluate;
@@ -14,6 +15,7 @@ pub mod fsutil;
 pub mod plot;
 pub mod policy;
 pub mod prune;
+pub mod refine;
 pub mod report;
 pub mod rollout;
 pub mod train;

@@ -9,7 +9,7 @@ use synapt_safety::cli::{Cli, Stage};
 use synapt_safety::config::Hyperparameters;
 use synapt_safety::prune::{self, PruneOptions, Sweep};
 use synapt_safety::visualize::{self, VisualizeOptions};
-use synapt_safety::{env, evaluate, falsify, train};
+use synapt_safety::{display, env, evaluate, falsify, train};
 
 /// An error and the exit code it maps to.
 struct Failure {
@@ -37,6 +37,7 @@ const IMPLEMENTED: &[Stage] = &[
     Stage::Prune,
     Stage::Falsify,
     Stage::Visualize,
+    Stage::Display,
 ];
 
 fn run(cli: &Cli) -> Result<(), Failure> {
@@ -210,6 +211,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                     println!("wrote {}", out.display());
                 }
             }
+            Stage::Display => display_stage(cli, hyperparameters.as_ref())?,
             other => unreachable!("{} was checked above", other.flag()),
         }
     }
@@ -276,6 +278,35 @@ fn falsify_stage(
         println!("wrote {}", r.evaluations_file.display());
     }
     for f in &report.figures {
+        println!("wrote {}", f.display());
+    }
+    Ok(())
+}
+
+/// `--display`: replay and check the failures of --failures, render the worst to GIF.
+fn display_stage(cli: &Cli, hyperparameters: Option<&Hyperparameters>) -> Result<(), Failure> {
+    let Some(failures) = cli.failures.clone() else {
+        return Err(usage(
+            "--display replays a failures file: give --failures PATH (a CSV of --falsify in \
+             Failure_Trajectories/)"
+                .into(),
+        ));
+    };
+    let env_options = match hyperparameters {
+        Some(h) => h.env_options(&cli.env)?,
+        None => env::EnvOptions::default(),
+    };
+    let report = display::run(&display::DisplayOptions {
+        env_id: cli.env.clone(),
+        env_options,
+        failures,
+        specs_file: cli.specs.clone(),
+        graph_dir: PathBuf::from("Graph"),
+        gifs: cli.gifs,
+    })?;
+    println!();
+    print!("{}", report.render());
+    for f in &report.files {
         println!("wrote {}", f.display());
     }
     Ok(())
@@ -358,7 +389,7 @@ fn train_stage(
         return Err(Failure {
             code: 130,
             message: format!(
-                "interrupted: stopped after iteration {} of {}; the files above are complete, and                  --resume goes on from {}",
+                "interrupted: stopped after iteration {} of {}; the files above are complete, and --resume goes on from {}",
                 report.iteration,
                 opts.config.training_step,
                 opts.checkpoint.display()
