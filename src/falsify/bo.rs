@@ -342,7 +342,13 @@ fn polish(acq: &Acq<'_>, start: &[f64]) -> Option<(f64, Vec<f64>)> {
         })
         .collect();
     let problem = Transformed { acq };
-    let solver = LBFGS::new(MoreThuenteLineSearch::new(), 5)
+    // The line search needs a largest step: where the acquisition is flat (far out in z, where the
+    // sigmoid saturates) an unbounded More–Thuente search keeps widening its interval and never
+    // returns. A step of 20 in logit space already crosses the whole box.
+    let linesearch = MoreThuenteLineSearch::new()
+        .with_bounds(f64::EPSILON.sqrt(), 20.0)
+        .ok()?;
+    let solver = LBFGS::new(linesearch, 5)
         .with_tolerance_grad(1e-8)
         .ok()?;
     let res = Executor::new(problem, solver)
