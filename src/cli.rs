@@ -82,8 +82,8 @@ pub struct Cli {
     #[arg(long, value_name = "PATH")]
     pub pruned: Option<PathBuf>,
 
-    /// A refined version of --actor for --visualize: the mask figure marks the weights refinement
-    /// restored (with --pruned).
+    /// The refined actor: where --refine writes it [default: ppo_actor_refined<ENV>.pth beside
+    /// --actor], and what --visualize draws (the mask figure marks the weights refinement restored).
     #[arg(long, value_name = "PATH")]
     pub refined: Option<PathBuf>,
 

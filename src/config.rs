@@ -30,6 +30,12 @@ pub struct EnvSection {
     /// NumPy's float promotion rules the environment reproduces: 2 (the default, current Gymnasium) or
     /// 1 (what gym 0.18 and PruVer's predecessor ran on).
     pub numpy: Option<u8>,
+    /// `--refine --refine-method pruver`: a prefix of a failure from which the dense actor still reaches
+    /// this return is recoverable (PruVer: 200 on LunarLander). Without it, the specification decides.
+    pub refine_recovery_return: Option<f64>,
+    /// `--refine --refine-method pruver`: a failure is fixed when the refined actor's episode reaches this
+    /// return (PruVer: 100 on LunarLander). Without it, the specification decides (robustness ≥ 0).
+    pub refine_fixed_return: Option<f64>,
 
     // `--train` keys beyond PruVer's (src/train/config.rs documents each and its default). PruVer's
     // Python `exec`s every key as `self.<key> = <value>`, so numbers, booleans, lists and the
@@ -99,6 +105,19 @@ impl Hyperparameters {
             }
         };
         Ok(crate::env::EnvOptions { promotion })
+    }
+
+    /// `--refine`'s return thresholds for `env_id`: the section's, else the built-in defaults
+    /// (PruVer's on LunarLander, none elsewhere).
+    pub fn refine_thresholds(&self, env_id: &str) -> crate::refine::Thresholds {
+        let d = crate::refine::Thresholds::defaults(env_id);
+        let s = self.section(env_id);
+        crate::refine::Thresholds {
+            recovery_return: s
+                .and_then(|s| s.refine_recovery_return)
+                .or(d.recovery_return),
+            fixed_return: s.and_then(|s| s.refine_fixed_return).or(d.fixed_return),
+        }
     }
 
     /// `env_id`'s perturbation parameters with the section's bounds applied; unknown names and bad

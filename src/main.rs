@@ -7,9 +7,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use synapt_safety::cli::{Cli, Stage};
 use synapt_safety::config::Hyperparameters;
+use synapt_safety::falsify::catalog::Catalog;
+use synapt_safety::policy::Mlp;
 use synapt_safety::prune::{self, PruneOptions, Sweep};
+use synapt_safety::report::Table;
+use synapt_safety::trajectory::read_failures;
 use synapt_safety::visualize::{self, VisualizeOptions};
-use synapt_safety::{display, env, evaluate, falsify, train};
+use synapt_safety::{display, env, evaluate, falsify, refine, train};
 
 /// An error and the exit code it maps to.
 struct Failure {
@@ -30,16 +34,6 @@ fn usage(message: String) -> Failure {
     Failure { code: 2, message }
 }
 
-/// The stages this version implements; the others fail up front, before any stage runs.
-const IMPLEMENTED: &[Stage] = &[
-    Stage::Train,
-    Stage::Test,
-    Stage::Prune,
-    Stage::Falsify,
-    Stage::Visualize,
-    Stage::Display,
-];
-
 fn run(cli: &Cli) -> Result<(), Failure> {
     if cli.list_envs {
         print!("{}", env::list_envs());
@@ -53,14 +47,28 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 .into(),
         ));
     }
-    if let Some(missing) = stages.iter().find(|s| !IMPLEMENTED.contains(s)) {
-        let have: Vec<&str> = IMPLEMENTED.iter().map(|s| s.flag()).collect();
-        return Err(usage(format!(
-            "{} is not implemented yet in synapt-safety {}; implemented stages: {}",
-            missing.flag(),
-            env!("CARGO_PKG_VERSION"),
-            have.join(" ")
-        )));
+    // What --refine and --display work on must be there before any stage runs.
+    if cli.refine && cli.pruned.is_none() && !cli.prune {
+        return Err(usage(
+            "--refine needs the pruned actor: give --pruned PATH (or --prune in the same command)"
+                .into(),
+        ));
+    }
+    for (on, flag) in [(cli.refine, "--refine"), (cli.display, "--display")] {
+        if on && cli.failures.is_none() && !cli.falsify {
+            return Err(usage(format!(
+                "{flag} needs counterexamples: give --failures PATH (a CSV of --falsify in \
+                 Failure_Trajectories/) or --falsify in the same command"
+            )));
+        }
+    }
+    if cli.refine_rounds == 0 {
+        return Err(usage("--refine-rounds takes a positive integer".into()));
+    }
+    if cli.refine_rounds > 1 && !(cli.refine && cli.falsify) {
+        return Err(usage(
+            "--refine-rounds repeats falsify → refine: give it with --refine --falsify".into(),
+        ));
     }
     // NaN fails this test too.
     if !(cli.k > 0.0 && cli.k < 1.0) {
@@ -117,6 +125,8 @@ fn run(cli: &Cli) -> Result<(), Failure> {
     let mut tested = None;
     let mut pruned_actor: Option<PathBuf> = None;
     let mut swept = false;
+    let mut falsified = None;
+    let mut refined_actor: Option<PathBuf> = None;
     for stage in stages {
         match stage {
             Stage::Train => train_stage(cli, hyperparameters.as_ref(), device)?,
@@ -176,8 +186,22 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 }
             }
             Stage::Falsify => {
-                let actor = pruned_actor.clone().unwrap_or_else(|| cli.actor_path());
-                falsify_stage(cli, hyperparameters.as_ref(), actor)?;
+                // --prune --falsify falsifies the actor just pruned; --refine --falsify falsifies the
+                // pruned actor first, then (in --refine) the refined one.
+                let actor = pruned_actor
+                    .clone()
+                    .or_else(|| cli.refine.then(|| cli.pruned.clone()).flatten())
+                    .unwrap_or_else(|| cli.actor_path());
+                let req = falsify_request(cli, hyperparameters.as_ref(), actor)?;
+                falsified = Some(falsify_stage(&req, cli.runs)?);
+            }
+            Stage::Refine => {
+                refined_actor = refine_stage(
+                    cli,
+                    hyperparameters.as_ref(),
+                    pruned_actor.clone(),
+                    falsified.as_ref(),
+                )?;
             }
             Stage::Visualize => {
                 let opts = VisualizeOptions {
@@ -190,11 +214,12 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 // `--visualize --overlay a.csv,b.csv` alone draws only the chart.
                 if cli.overlay.is_empty() || cli.actor.is_some() || cli.prune || swept {
                     let pruned = cli.pruned.clone().or(pruned_actor.clone());
+                    let refined = refined_actor.clone().or(cli.refined.clone());
                     let report = visualize::run(
                         &opts,
                         &cli.actor_path(),
                         pruned.as_deref(),
-                        cli.refined.as_deref(),
+                        refined.as_deref(),
                     )?;
                     for f in &report.files {
                         println!("wrote {}", f.display());
@@ -211,19 +236,18 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                     println!("wrote {}", out.display());
                 }
             }
-            Stage::Display => display_stage(cli, hyperparameters.as_ref())?,
-            other => unreachable!("{} was checked above", other.flag()),
+            Stage::Display => display_stage(cli, hyperparameters.as_ref(), falsified.as_ref())?,
         }
     }
     Ok(())
 }
 
-/// `--falsify`: campaigns of each method against one specification, files and report.
-fn falsify_stage(
+/// The `--falsify` request the command line describes, against `actor`.
+fn falsify_request(
     cli: &Cli,
     hyperparameters: Option<&Hyperparameters>,
     actor: PathBuf,
-) -> Result<(), Failure> {
+) -> Result<falsify::stage::Request, Failure> {
     let (env_options, all_params) = match hyperparameters {
         Some(h) => (h.env_options(&cli.env)?, h.perturbations(&cli.env)?),
         None => (
@@ -234,7 +258,7 @@ fn falsify_stage(
     let mut methods = cli.falsify_method.clone();
     methods.sort();
     methods.dedup();
-    let req = falsify::stage::Request {
+    Ok(falsify::stage::Request {
         env_id: cli.env.clone(),
         env_options,
         actor_path: actor,
@@ -250,13 +274,21 @@ fn falsify_stage(
         runs: cli.runs,
         out_dir: PathBuf::from("Failure_Trajectories"),
         graph_dir: PathBuf::from("Graph"),
-    };
-    let report = falsify::stage::run(&req)?;
+        stem_suffix: String::new(),
+    })
+}
+
+/// `--falsify`: campaigns of each method against one specification, files and report.
+fn falsify_stage(
+    req: &falsify::stage::Request,
+    runs: usize,
+) -> Result<falsify::stage::Report, Failure> {
+    let report = falsify::stage::run(req)?;
     println!();
     println!(
         "falsifying {} on {} against `{}`: {}",
         req.actor_path.display(),
-        cli.env,
+        req.env_id,
         report.spec.name,
         report.spec.text
     );
@@ -268,7 +300,7 @@ fn falsify_stage(
     println!("perturbations: {}", box_desc.join(", "));
     println!();
     print!("{}", report.summary_table());
-    if cli.runs > 1 {
+    if runs > 1 {
         println!();
         print!("{}", report.runs_table());
     }
@@ -280,12 +312,241 @@ fn falsify_stage(
     for f in &report.figures {
         println!("wrote {}", f.display());
     }
-    Ok(())
+    Ok(report)
+}
+
+/// `--refine`: refine the pruned actor against the failures of --failures (or of the campaign that
+/// just ran), report, write the refined actor; with --falsify, re-falsify it and repeat up to
+/// --refine-rounds times. Returns the refined actor's path, if one was written.
+fn refine_stage(
+    cli: &Cli,
+    hyperparameters: Option<&Hyperparameters>,
+    pruned: Option<PathBuf>,
+    falsified: Option<&falsify::stage::Report>,
+) -> Result<Option<PathBuf>, Failure> {
+    let Some(pruned_path) = cli.pruned.clone().or(pruned) else {
+        return Err(usage(
+            "--refine needs the pruned actor: give --pruned PATH (or --prune in the same command)"
+                .into(),
+        ));
+    };
+    let dense_path = cli.actor_path();
+    let env_options = match hyperparameters {
+        Some(h) => h.env_options(&cli.env)?,
+        None => env::EnvOptions::default(),
+    };
+    let thresholds = match hyperparameters {
+        Some(h) => h.refine_thresholds(&cli.env),
+        None => refine::Thresholds::defaults(&cli.env),
+    };
+    let probe = env::make_with(&cli.env, env_options)?;
+    let dense = Mlp::load(&dense_path)?;
+    let pruned = Mlp::load(&pruned_path)?;
+    for (m, p) in [(&dense, &dense_path), (&pruned, &pruned_path)] {
+        m.check_fits(
+            &probe.observation_space(),
+            &probe.action_space(),
+            &cli.env,
+            p,
+        )?;
+    }
+    refine::check_shapes(&dense, &dense_path, &pruned, &pruned_path)?;
+    let catalog = Catalog::load(cli.specs.as_deref())?;
+    let (mut failures, spec, source) = match (&cli.failures, falsified) {
+        (Some(path), _) => {
+            let file = read_failures(
+                path,
+                &cli.env,
+                probe.observation_names(),
+                &probe.action_space(),
+            )?;
+            if file.failures.is_empty() {
+                println!(
+                    "\n{}: no failures recorded: nothing to refine (no actor written)",
+                    path.display()
+                );
+                return Ok(None);
+            }
+            let spec = catalog.get(probe.as_ref(), Some(&file.spec))?;
+            (file.failures, spec, path.display().to_string())
+        }
+        (None, Some(report)) => (
+            report.recorded_failures(),
+            report.spec.clone(),
+            "the campaign above".to_string(),
+        ),
+        (None, None) => {
+            return Err(usage(
+                "--refine needs counterexamples: give --failures PATH (a CSV of --falsify) or \
+                 --falsify in the same command"
+                    .into(),
+            ))
+        }
+    };
+    let out = cli
+        .refined
+        .clone()
+        .unwrap_or_else(|| refine::refined_path(&dense_path, &cli.env));
+    prune::refuse_overwrite(&dense_path, &out, "the refined actor")?;
+    prune::refuse_overwrite(&pruned_path, &out, "the refined actor")?;
+    if failures.is_empty() {
+        println!("\n{source}: no failures: nothing to refine (no actor written)");
+        return Ok(None);
+    }
+    let env_ref = refine::EnvRef {
+        id: &cli.env,
+        options: env_options,
+    };
+    let (recovered, fixed_by) = refine::criteria(cli.refine_method, thresholds);
+    println!();
+    println!(
+        "refining {} ({}) toward {} on {} with {} failures of `{}` from {source}",
+        pruned_path.display(),
+        pruned.shape_string(),
+        dense_path.display(),
+        cli.env,
+        failures.len(),
+        spec.name
+    );
+    println!(
+        "method {}: a prefix is recoverable when, with the dense actor finishing the episode, {}; \
+         a failure is fixed when {}",
+        cli.refine_method.name(),
+        recovered.describe(&spec),
+        fixed_by.describe(&spec)
+    );
+
+    let mut rounds = Table::new([
+        "round",
+        "failures",
+        "fixed",
+        "weights restored",
+        "sparsity",
+        "refine s",
+        "new failures (re-falsify)",
+    ]);
+    let mut current = pruned.clone();
+    let mut written = None;
+    let mut unfixed = None;
+    for round in 1..=cli.refine_rounds {
+        let outcome = refine::refine(&refine::Request {
+            env: env_ref,
+            dense: &dense,
+            pruned: &current,
+            failures: &failures,
+            spec: &spec,
+            method: cli.refine_method,
+            thresholds,
+        })?;
+        println!();
+        if outcome.passed_before == outcome.total {
+            println!(
+                "round {round}: the actor already passes all {} failures; nothing to restore",
+                outcome.total
+            );
+        } else {
+            println!(
+                "round {round}: {}",
+                refine::recovery_summary(&outcome.recoveries)
+            );
+            println!();
+            print!("{}", refine::steps_table(&outcome));
+            let t = outcome.timings;
+            let episodes: usize = outcome.recoveries.iter().map(|r| r.episodes).sum();
+            println!(
+                "time: replay check {:.3} s, recovery states {:.3} s ({episodes} episodes), \
+                 gradient {:.3} s, restoration {:.3} s ({} re-runs of the failures)",
+                t.replay_check, t.recovery, t.gradient, t.restoration, outcome.checks
+            );
+        }
+        current = outcome.refined.clone();
+        current.save(&out)?;
+        written = Some(out.clone());
+        let sparsity = prune::overall_sparsity(&prune::layer_stats(&dense, &current));
+        let restored_total: usize = outcome.restored.iter().sum();
+        let mut row = vec![
+            round.to_string(),
+            outcome.total.to_string(),
+            format!("{}/{}", outcome.fixed, outcome.total),
+            restored_total.to_string(),
+            format!("{:.1}%", 100.0 * sparsity),
+            format!("{:.3}", outcome.timings.total()),
+        ];
+        if !outcome.all_fixed {
+            unfixed = Some(outcome.total - outcome.fixed);
+            row.push("–".into());
+            rounds.row(row);
+            break;
+        }
+        if !cli.falsify {
+            row.push("–".into());
+            rounds.row(row);
+            break;
+        }
+        // Close the loop: a fresh campaign, same specification and budget, a new seed.
+        let mut req = falsify_request(cli, hyperparameters, out.clone())?;
+        req.spec_name = Some(spec.name.clone());
+        req.seed = cli.seed.wrapping_add(1000 * round as u64);
+        req.stem_suffix = format!("_round{round}");
+        println!();
+        println!(
+            "round {round}: re-falsifying the refined actor (seed {}, same budget)",
+            req.seed
+        );
+        let report = falsify_stage(&req, cli.runs)?;
+        let found = report.failure_count();
+        row.push(found.to_string());
+        rounds.row(row);
+        if found == 0 {
+            break;
+        }
+        let next = failures.len();
+        failures.extend(report.recorded_failures().into_iter().map(|mut f| {
+            f.id += next;
+            f
+        }));
+    }
+    println!();
+    print!("{}", refine::layer_table(&dense, &pruned, &current));
+    println!();
+    print!("{rounds}");
+    println!();
+    print!(
+        "{}",
+        refine::evaluation_table(
+            &cli.env,
+            &dense,
+            &[
+                ("dense", &dense),
+                ("pruned", &pruned),
+                ("refined", &current)
+            ],
+            cli.episodes,
+            cli.seed,
+        )?
+    );
+    println!();
+    if let Some(out) = &written {
+        println!("wrote {}", out.display());
+    }
+    if let Some(n) = unfixed {
+        return Err(Failure::from(format!(
+            "{n} failures still fail with every gradient-ranked weight restored down to p = 0.01; \
+             the closest actor was written to {}",
+            out.display()
+        )));
+    }
+    Ok(written)
 }
 
 /// `--display`: replay and check the failures of --failures, render the worst to GIF.
-fn display_stage(cli: &Cli, hyperparameters: Option<&Hyperparameters>) -> Result<(), Failure> {
-    let Some(failures) = cli.failures.clone() else {
+fn display_stage(
+    cli: &Cli,
+    hyperparameters: Option<&Hyperparameters>,
+    falsified: Option<&falsify::stage::Report>,
+) -> Result<(), Failure> {
+    let just_written = falsified.and_then(|r| r.results.first().map(|m| m.failures_file.clone()));
+    let Some(failures) = cli.failures.clone().or(just_written) else {
         return Err(usage(
             "--display replays a failures file: give --failures PATH (a CSV of --falsify in \
              Failure_Trajectories/)"

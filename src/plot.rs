@@ -1053,6 +1053,454 @@ pub fn learning_curve(path: &Path, points: &[(f64, f64, f64)], subtitle: &str) -
     })
 }
 
+// ------------------------------------------------------------------------------------------------
+// Pictures drawn elsewhere (the GIF frames of `--display`), with this module's text
+
+/// The drawing area other modules draw on, in pixels.
+pub(crate) type Canvas<'a> = Area<'a>;
+
+/// A line of text over a picture drawn by another module, its top edge at `at.1`.
+#[derive(Debug, Clone)]
+pub(crate) struct Caption {
+    pub text: String,
+    pub at: (i32, i32),
+    pub size: f32,
+    /// Centred on `at.0`, else starting there.
+    pub centered: bool,
+    pub grey: bool,
+}
+
+/// Draw into a white `w × h` canvas, rasterise the captions on top, and return the RGB buffer.
+pub(crate) fn draw_rgb(
+    (w, h): (u32, u32),
+    captions: &[Caption],
+    draw: impl FnOnce(&Canvas) -> DrawResult,
+) -> Result<Vec<u8>> {
+    let font = font()?;
+    let mut buf = vec![255u8; w as usize * h as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        draw(&root)
+            .and_then(|_| root.present().map_err(Into::into))
+            .map_err(|e| Error::Invalid(format!("drawing a frame failed: {e}")))?;
+    }
+    let labels: Vec<Label> = captions
+        .iter()
+        .map(|c| Label {
+            text: c.text.clone(),
+            at: (c.at.0 as f64, c.at.1 as f64),
+            size: c.size,
+            color: if c.grey { GREY } else { INK },
+            anchor: (if c.centered { H::Center } else { H::Left }, V::Top),
+            vertical: false,
+        })
+        .collect();
+    rasterise(&mut buf, (w, h), &labels, font);
+    Ok(buf)
+}
+
+// ------------------------------------------------------------------------------------------------
+// Falsification (`--falsify`): convergence and the evaluated parameters
+
+/// A diverging colour map centred at 0 (ColorBrewer's RdBu): red below zero (a failure), near white
+/// at 0, blue above, saturating at ±`vmax`.
+pub fn diverging_color(v: f64, vmax: f64) -> RGBColor {
+    const STOPS: [(f64, (f64, f64, f64)); 5] = [
+        (-1.0, (178.0, 24.0, 43.0)),
+        (-0.5, (239.0, 138.0, 98.0)),
+        (0.0, (247.0, 247.0, 247.0)),
+        (0.5, (103.0, 169.0, 207.0)),
+        (1.0, (33.0, 102.0, 172.0)),
+    ];
+    let t = if vmax > 0.0 && v.is_finite() {
+        (v / vmax).clamp(-1.0, 1.0)
+    } else {
+        0.0
+    };
+    let k = STOPS
+        .windows(2)
+        .position(|w| t <= w[1].0)
+        .unwrap_or(STOPS.len() - 2);
+    let ((t0, a), (t1, b)) = (STOPS[k], STOPS[k + 1]);
+    let u = (t - t0) / (t1 - t0);
+    let mix = |x: f64, y: f64| (x + (y - x) * u).round() as u8;
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+/// One method's convergence: the best robustness after each evaluation (the median over runs), and
+/// with several runs the min–max band.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConvergenceSeries {
+    pub label: String,
+    /// Index into the line palette, so a method keeps its colour across figures.
+    pub color: usize,
+    pub median: Vec<f64>,
+    pub band: Option<(Vec<f64>, Vec<f64>)>,
+}
+
+/// A best-so-far curve as steps: value i holds from evaluation i + 1 until the next.
+fn steps(values: &[f64]) -> Vec<(f64, f64)> {
+    let mut pts = Vec::with_capacity(2 * values.len());
+    for (i, &v) in values.iter().enumerate() {
+        if i > 0 {
+            pts.push(((i + 1) as f64, values[i - 1]));
+        }
+        pts.push(((i + 1) as f64, v));
+    }
+    if let Some(&v) = values.last() {
+        pts.push(((values.len() + 1) as f64, v));
+    }
+    pts
+}
+
+/// Best robustness found against evaluations, one line per method, the zero line dashed (below it
+/// the specification is violated), the legend on the right.
+pub fn falsification_convergence(
+    path: &Path,
+    series: &[ConvergenceSeries],
+    subtitle: &str,
+) -> Result<()> {
+    let finite = |v: &&f64| v.is_finite();
+    let all = series.iter().flat_map(|s| {
+        s.median.iter().chain(
+            s.band
+                .iter()
+                .flat_map(|(lo, hi)| lo.iter().chain(hi.iter())),
+        )
+    });
+    let (ymin, ymax) = all
+        .filter(finite)
+        .fold((0.0f64, 0.0f64), |(a, b), &v| (a.min(v), b.max(v)));
+    let n = series.iter().map(|s| s.median.len()).max().unwrap_or(0);
+    if n == 0 {
+        return Err(Error::Invalid(format!(
+            "{}: nothing to plot: no evaluations",
+            path.display()
+        )));
+    }
+    let ypad = ((ymax - ymin) * 0.06).max(1e-3);
+    let (x_lo, x_hi, y_lo, y_hi) = (0.0, (n + 1) as f64, ymin - ypad, ymax + ypad);
+    let mut legend: Vec<(RGBColor, String, bool)> = series
+        .iter()
+        .map(|s| (PALETTE[s.color % PALETTE.len()], s.label.clone(), false))
+        .collect();
+    legend.push((RGBColor(110, 110, 110), "0: below, a failure".into(), true));
+    let font = font()?;
+    let text_w = legend
+        .iter()
+        .map(|(_, t, _)| text_width(font, t, 15.0))
+        .fold(0.0f32, f32::max)
+        .ceil() as u32;
+    let legend_w = 56 + text_w + 14;
+    let (w, h) = (960 + legend_w + 30, 640u32);
+    render(path, (w, h), |root, texts| {
+        title(texts, w, "Falsification: best robustness found", subtitle);
+        let mut chart = ChartBuilder::on(root)
+            .margin_top(TOP)
+            .margin_left(100)
+            .margin_right(legend_w + 56)
+            .margin_bottom(76)
+            .build_cartesian_2d(x_lo..x_hi, y_lo..y_hi)?;
+        let bx = plot_box(&chart);
+        let xt = count_ticks(x_hi, 10);
+        let xticks: Vec<(i32, String)> = xt
+            .iter()
+            .filter(|&&v| v <= x_hi)
+            .map(|&v| (chart.backend_coord(&(v, y_lo)).0, format!("{v:.0}")))
+            .collect();
+        let yt = nice_ticks(y_lo, y_hi, 8);
+        let ys = tick_step(&yt);
+        let yticks: Vec<(i32, String)> = yt
+            .iter()
+            .map(|&v| (chart.backend_coord(&(x_lo, v)).1, tick_label(v, ys)))
+            .collect();
+        axis(root, texts, bx, true, &xticks, "evaluations", true, 36)?;
+        axis(
+            root,
+            texts,
+            bx,
+            false,
+            &yticks,
+            "best robustness so far",
+            true,
+            78,
+        )?;
+        // The failure region, faintly.
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(x_lo, y_lo), (x_hi, 0.0f64.max(y_lo))],
+            RGBColor(178, 24, 43).mix(0.05).filled(),
+        )))?;
+        chart.draw_series(DashedLineSeries::new(
+            [(x_lo, 0.0), (x_hi, 0.0)],
+            10,
+            6,
+            RGBColor(110, 110, 110).stroke_width(2),
+        ))?;
+        for s in series {
+            let c = PALETTE[s.color % PALETTE.len()];
+            if let Some((lo, hi)) = &s.band {
+                let band: Vec<(f64, f64)> = steps(hi)
+                    .into_iter()
+                    .chain(steps(lo).into_iter().rev())
+                    .filter(|p| p.1.is_finite())
+                    .collect();
+                chart.draw_series(std::iter::once(Polygon::new(band, c.mix(0.16).filled())))?;
+            }
+            chart.draw_series(LineSeries::new(
+                steps(&s.median).into_iter().filter(|p| p.1.is_finite()),
+                c.stroke_width(3),
+            ))?;
+        }
+        frame(root, bx)?;
+        let (lx, lh) = (bx.2 + 24, 26);
+        let (ly, lbottom) = (bx.1, bx.1 + 8 + lh * legend.len() as i32);
+        root.draw(&Rectangle::new(
+            [(lx, ly), (lx + legend_w as i32, lbottom)],
+            RGBColor(170, 170, 170).stroke_width(1),
+        ))?;
+        for (i, (c, t, dashed)) in legend.iter().enumerate() {
+            let y = ly + 4 + lh * i as i32 + lh / 2;
+            if *dashed {
+                root.draw(&plotters::element::DashedPathElement::new(
+                    [(lx + 10, y), (lx + 46, y)],
+                    7,
+                    4,
+                    c.stroke_width(2),
+                ))?;
+            } else {
+                root.draw(&PathElement::new(
+                    vec![(lx + 10, y), (lx + 46, y)],
+                    c.stroke_width(3),
+                ))?;
+            }
+            texts.put(t.clone(), (lx + 56, y), 15.0, (H::Left, V::Center));
+        }
+        Ok(())
+    })
+}
+
+/// A searched parameter and its box.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScatterParam {
+    pub name: String,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// The most parameters a pair grid shows.
+pub const MAX_PAIR_PARAMS: usize = 5;
+
+/// The evaluated parameters coloured by robustness (diverging at 0), failures as squares: one
+/// parameter against the robustness, two in one panel, more as the lower triangle of a pair grid
+/// (the first [`MAX_PAIR_PARAMS`]). `points` are (parameter values, robustness).
+pub fn falsification_scatter(
+    path: &Path,
+    params: &[ScatterParam],
+    points: &[(Vec<f64>, f64)],
+    subtitle: &str,
+) -> Result<()> {
+    let pts: Vec<&(Vec<f64>, f64)> = points
+        .iter()
+        .filter(|(v, r)| r.is_finite() && v.len() == params.len())
+        .collect();
+    if params.is_empty() || pts.is_empty() {
+        return Err(Error::Invalid(format!(
+            "{}: nothing to plot: no evaluated parameters",
+            path.display()
+        )));
+    }
+    // Each side of 0 spans its own range (a two-slope norm), so a small failure among large margins
+    // is still red, and the worst failure the deepest red.
+    // A side without points takes the other's range.
+    let extent = |sign: f64| pts.iter().map(|p| sign * p.1).fold(0.0, f64::max);
+    let (neg, pos) = match (extent(-1.0), extent(1.0)) {
+        (0.0, 0.0) => (1.0, 1.0),
+        (0.0, p) => (p, p),
+        (n, 0.0) => (n, n),
+        np => np,
+    };
+    let color_of = |r: f64| diverging_color(if r < 0.0 { r / neg } else { r / pos }, 1.0);
+    let d = params.len().min(MAX_PAIR_PARAMS);
+    // Panels: (x parameter, y parameter or None for the robustness, grid column, grid row).
+    type Panel = (usize, Option<usize>, usize, usize);
+    let (panels, grid, panel_px): (Vec<Panel>, usize, u32) = match d {
+        1 => (vec![(0, None, 0, 0)], 1, 600),
+        2 => (vec![(0, Some(1), 0, 0)], 1, 600),
+        _ => {
+            let mut v = Vec::new();
+            for i in 1..d {
+                for j in 0..i {
+                    v.push((j, Some(i), j, i - 1));
+                }
+            }
+            (v, d - 1, (860 / (d - 1) as u32).min(300))
+        }
+    };
+    // Room between panels for the bottom row's tick labels, which end and start at the panels' edges.
+    let gap = if grid == 1 { 0 } else { 40 };
+    let (left, top, bottom, side) = (104u32, TOP + 8, 76u32, 190u32);
+    let plot = grid as u32 * panel_px + (grid as u32 - 1) * gap;
+    let (w, h) = (left + plot + side, top + plot + bottom);
+    let safe_ring = RGBColor(120, 120, 120);
+    render(path, (w, h), |root, texts| {
+        title(texts, w, "Falsification: evaluated perturbations", subtitle);
+        let range = |k: Option<usize>| -> (f64, f64) {
+            match k {
+                Some(k) => {
+                    let p = &params[k];
+                    let pad = (p.high - p.low) * 0.04;
+                    (p.low - pad, p.high + pad)
+                }
+                None => {
+                    let (a, b) = pts
+                        .iter()
+                        .fold((0.0f64, 0.0f64), |(a, b), p| (a.min(p.1), b.max(p.1)));
+                    let pad = ((b - a) * 0.06).max(1e-3);
+                    (a - pad, b + pad)
+                }
+            }
+        };
+        for &(cx, cy, col, row) in &panels {
+            let x0 = (left + col as u32 * (panel_px + gap)) as i32;
+            let y0 = (top + row as u32 * (panel_px + gap)) as i32;
+            let area = root.clone().shrink((x0, y0), (panel_px, panel_px));
+            let (xl, xh) = range(Some(cx));
+            let (yl, yh) = range(cy);
+            let chart = ChartBuilder::on(&area).build_cartesian_2d(xl..xh, yl..yh)?;
+            let bx = plot_box(&chart);
+            let tick_target = if grid >= 3 { 4 } else { 8 };
+            let xt = nice_ticks(xl, xh, tick_target);
+            let xs = tick_step(&xt);
+            let xticks: Vec<(i32, String)> = xt
+                .iter()
+                .map(|&v| (chart.backend_coord(&(v, yl)).0, tick_label(v, xs)))
+                .collect();
+            let yt = nice_ticks(yl, yh, tick_target);
+            let ys = tick_step(&yt);
+            let yticks: Vec<(i32, String)> = yt
+                .iter()
+                .map(|&v| (chart.backend_coord(&(xl, v)).1, tick_label(v, ys)))
+                .collect();
+            // Panels share their column's x and their row's y: tick labels and axis titles only on
+            // the bottom row and the left column.
+            let bottom_row = row + 1 == grid;
+            let xticks: Vec<(i32, String)> = xticks
+                .into_iter()
+                .map(|(p, l)| (p, if bottom_row { l } else { String::new() }))
+                .collect();
+            let yticks: Vec<(i32, String)> = yticks
+                .into_iter()
+                .map(|(p, l)| (p, if col == 0 { l } else { String::new() }))
+                .collect();
+            let xdesc = if bottom_row {
+                params[cx].name.as_str()
+            } else {
+                ""
+            };
+            let ydesc = match cy {
+                None => "robustness",
+                Some(k) if col == 0 => params[k].name.as_str(),
+                Some(_) => "",
+            };
+            axis(root, texts, bx, true, &xticks, xdesc, true, 34)?;
+            axis(root, texts, bx, false, &yticks, ydesc, true, 74)?;
+            if cy.is_none() {
+                chart
+                    .plotting_area()
+                    .draw(&plotters::element::DashedPathElement::new(
+                        [(xl, 0.0), (xh, 0.0)],
+                        10,
+                        6,
+                        RGBColor(110, 110, 110).stroke_width(2),
+                    ))?;
+            }
+            let r = if grid >= 3 { 4 } else { 6 };
+            // Safe points first, so failures are never hidden under them.
+            for failed in [false, true] {
+                for (v, rob) in pts.iter().map(|p| (&p.0, p.1)) {
+                    if (rob < 0.0) != failed {
+                        continue;
+                    }
+                    let at = chart.backend_coord(&(v[cx], cy.map_or(rob, |k| v[k])));
+                    let c = color_of(rob);
+                    if failed {
+                        let rect = [(at.0 - r, at.1 - r), (at.0 + r, at.1 + r)];
+                        root.draw(&Rectangle::new(rect, c.filled()))?;
+                        root.draw(&Rectangle::new(rect, BLACK.stroke_width(1)))?;
+                    } else {
+                        root.draw(&Circle::new(at, r, c.filled()))?;
+                        root.draw(&Circle::new(at, r, safe_ring.stroke_width(1)))?;
+                    }
+                }
+            }
+            frame(root, bx)?;
+        }
+        // The colorbar, the largest margin at the top, the worst failure at the bottom, and the
+        // markers' legend under it.
+        let (cbx, cby, cbw) = ((left + plot + 40) as i32, top as i32, 22);
+        let cbh = (plot.min(420)) as i32;
+        for k in 0..cbh {
+            let t = 1.0 - 2.0 * k as f64 / (cbh - 1).max(1) as f64;
+            root.draw(&Rectangle::new(
+                [(cbx, cby + k), (cbx + cbw, cby + k + 1)],
+                diverging_color(t, 1.0).filled(),
+            ))?;
+        }
+        root.draw(&Rectangle::new(
+            [(cbx, cby), (cbx + cbw, cby + cbh)],
+            AXIS.stroke_width(1),
+        ))?;
+        for (v, y) in [(pos, cby), (0.0, cby + cbh / 2), (-neg, cby + cbh)] {
+            root.draw(&PathElement::new(
+                vec![(cbx + cbw, y), (cbx + cbw + 5, y)],
+                AXIS.stroke_width(1),
+            ))?;
+            texts.put(
+                format_robustness(v),
+                (cbx + cbw + 8, y),
+                13.0,
+                (H::Left, V::Center),
+            );
+        }
+        texts.put_styled(
+            "robustness",
+            (cbx - 26, cby + cbh / 2),
+            15.0,
+            (H::Center, V::Top),
+            INK,
+            true,
+        );
+        let ly = cby + cbh + 30;
+        root.draw(&Circle::new(
+            (cbx + 6, ly),
+            6,
+            diverging_color(0.6, 1.0).filled(),
+        ))?;
+        root.draw(&Circle::new((cbx + 6, ly), 6, safe_ring.stroke_width(1)))?;
+        texts.put("safe (≥ 0)", (cbx + 20, ly), 14.0, (H::Left, V::Center));
+        let rect = [(cbx, ly + 20), (cbx + 12, ly + 32)];
+        root.draw(&Rectangle::new(rect, diverging_color(-0.6, 1.0).filled()))?;
+        root.draw(&Rectangle::new(rect, BLACK.stroke_width(1)))?;
+        texts.put(
+            "failure (< 0)",
+            (cbx + 20, ly + 26),
+            14.0,
+            (H::Left, V::Center),
+        );
+        Ok(())
+    })
+}
+
+fn format_robustness(v: f64) -> String {
+    if v == 0.0 {
+        "0".into()
+    } else if v.abs() >= 0.01 && v.abs() < 1e4 {
+        format!("{v:.3}")
+    } else {
+        format!("{v:.2e}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,10 +1,739 @@
-//! `--refine`: counterexample-guided refinement of a pruned actor (PruVer's algorithm).
+//! `--refine`: counterexample-guided refinement of a pruned actor, PruVer's algorithm
+//! (britig/PruVer `LunarLanderRefinement.py`), reproducible and parallel.
+//!
+//! 1. **Replay check.** Every recorded failure is replayed from its seed, perturbation and actions; its
+//!    return and robustness must come back bit for bit, or the failure is named and the run stops.
+//! 2. **Recovery states.** For each failure and j = 0, 1, …, replay its first j actions and let the
+//!    *dense* actor finish the episode. The first j from which the dense actor no longer recovers (return
+//!    below the recovery threshold, or the specification violated) marks the point of no return; the
+//!    recovery state is the observation just before it, the last one from which the dense actor still
+//!    saves the episode.
+//! 3. **Gradients.** One backward pass, through libtorch, of the MSE between the pruned and the dense
+//!    actions at the recovery states (softmax outputs for discrete actors, as PruVer's network has),
+//!    with respect to the pruned actor's weights.
+//! 4. **Restoration.** |∂L/∂W| is ranked per layer with dense ranks (`rankdata(method="dense") − 1`).
+//!    For p = 0.95, 0.93, … while p ≥ 0, layer by layer in order, every weight whose rank is at least
+//!    ⌈max_rank · p⌉ gets its dense value back, and every failure is re-run from its seed and
+//!    perturbation with the refined actor. It stops as soon as every failure is fixed.
+//!
+//! Rollouts use the plain-Rust forward pass, spread over all cores; the result does not depend on the
+//! core count.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use tch::nn::Module;
+use tch::{Device, Kind, Reduction, Tensor};
+
+use crate::env::{self, Env, EnvOptions};
+use crate::error::{Error, Result};
+use crate::falsify::catalog::{signals, Spec};
+use crate::policy::torch::TchMlp;
+use crate::policy::{Dtype, Mlp};
+use crate::prune;
+use crate::report::{Summary, Table};
+use crate::rollout::{self, Trajectory};
+use crate::trajectory::RecordedFailure;
 
 /// How `--refine` judges a failure fixed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Method {
-    /// PruVer's rule: the replayed episode's return reaches the environment's fixed threshold.
+    /// PruVer's rule: the episode's return reaches the environment's `refine_fixed_return` (and a
+    /// prefix is recoverable when the dense actor reaches `refine_recovery_return`); where the YAML
+    /// gives no threshold, the specification decides.
     Pruver,
+    /// The specification's robustness is ≥ 0, for recovery and for fixing alike.
+    Spec,
+}
+
+impl Method {
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Pruver => "pruver",
+            Method::Spec => "spec",
+        }
+    }
+}
+
+/// The return thresholds of `--refine-method pruver`, from `hyperparameters.yml`.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Thresholds {
+    pub recovery_return: Option<f64>,
+    pub fixed_return: Option<f64>,
+}
+
+impl Thresholds {
+    /// PruVer's values for LunarLander (200 to recover, 100 to count as fixed); none elsewhere.
+    pub fn defaults(env_id: &str) -> Thresholds {
+        if env_id.starts_with("LunarLander") {
+            Thresholds {
+                recovery_return: Some(200.0),
+                fixed_return: Some(100.0),
+            }
+        } else {
+            Thresholds::default()
+        }
+    }
+}
+
+/// When an episode counts as good.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Criterion {
+    /// The return reaches this value.
+    Return(f64),
     /// The specification's robustness is ≥ 0.
     Spec,
+}
+
+impl Criterion {
+    pub fn ok(self, traj: &Trajectory, spec: &Spec) -> bool {
+        match self {
+            Criterion::Return(t) => traj.ret() >= t,
+            Criterion::Spec => spec.formula.robustness(&signals(traj)) >= 0.0,
+        }
+    }
+
+    pub fn describe(self, spec: &Spec) -> String {
+        match self {
+            Criterion::Return(t) => format!("return ≥ {t}"),
+            Criterion::Spec => format!("`{}` holds (robustness ≥ 0)", spec.name),
+        }
+    }
+}
+
+/// The recovery and fixed criteria of a method.
+pub fn criteria(method: Method, t: Thresholds) -> (Criterion, Criterion) {
+    match method {
+        Method::Spec => (Criterion::Spec, Criterion::Spec),
+        Method::Pruver => (
+            t.recovery_return.map_or(Criterion::Spec, Criterion::Return),
+            t.fixed_return.map_or(Criterion::Spec, Criterion::Return),
+        ),
+    }
+}
+
+/// The environment every rollout of a refinement runs in.
+#[derive(Debug, Clone, Copy)]
+pub struct EnvRef<'a> {
+    pub id: &'a str,
+    pub options: EnvOptions,
+}
+
+impl EnvRef<'_> {
+    fn make(&self) -> Result<Box<dyn Env>> {
+        env::make_with(self.id, self.options)
+    }
+}
+
+/// `f` applied to every item, items shared out over all cores as they come free, each thread with its
+/// own environment. The output is in item order, whatever the schedule.
+fn par_map<T: Sync, R: Send>(
+    env: EnvRef,
+    items: &[T],
+    f: impl Fn(&mut dyn Env, &T) -> Result<R> + Sync,
+) -> Result<Vec<R>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len().max(1));
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| -> Result<Vec<(usize, R)>> {
+                    let mut e = env.make()?;
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= items.len() {
+                            return Ok(mine);
+                        }
+                        mine.push((i, f(e.as_mut(), &items[i])?));
+                    }
+                })
+            })
+            .collect();
+        let mut all = Vec::with_capacity(items.len());
+        for h in handles {
+            all.extend(h.join().expect("a refinement thread panicked")?);
+        }
+        Ok::<_, Error>(all)
+    })?;
+    done.sort_by_key(|(i, _)| *i);
+    Ok(done.into_iter().map(|(_, r)| r).collect())
+}
+
+fn max_steps(env: &dyn Env) -> usize {
+    env.max_episode_steps().unwrap_or(usize::MAX)
+}
+
+/// Replay every failure from its seed, perturbation and actions; the observations, the return and the
+/// robustness must equal the record bit for bit. The error names each failure that diverges.
+pub fn check_replays(env: EnvRef, failures: &[RecordedFailure], spec: &Spec) -> Result<()> {
+    let diverged = par_map(env, failures, |e, f| {
+        let t = rollout::replay(e, f.seed, &f.perturbation, &f.actions)?;
+        let robustness = spec.formula.robustness(&signals(&t));
+        let same = t.observations == f.observations
+            && t.rewards == f.rewards
+            && t.ret().to_bits() == f.ret.to_bits()
+            && robustness.to_bits() == f.robustness.to_bits();
+        Ok((!same).then(|| {
+            format!(
+                "failure {} (evaluation {}, seed {}): recorded return {:?} and robustness {:?}, replayed \
+                 {:?} and {:?}{}",
+                f.id,
+                f.evaluation,
+                f.seed,
+                f.ret,
+                f.robustness,
+                t.ret(),
+                robustness,
+                if t.actions.len() != f.actions.len() {
+                    format!(" (the replay ends after {} of {} steps)", t.actions.len(), f.actions.len())
+                } else {
+                    String::new()
+                }
+            )
+        }))
+    })?;
+    let diverged: Vec<String> = diverged.into_iter().flatten().collect();
+    if diverged.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Invalid(format!(
+        "{} of {} recorded failures do not replay as recorded on {} (was the file edited, or recorded \
+         with other environment options such as `numpy:`?):\n  {}",
+        diverged.len(),
+        failures.len(),
+        env.id,
+        diverged.join("\n  ")
+    )))
+}
+
+/// Where a failure stops being recoverable by the dense actor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recovery {
+    pub failure: usize,
+    /// The first j whose prefix the dense actor cannot recover from (`None`: it recovers from every
+    /// prefix, and the state before the failure's last action is used).
+    pub no_return: Option<usize>,
+    /// The observation index of the recovery state in the recorded failure.
+    pub index: usize,
+    pub state: Vec<f64>,
+    /// Episodes run to find it.
+    pub episodes: usize,
+}
+
+/// The recovery state of every failure (step 2).
+pub fn recovery_states(
+    env: EnvRef,
+    dense: &Mlp,
+    failures: &[RecordedFailure],
+    recovered: Criterion,
+    spec: &Spec,
+) -> Result<Vec<Recovery>> {
+    par_map(env, failures, |e, f| {
+        let cap = max_steps(e);
+        let n = f.actions.len();
+        for j in 0..=n {
+            let t = rollout::replay_then(e, f.seed, &f.perturbation, &f.actions[..j], dense, cap)?;
+            if !recovered.ok(&t, spec) {
+                let index = j.saturating_sub(1);
+                return Ok(Recovery {
+                    failure: f.id,
+                    no_return: Some(j),
+                    index,
+                    state: f.observations[index].clone(),
+                    episodes: j + 1,
+                });
+            }
+        }
+        let index = n.saturating_sub(1);
+        Ok(Recovery {
+            failure: f.id,
+            no_return: None,
+            index,
+            state: f.observations[index].clone(),
+            episodes: n + 1,
+        })
+    })
+}
+
+fn kind(dtype: Dtype) -> Kind {
+    match dtype {
+        Dtype::F32 => Kind::Float,
+        Dtype::F64 => Kind::Double,
+    }
+}
+
+/// ∂/∂W of `MSE(pruned(s), dense(s))` over the recovery states, per layer (step 3). Discrete actors
+/// compare softmax outputs, as PruVer's discrete network ends in a softmax.
+pub fn gradients(dense: &Mlp, pruned: &Mlp, states: &[Vec<f64>], discrete: bool) -> Vec<Vec<f64>> {
+    let n = states.len() as i64;
+    let d = dense.input_dim() as i64;
+    let flat: Vec<f64> = states.iter().flatten().copied().collect();
+    let x = Tensor::from_slice(&flat)
+        .view([n, d])
+        .to_kind(kind(pruned.dtype));
+    let head = |t: Tensor| {
+        if discrete {
+            t.softmax(-1, t.kind())
+        } else {
+            t
+        }
+    };
+    let td = TchMlp::from_mlp(dense, Device::Cpu);
+    let target = tch::no_grad(|| head(td.forward(&x.to_kind(kind(dense.dtype)))))
+        .to_kind(kind(pruned.dtype));
+    let tp = TchMlp::from_mlp(pruned, Device::Cpu);
+    let loss = head(tp.forward(&x)).mse_loss(&target, Reduction::Mean);
+    loss.backward();
+    tp.weight_grads()
+}
+
+/// `scipy.stats.rankdata(|g|, method="dense") − 1`: equal magnitudes share a rank.
+pub fn dense_ranks(values: &[f64]) -> Vec<usize> {
+    let mut distinct: Vec<f64> = values.iter().map(|v| v.abs()).collect();
+    distinct.sort_by(f64::total_cmp);
+    distinct.dedup();
+    values
+        .iter()
+        .map(|v| {
+            distinct
+                .binary_search_by(|d| d.total_cmp(&v.abs()))
+                .expect("every magnitude is among the distinct ones")
+        })
+        .collect()
+}
+
+/// One restoration step of step 4: after layer `layer` at fraction `p`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RestoreStep {
+    pub p: f64,
+    /// 0-based layer index.
+    pub layer: usize,
+    /// Weights pruned in the input actor that hold their dense value again, all layers, so far.
+    pub restored: usize,
+    /// Failures the actor now passes.
+    pub fixed: usize,
+}
+
+/// Whether `actor` passes each failure: the episode from its seed and perturbation, run to the end.
+pub fn check_fixed(
+    env: EnvRef,
+    actor: &Mlp,
+    failures: &[RecordedFailure],
+    fixed: Criterion,
+    spec: &Spec,
+) -> Result<Vec<bool>> {
+    par_map(env, failures, |e, f| {
+        let cap = max_steps(e);
+        let t = rollout::record_episode(e, actor, f.seed, &f.perturbation, cap)?;
+        Ok(fixed.ok(&t, spec))
+    })
+}
+
+fn restored_count(pruned: &Mlp, refined: &Mlp) -> Vec<usize> {
+    pruned
+        .layers
+        .iter()
+        .zip(&refined.layers)
+        .map(|(p, r)| {
+            p.weight
+                .iter()
+                .zip(&r.weight)
+                .filter(|(a, b)| **a == 0.0 && **b != 0.0)
+                .count()
+        })
+        .collect()
+}
+
+/// Step 4: restore dense weights by gradient rank until `check` says every failure passes. Returns the
+/// refined actor, the steps taken, and whether every failure passes.
+pub fn restore(
+    dense: &Mlp,
+    pruned: &Mlp,
+    grads: &[Vec<f64>],
+    total: usize,
+    mut check: impl FnMut(&Mlp) -> Result<usize>,
+) -> Result<(Mlp, Vec<RestoreStep>, bool)> {
+    let ranks: Vec<Vec<usize>> = grads.iter().map(|g| dense_ranks(g)).collect();
+    let mut cur = pruned.clone();
+    let mut steps = Vec::new();
+    let mut fixed = usize::MAX;
+    let mut p = 0.95f64;
+    while p >= 0.0 {
+        for (l, rank) in ranks.iter().enumerate() {
+            let max_rank = rank.iter().copied().max().unwrap_or(0);
+            // NumPy's `ceil(max(rank) * p)`, in float64.
+            let bound = (max_rank as f64 * p).ceil() as usize;
+            let mut changed = false;
+            for (i, &r) in rank.iter().enumerate() {
+                let w = &mut cur.layers[l].weight[i];
+                if r >= bound && *w != dense.layers[l].weight[i] {
+                    *w = dense.layers[l].weight[i];
+                    changed = true;
+                }
+            }
+            // Re-running the failures with an unchanged actor cannot change the answer.
+            if changed || fixed == usize::MAX {
+                fixed = check(&cur)?;
+            }
+            steps.push(RestoreStep {
+                p,
+                layer: l,
+                restored: restored_count(pruned, &cur).iter().sum(),
+                fixed,
+            });
+            if fixed == total {
+                return Ok((cur, steps, true));
+            }
+        }
+        // PruVer's `p = p - 0.02`, rounding included.
+        p -= 0.02;
+    }
+    Ok((cur, steps, false))
+}
+
+/// Everything one refinement needs.
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    pub env: EnvRef<'a>,
+    pub dense: &'a Mlp,
+    pub pruned: &'a Mlp,
+    pub failures: &'a [RecordedFailure],
+    pub spec: &'a Spec,
+    pub method: Method,
+    pub thresholds: Thresholds,
+}
+
+/// Wall time of each step.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timings {
+    pub replay_check: f64,
+    pub recovery: f64,
+    pub gradient: f64,
+    pub restoration: f64,
+}
+
+impl Timings {
+    pub fn total(&self) -> f64 {
+        self.replay_check + self.recovery + self.gradient + self.restoration
+    }
+}
+
+/// What a refinement did.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub refined: Mlp,
+    pub recovered: Criterion,
+    pub fixed_by: Criterion,
+    pub recoveries: Vec<Recovery>,
+    pub steps: Vec<RestoreStep>,
+    /// Failures the pruned actor already passed before refinement.
+    pub passed_before: usize,
+    /// Failures the refined actor passes.
+    pub fixed: usize,
+    pub total: usize,
+    pub all_fixed: bool,
+    /// Weights restored per layer.
+    pub restored: Vec<usize>,
+    /// Times every failure was re-run (once for the pruned actor, then once per restoration step
+    /// that changed a weight).
+    pub checks: usize,
+    pub timings: Timings,
+}
+
+/// Check that the dense and the pruned actor have the same shape, layer by layer.
+pub fn check_shapes(
+    dense: &Mlp,
+    dense_path: &Path,
+    pruned: &Mlp,
+    pruned_path: &Path,
+) -> Result<()> {
+    let shapes = |m: &Mlp| -> Vec<(usize, usize)> {
+        m.layers
+            .iter()
+            .map(|l| (l.out_features, l.in_features))
+            .collect()
+    };
+    if shapes(dense) != shapes(pruned) {
+        return Err(Error::Invalid(format!(
+            "the dense actor {} is {} but the pruned actor {} is {}: refinement restores dense weights \
+             position by position, so both must have the same layers (a --prune-method neuron actor \
+             cannot be refined)",
+            dense_path.display(),
+            dense.shape_string(),
+            pruned_path.display(),
+            pruned.shape_string()
+        )));
+    }
+    Ok(())
+}
+
+/// Steps 1–4 on in-memory actors and failures. With no failures there is nothing to do: the caller
+/// says so and writes nothing.
+pub fn refine(req: &Request) -> Result<Outcome> {
+    let (recovered, fixed_by) = criteria(req.method, req.thresholds);
+    let total = req.failures.len();
+    let mut timings = Timings::default();
+
+    let t = Instant::now();
+    check_replays(req.env, req.failures, req.spec)?;
+    timings.replay_check = t.elapsed().as_secs_f64();
+
+    let discrete = req.env.make()?.action_space().is_discrete();
+    let checks = std::cell::Cell::new(0usize);
+    let passed = |actor: &Mlp| -> Result<usize> {
+        checks.set(checks.get() + 1);
+        Ok(
+            check_fixed(req.env, actor, req.failures, fixed_by, req.spec)?
+                .into_iter()
+                .filter(|ok| *ok)
+                .count(),
+        )
+    };
+    let t = Instant::now();
+    let passed_before = passed(req.pruned)?;
+    timings.restoration += t.elapsed().as_secs_f64();
+    if passed_before == total {
+        return Ok(Outcome {
+            refined: req.pruned.clone(),
+            recovered,
+            fixed_by,
+            recoveries: Vec::new(),
+            steps: Vec::new(),
+            passed_before,
+            fixed: total,
+            all_fixed: true,
+            restored: vec![0; req.pruned.layers.len()],
+            total,
+            checks: checks.get(),
+            timings,
+        });
+    }
+
+    let t = Instant::now();
+    let recoveries = recovery_states(req.env, req.dense, req.failures, recovered, req.spec)?;
+    timings.recovery = t.elapsed().as_secs_f64();
+
+    let t = Instant::now();
+    let states: Vec<Vec<f64>> = recoveries.iter().map(|r| r.state.clone()).collect();
+    let grads = gradients(req.dense, req.pruned, &states, discrete);
+    timings.gradient = t.elapsed().as_secs_f64();
+
+    let t = Instant::now();
+    let (refined, steps, all_fixed) = restore(req.dense, req.pruned, &grads, total, passed)?;
+    timings.restoration += t.elapsed().as_secs_f64();
+    let fixed = steps.last().map_or(passed_before, |s| s.fixed);
+    Ok(Outcome {
+        restored: restored_count(req.pruned, &refined),
+        refined,
+        recovered,
+        fixed_by,
+        recoveries,
+        steps,
+        passed_before,
+        fixed,
+        total,
+        all_fixed,
+        checks: checks.get(),
+        timings,
+    })
+}
+
+/// PruVer's name for the refined actor: `ppo_actor_refined<ENV>.pth`, beside the dense actor.
+pub fn refined_path(dense: &Path, env_id: &str) -> PathBuf {
+    dense
+        .parent()
+        .unwrap_or(Path::new(""))
+        .join(format!("ppo_actor_refined{env_id}.pth"))
+}
+
+/// One line on where the dense actor stops recovering: every failure's first unrecoverable step when
+/// there are a few, their range and median otherwise.
+pub fn recovery_summary(recoveries: &[Recovery]) -> String {
+    let mut js: Vec<usize> = recoveries.iter().filter_map(|r| r.no_return).collect();
+    let never = recoveries.len() - js.len();
+    let mut s = format!(
+        "{} recovery states; the dense actor cannot recover from a failure's first j recorded actions \
+         on",
+        recoveries.len()
+    );
+    if recoveries.len() <= 12 {
+        let each: Vec<String> = recoveries
+            .iter()
+            .map(|r| match r.no_return {
+                Some(j) => format!("{}: j = {j}", r.failure),
+                None => format!("{}: never", r.failure),
+            })
+            .collect();
+        s += &format!(" ({})", each.join(", "));
+    } else {
+        js.sort_unstable();
+        if let (Some(lo), Some(hi)) = (js.first(), js.last()) {
+            s += &format!(" j = {lo} … {hi} (median {})", js[js.len() / 2]);
+        }
+        if never > 0 {
+            s += &format!("; it recovers from every prefix of {never}");
+        }
+    }
+    s
+}
+
+/// The per-layer table: weights, sparsity of the pruned actor, restored weights, sparsity after.
+pub fn layer_table(dense: &Mlp, pruned: &Mlp, refined: &Mlp) -> Table {
+    let before = prune::layer_stats(dense, pruned);
+    let after = prune::layer_stats(dense, refined);
+    let restored = restored_count(pruned, refined);
+    let mut t = Table::new([
+        "layer",
+        "shape",
+        "weights",
+        "pruned",
+        "restored",
+        "sparsity before",
+        "sparsity after",
+    ]);
+    for ((b, a), r) in before.iter().zip(&after).zip(&restored) {
+        t.row([
+            b.name.clone(),
+            format!("{}×{}", b.shape.0, b.shape.1),
+            b.weights.to_string(),
+            b.zeros.to_string(),
+            r.to_string(),
+            format!("{:.1}%", 100.0 * b.sparsity()),
+            format!("{:.1}%", 100.0 * a.sparsity()),
+        ]);
+    }
+    let (w, z0, z1) = before
+        .iter()
+        .zip(&after)
+        .fold((0, 0, 0), |(w, z0, z1), (b, a)| {
+            (w + b.weights, z0 + b.zeros, z1 + a.zeros)
+        });
+    t.row([
+        "all".to_string(),
+        String::new(),
+        w.to_string(),
+        z0.to_string(),
+        restored.iter().sum::<usize>().to_string(),
+        format!("{:.1}%", 100.0 * z0 as f64 / w as f64),
+        format!("{:.1}%", 100.0 * z1 as f64 / w as f64),
+    ]);
+    t
+}
+
+/// The restoration steps, one row per layer step.
+pub fn steps_table(outcome: &Outcome) -> Table {
+    let mut t = Table::new(["p", "layer", "weights restored", "failures fixed"]);
+    for s in &outcome.steps {
+        t.row([
+            format!("{:.2}", s.p),
+            format!("layer{}", s.layer + 1),
+            s.restored.to_string(),
+            format!("{}/{}", s.fixed, outcome.total),
+        ]);
+    }
+    t
+}
+
+/// Deterministic evaluation of several actors over the same seeded episodes, one row each.
+pub fn evaluation_table(
+    env_id: &str,
+    dense: &Mlp,
+    actors: &[(&str, &Mlp)],
+    episodes: usize,
+    seed: u64,
+) -> Result<Table> {
+    let mlps: Vec<Mlp> = actors.iter().map(|(_, m)| (*m).clone()).collect();
+    let results = prune::evaluate_many(env_id, &mlps, episodes, seed)?;
+    let mut t = Table::new(["actor", "sparsity", "mean return", "std", "min", "max"]);
+    for ((name, m), eps) in actors.iter().zip(&results) {
+        let s = Summary::of(&eps.iter().map(|e| e.ret).collect::<Vec<_>>());
+        let sparsity = prune::overall_sparsity(&prune::layer_stats(dense, m));
+        t.row([
+            name.to_string(),
+            format!("{:.1}%", 100.0 * sparsity),
+            format!("{:.2}", s.mean),
+            format!("{:.2}", s.std),
+            format!("{:.2}", s.min),
+            format!("{:.2}", s.max),
+        ]);
+    }
+    Ok(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dense_ranks_share_ties_like_scipy() {
+        // scipy.stats.rankdata(np.abs([0.5, -0.1, 0.1, 0, 2]), method="dense") - 1 == [2, 1, 1, 0, 3]
+        assert_eq!(
+            dense_ranks(&[0.5, -0.1, 0.1, 0.0, 2.0]),
+            vec![2, 1, 1, 0, 3]
+        );
+    }
+
+    #[test]
+    fn p_schedule_is_pruvers_float_subtraction() {
+        let mut ps = Vec::new();
+        let mut p = 0.95f64;
+        while p >= 0.0 {
+            ps.push(p);
+            p -= 0.02;
+        }
+        // Python: p = 0.95; while p >= 0: p = p - 0.02 runs 48 times, the last p ≈ 0.0099999.
+        assert_eq!(ps.len(), 48);
+        assert!((ps[47] - 0.01).abs() < 1e-12);
+    }
+
+    fn mlp(weights: &[&[f64]]) -> Mlp {
+        Mlp {
+            layers: weights
+                .iter()
+                .map(|w| crate::policy::Linear {
+                    in_features: w.len(),
+                    out_features: 1,
+                    weight: w.to_vec(),
+                    bias: vec![0.0],
+                })
+                .collect(),
+            dtype: Dtype::F64,
+        }
+    }
+
+    #[test]
+    fn restoration_follows_gradient_ranks_layer_by_layer_and_stops_when_fixed() {
+        // One layer of 4 weights, 3 of them pruned; gradient magnitudes rank them 3, 0, 1, 2.
+        let dense = mlp(&[&[1.0, 2.0, 3.0, 4.0]]);
+        let pruned = mlp(&[&[0.0, 2.0, 0.0, 0.0]]);
+        let grads = vec![vec![-0.9, 0.0, 0.2, 0.5]];
+        // "Fixed" once weight 3 (rank 2) is back: needs ceil(3p) <= 2, i.e. p <= 2/3.
+        let (refined, steps, ok) = restore(&dense, &pruned, &grads, 1, |m| {
+            Ok(usize::from(m.layers[0].weight[3] != 0.0))
+        })
+        .unwrap();
+        assert!(ok);
+        assert_eq!(refined.layers[0].weight, vec![1.0, 2.0, 0.0, 4.0]);
+        let last = steps.last().unwrap();
+        assert!(last.p <= 2.0 / 3.0 && last.p > 2.0 / 3.0 - 0.02, "{last:?}");
+        assert_eq!(last.restored, 2);
+        // Before that, only the top-ranked weight (rank 3) was back.
+        assert!(steps[..steps.len() - 1].iter().all(|s| s.restored == 1));
+    }
+
+    #[test]
+    fn restoration_reports_when_p_runs_out() {
+        let dense = mlp(&[&[1.0, 2.0]]);
+        let pruned = mlp(&[&[0.0, 0.0]]);
+        let grads = vec![vec![0.0, 0.3]];
+        // Never fixed: the rank-0 weight is never restored (p stays ≥ 0.0099…, ceil(1·p) = 1).
+        let (refined, steps, ok) = restore(&dense, &pruned, &grads, 1, |_| Ok(0)).unwrap();
+        assert!(!ok);
+        assert_eq!(refined.layers[0].weight, vec![0.0, 2.0]);
+        assert_eq!(steps.len(), 48);
+    }
 }

@@ -163,6 +163,34 @@ pub fn replay(
     Ok(traj)
 }
 
+/// Replay `prefix` from `reset(seed)` plus `perturbation`, then let `actor` take over until the episode
+/// ends or has `max_steps` steps in all: what refinement's recovery search asks of every prefix.
+pub fn replay_then(
+    env: &mut dyn Env,
+    seed: u64,
+    perturbation: &env::Perturbation,
+    prefix: &[crate::env::Action],
+    actor: &Mlp,
+    max_steps: usize,
+) -> Result<Trajectory> {
+    let space = env.action_space();
+    let mut scratch = Scratch::default();
+    let mut traj = Trajectory::start(env, seed, perturbation)?;
+    for a in prefix {
+        if traj.push(env, a.clone()) {
+            return Ok(traj);
+        }
+    }
+    while traj.actions.len() < max_steps {
+        let obs = traj.observations.last().expect("the initial observation");
+        let action = actor.act_with(obs, &space, &mut scratch);
+        if traj.push(env, action) {
+            break;
+        }
+    }
+    Ok(traj)
+}
+
 // ------------------------------------------------------------------------------------------------
 // Training rollouts: stochastic actions, many environments at once. The learner (src/train) decides
 // what the actions are; this is where they meet the environments, so time limits, episode caps and

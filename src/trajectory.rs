@@ -33,6 +33,29 @@ pub struct RecordedFailure {
     pub rewards: Vec<f64>,
 }
 
+impl RecordedFailure {
+    /// A failure as a campaign found it, before it went to a file: what `--refine` works on when it
+    /// follows `--falsify` in one command.
+    pub fn from_trajectory(
+        id: usize,
+        evaluation: usize,
+        robustness: f64,
+        t: &Trajectory,
+    ) -> RecordedFailure {
+        RecordedFailure {
+            id,
+            evaluation,
+            seed: t.seed,
+            robustness,
+            ret: t.ret(),
+            perturbation: t.perturbation.clone(),
+            observations: t.observations.clone(),
+            actions: t.actions.clone(),
+            rewards: t.rewards.clone(),
+        }
+    }
+}
+
 /// A failures file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FailureFile {

@@ -89,22 +89,47 @@ fn no_stage_is_a_usage_error() {
 }
 
 #[test]
-fn stages_not_built_yet_fail_before_anything_runs() {
+fn refine_and_display_without_their_inputs_fail_before_anything_runs() {
     let dir = tempfile::tempdir().unwrap();
     let actor = cartpole_actor(dir.path());
-    for stage in ["--refine", "--display"] {
-        let o = run_bin(
-            dir.path(),
+    let actor = actor.to_str().unwrap();
+    let cases: [(&[&str], &str); 5] = [
+        (&["--refine"], "--refine needs the pruned actor"),
+        (
+            &["--refine", "--pruned", actor],
+            "--refine needs counterexamples",
+        ),
+        (&["--display"], "--display needs counterexamples"),
+        (
             &[
-                "--test",
-                stage,
-                "--env",
-                "CartPole-v1",
-                "--actor",
-                actor.to_str().unwrap(),
+                "--refine",
+                "--pruned",
+                actor,
+                "--failures",
+                "f.csv",
+                "--refine-rounds",
+                "0",
             ],
-        );
-        assert_refused(&o, 2, &format!("{stage} is not implemented yet"));
+            "--refine-rounds takes a positive integer",
+        ),
+        (
+            &[
+                "--refine",
+                "--pruned",
+                actor,
+                "--failures",
+                "f.csv",
+                "--refine-rounds",
+                "2",
+            ],
+            "give it with --refine --falsify",
+        ),
+    ];
+    for (extra, needle) in cases {
+        let mut args = vec!["--test", "--env", "CartPole-v1", "--actor", actor];
+        args.extend_from_slice(extra);
+        let o = run_bin(dir.path(), &args);
+        assert_refused(&o, 2, needle);
         // --test comes first in pipeline order, but nothing ran.
         assert!(stdout(&o).is_empty(), "{}", stdout(&o));
     }

@@ -212,3 +212,51 @@ fn bad_requests_are_refused_before_any_campaign() {
     // Nothing was written by any refused request.
     assert!(!dir.join("Failure_Trajectories").exists());
 }
+
+#[test]
+fn campaigns_draw_convergence_and_scatter_figures() {
+    let (d, _) = workdir();
+    let dir = d.path();
+    let o = falsify(
+        dir,
+        &[
+            "--falsify-method",
+            "bo,random",
+            "--spec",
+            "upright",
+            "--runs",
+            "2",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let base = "CartPole-v0_actor_upright";
+    for name in [
+        format!("{base}_convergence.png"),
+        format!("{base}_bo_scatter.png"),
+        format!("{base}_random_scatter.png"),
+    ] {
+        let path = dir.join("Graph").join(&name);
+        assert!(out.contains(&format!("wrote Graph/{name}")), "{out}");
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
+            .read_info()
+            .unwrap_or_else(|e| panic!("{name} is not a PNG: {e}"));
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        assert!(info.width >= 600 && info.height >= 500, "{name}: {info:?}");
+        // Not blank: the figure has ink.
+        assert!(buf.iter().any(|&b| b < 100), "{name} is blank");
+    }
+    // Random testing searches no parameters: no scatter.
+    assert!(!dir.join(format!("Graph/{base}_test_scatter.png")).exists());
+    let names: Vec<String> = std::fs::read_dir(dir.join("Graph"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names.len(),
+        3,
+        "only the figures, no temporary file: {names:?}"
+    );
+}

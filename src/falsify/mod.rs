@@ -5,10 +5,12 @@
 //! - `catalog`: the specifications of each environment, and an episode's signals;
 //! - `bo`: deterministic GP Bayesian optimisation over the unit cube;
 //! - `search`: campaigns (BO, random sampling, PruVer's random testing);
-//! - `stage`: the `--falsify` stage: campaigns, files, figures, report.
+//! - `stage`: the `--falsify` stage: campaigns, files, figures, report;
+//! - `figures`: its convergence and scatter figures.
 
 pub mod bo;
 pub mod catalog;
+pub mod figures;
 pub mod search;
 pub mod spec;
 pub mod stage;

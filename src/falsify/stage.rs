@@ -34,6 +34,8 @@ pub struct Request {
     pub runs: usize,
     pub out_dir: PathBuf,
     pub graph_dir: PathBuf,
+    /// Appended to every output's file-name stem (`--refine --falsify` marks its rounds `_round<r>`).
+    pub stem_suffix: String,
 }
 
 /// One method's campaigns (one per run, run r seeded with `seed + r`).
@@ -106,7 +108,7 @@ pub fn run(req: &Request) -> Result<Report> {
                 seed: req.seed.wrapping_add(r as u64),
             })?);
         }
-        let base = stem(&req.env_id, &req.actor_path, &spec.name, method);
+        let base = stem(&req.env_id, &req.actor_path, &spec.name, method) + &req.stem_suffix;
         let failures_file = req.out_dir.join(format!("{base}.csv"));
         let evaluations_file = req.out_dir.join(format!("{base}_evaluations.csv"));
         let first = &runs[0];
@@ -137,13 +139,20 @@ pub fn run(req: &Request) -> Result<Report> {
             evaluations_file,
         });
     }
-    Ok(Report {
+    let mut report = Report {
         env_id: req.env_id.clone(),
         spec,
         params,
         results,
         figures: Vec::new(),
-    })
+    };
+    report.figures = crate::falsify::figures::write_figures(
+        &report,
+        &req.actor_path,
+        &req.graph_dir,
+        &req.stem_suffix,
+    )?;
+    Ok(report)
 }
 
 /// Every evaluation, failing or not: the error table and the safe table in one file.
@@ -185,6 +194,28 @@ fn opt(v: Option<usize>) -> String {
 }
 
 impl Report {
+    /// The failures of every method's first run, numbered in order, as `--refine` takes them.
+    pub fn recorded_failures(&self) -> Vec<crate::trajectory::RecordedFailure> {
+        self.results
+            .iter()
+            .flat_map(|r| {
+                let o = &r.runs[0];
+                o.failures
+                    .iter()
+                    .map(move |(i, t)| (*i, o.evaluations[*i].robustness, t))
+            })
+            .enumerate()
+            .map(|(id, (i, rob, t))| {
+                crate::trajectory::RecordedFailure::from_trajectory(id, i, rob, t)
+            })
+            .collect()
+    }
+
+    /// Failures found, all methods' first runs together.
+    pub fn failure_count(&self) -> usize {
+        self.results.iter().map(|r| r.runs[0].failures.len()).sum()
+    }
+
     /// One row per method (the first run): evaluations, failures, first failure, minimum robustness,
     /// and where the time went.
     pub fn summary_table(&self) -> Table {

@@ -84,6 +84,22 @@ impl TchMlp {
     pub fn n_layers(&self) -> usize {
         self.layers.len()
     }
+
+    /// The gradient of each layer's weight matrix after a backward pass (row-major, as the weights;
+    /// zeros for a layer the loss did not reach).
+    pub fn weight_grads(&self) -> Vec<Vec<f64>> {
+        self.layers
+            .iter()
+            .map(|l| {
+                let g = l.ws.grad();
+                if g.defined() {
+                    tensor_values(&g)
+                } else {
+                    vec![0.0; l.ws.numel()]
+                }
+            })
+            .collect()
+    }
 }
 
 impl Module for TchMlp {

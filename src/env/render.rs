@@ -1,0 +1,754 @@
+//! Episodes as animated GIFs (`--display`), drawn from the recorded observations.
+//!
+//! Each environment's picture is a [`Scene`]: shapes in world units (metres, radians), in the
+//! proportions of the renderer its users know (Gymnasium's for the classic environments, the
+//! `gym-cartpole-swingup` package's, pybullet's model). World units map to pixels with one scale on both
+//! axes, so lengths and angles are true. A perturbed physical length (CartPole's `length`, Pendulum's
+//! `l`, the swing-up's `pole_length`) is drawn as perturbed.
+//!
+//! Frames are quantised to a fixed 256-colour palette and, after the first, only the rectangle that
+//! changed is stored, so a 500-step episode stays well under a megabyte. The file is written atomically.
+
+use std::borrow::Cow;
+use std::path::Path;
+
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+
+use crate::env::{Action, Perturbation};
+use crate::error::{Error, Result};
+use crate::fsutil::write_atomic;
+use crate::plot::{draw_rgb, Canvas, Caption};
+use crate::rollout::Trajectory;
+
+/// An RGB colour.
+pub type Rgb = (u8, u8, u8);
+
+/// A shape in world coordinates (metres; y up).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shape {
+    /// A filled polygon.
+    Polygon(Vec<(f64, f64)>),
+    /// A polyline, `width` pixels wide.
+    Line {
+        points: Vec<(f64, f64)>,
+        width: u32,
+        dashed: bool,
+    },
+    /// A filled disc.
+    Circle { center: (f64, f64), radius: f64 },
+}
+
+/// A named part of a picture: tests find the pole by its name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    pub name: &'static str,
+    pub shape: Shape,
+    pub color: Rgb,
+}
+
+/// One observation as a picture: the world window shown and the parts, drawn in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scene {
+    /// `(x_min, x_max, y_min, y_max)` in world units.
+    pub view: (f64, f64, f64, f64),
+    pub parts: Vec<Part>,
+}
+
+impl Scene {
+    pub fn part(&self, name: &str) -> Option<&Part> {
+        self.parts.iter().find(|p| p.name == name)
+    }
+}
+
+/// How an environment is drawn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    CartPole,
+    Pendulum,
+    MountainCar,
+    /// `gym-cartpole-swingup`: the pole tip at `x − L sin θ`.
+    SwingUp,
+    /// pybullet's swing-up: the pole tip at `x + L sin θ`; `rail` is the slider's half range.
+    BulletSwingUp {
+        rail: f64,
+    },
+}
+
+fn kind(env_id: &str) -> Result<Kind> {
+    Ok(match env_id {
+        "CartPole-v0" | "CartPole-v1" => Kind::CartPole,
+        "Pendulum-v0" | "Pendulum-v1" => Kind::Pendulum,
+        "MountainCarContinuous-v0" => Kind::MountainCar,
+        "CartPoleSwingUp-v0" | "CartPoleSwingUp-v1" => Kind::SwingUp,
+        "InvertedPendulumSwingupBulletEnv-v0" => Kind::BulletSwingUp { rail: 1.0 },
+        "InvertedPendulumSwingupLongRailBulletEnv-v0" => Kind::BulletSwingUp { rail: 2.0 },
+        _ => {
+            return Err(Error::Invalid(format!(
+                "{env_id}: no renderer for this environment; GIFs can be drawn for CartPole-v0/v1, \
+                 Pendulum-v0/v1, MountainCarContinuous-v0, CartPoleSwingUp-v0/v1 and the pybullet \
+                 swing-ups"
+            )))
+        }
+    })
+}
+
+impl Kind {
+    /// Seconds per step (MountainCar has none: Gymnasium plays it at 30 frames per second).
+    fn dt(self) -> f64 {
+        match self {
+            Kind::CartPole => 0.02,
+            Kind::Pendulum => 0.05,
+            Kind::MountainCar => 1.0 / 30.0,
+            Kind::SwingUp => 0.01,
+            Kind::BulletSwingUp { .. } => 0.0165,
+        }
+    }
+
+    fn obs_len(self) -> usize {
+        match self {
+            Kind::CartPole => 4,
+            Kind::Pendulum => 3,
+            Kind::MountainCar => 2,
+            Kind::SwingUp | Kind::BulletSwingUp { .. } => 5,
+        }
+    }
+}
+
+const BLACK_: Rgb = (0, 0, 0);
+const LIMIT: Rgb = (204, 51, 51);
+
+/// A bar `width` wide from `a` to `b` (a pole, a rod), as a polygon.
+fn bar(a: (f64, f64), b: (f64, f64), width: f64) -> Shape {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len = dx.hypot(dy).max(f64::MIN_POSITIVE);
+    let (nx, ny) = (-dy / len * width / 2.0, dx / len * width / 2.0);
+    Shape::Polygon(vec![
+        (a.0 + nx, a.1 + ny),
+        (b.0 + nx, b.1 + ny),
+        (b.0 - nx, b.1 - ny),
+        (a.0 - nx, a.1 - ny),
+    ])
+}
+
+/// An axis-aligned box centred at `c`, rotated by `angle` (radians, anticlockwise).
+fn boxed(c: (f64, f64), w: f64, h: f64, angle: f64) -> Shape {
+    let (s, co) = angle.sin_cos();
+    Shape::Polygon(
+        [(-w, -h), (-w, h), (w, h), (w, -h)]
+            .iter()
+            .map(|&(x, y)| (c.0 + (x * co - y * s) / 2.0, c.1 + (x * s + y * co) / 2.0))
+            .collect(),
+    )
+}
+
+fn part(name: &'static str, shape: Shape, color: Rgb) -> Part {
+    Part { name, shape, color }
+}
+
+fn line(points: Vec<(f64, f64)>, width: u32, dashed: bool) -> Shape {
+    Shape::Line {
+        points,
+        width,
+        dashed,
+    }
+}
+
+fn circle(center: (f64, f64), radius: f64) -> Shape {
+    Shape::Circle { center, radius }
+}
+
+/// The hill of MountainCar.
+fn hill(x: f64) -> f64 {
+    0.45 * (3.0 * x).sin() + 0.55
+}
+
+/// A cart on a track at y = 0 with a pole of `length` from its axle at `angle` to the vertical
+/// (`tip_sign` +1: the tip at `x + L sin θ`). `limits` are dashed vertical lines at ±limit.
+#[allow(clippy::too_many_arguments)]
+fn cart_pole(
+    x: f64,
+    (cos_t, sin_t): (f64, f64),
+    tip_sign: f64,
+    length: f64,
+    (cart_w, cart_h, pole_w): (f64, f64, f64),
+    limit: f64,
+    colors: (Rgb, Rgb, Rgb),
+    view: (f64, f64, f64, f64),
+) -> Scene {
+    let (cart_c, pole_c, axle_c) = colors;
+    let axle = (x, cart_h / 4.0);
+    let tip = (x + tip_sign * length * sin_t, axle.1 + length * cos_t);
+    let top = view.3;
+    Scene {
+        view,
+        parts: vec![
+            part(
+                "track",
+                line(vec![(view.0, 0.0), (view.1, 0.0)], 1, false),
+                BLACK_,
+            ),
+            part(
+                "limit_left",
+                line(vec![(-limit, view.2), (-limit, top)], 2, true),
+                LIMIT,
+            ),
+            part(
+                "limit_right",
+                line(vec![(limit, view.2), (limit, top)], 2, true),
+                LIMIT,
+            ),
+            part("cart", boxed((x, 0.0), cart_w, cart_h, 0.0), cart_c),
+            part("pole", bar(axle, tip, pole_w), pole_c),
+            part("axle", circle(axle, pole_w / 2.0), axle_c),
+        ],
+    }
+}
+
+/// The picture of one observation of `env_id` (a physical length taken from `perturbation` when it
+/// sets one).
+pub fn scene(env_id: &str, obs: &[f64], perturbation: &Perturbation) -> Result<Scene> {
+    let k = kind(env_id)?;
+    if obs.len() != k.obs_len() {
+        return Err(Error::Invalid(format!(
+            "{env_id}: an observation has {} values, expected {}",
+            obs.len(),
+            k.obs_len()
+        )));
+    }
+    let param = |name: &str, default: f64| perturbation.0.get(name).copied().unwrap_or(default);
+    Ok(match k {
+        // Gymnasium: 600 px for 4.8 m (125 px/m); a 50 × 30 px cart, a 10 px pole of 2·length, the
+        // axle a quarter of the cart's height above its centre.
+        Kind::CartPole => {
+            let theta = obs[2];
+            cart_pole(
+                obs[0],
+                (theta.cos(), theta.sin()),
+                1.0,
+                2.0 * param("length", 0.5),
+                (0.4, 0.24, 0.08),
+                2.4,
+                ((0, 0, 0), (202, 152, 101), (129, 132, 203)),
+                (-2.8, 2.8, -0.5, 1.35),
+            )
+        }
+        // Gymnasium: a rod of length l and width 0.2 from the origin, θ = 0 upright, the tip at
+        // (−l sin θ, l cos θ); a bob at the tip, a black axle.
+        Kind::Pendulum => {
+            let (c, s) = (obs[0], obs[1]);
+            let l = param("l", 1.0);
+            let tip = (-l * s, l * c);
+            let r = 1.05 * l.max(1.0) + 0.15;
+            Scene {
+                view: (-r, r, -r, r),
+                parts: vec![
+                    part("rod", bar((0.0, 0.0), tip, 0.2), (204, 77, 77)),
+                    part("bob", circle(tip, 0.1), (204, 77, 77)),
+                    part("axle", circle((0.0, 0.0), 0.025), BLACK_),
+                ],
+            }
+        }
+        // Gymnasium: 600 px for [-1.2, 0.6]; a 40 × 20 px car 10 px above the hill, wheels of
+        // radius 8 px, a 50 px flag at the goal 0.45. The car is tilted along the slope.
+        Kind::MountainCar => {
+            let x = obs[0];
+            let n = 120;
+            let hill_pts: Vec<(f64, f64)> = (0..=n)
+                .map(|i| {
+                    let xi = -1.2 + 1.8 * i as f64 / n as f64;
+                    (xi, hill(xi))
+                })
+                .collect();
+            let angle = (1.35 * (3.0 * x).cos()).atan();
+            let (s, c) = angle.sin_cos();
+            let (car_w, car_h, clearance) = (0.12, 0.06, 0.03);
+            // Along the normal of the slope, the car's centre and the wheels' centres.
+            let at = |along: f64, up: f64| (x + along * c - up * s, hill(x) + along * s + up * c);
+            let goal = 0.45;
+            let flag_base = (goal, hill(goal));
+            let flag_top = (goal, flag_base.1 + 0.15);
+            Scene {
+                view: (-1.2, 0.6, 0.0, 1.25),
+                parts: vec![
+                    part("hill", line(hill_pts, 2, false), BLACK_),
+                    part(
+                        "flagpole",
+                        line(vec![flag_base, flag_top], 2, false),
+                        BLACK_,
+                    ),
+                    part(
+                        "flag",
+                        Shape::Polygon(vec![
+                            flag_top,
+                            (goal, flag_top.1 - 0.03),
+                            (goal + 0.075, flag_top.1 - 0.015),
+                        ]),
+                        (204, 204, 0),
+                    ),
+                    part(
+                        "car",
+                        boxed(at(0.0, clearance + car_h / 2.0), car_w, car_h, angle),
+                        BLACK_,
+                    ),
+                    part(
+                        "wheel_front",
+                        circle(at(car_w / 4.0, clearance), 0.024),
+                        (128, 128, 128),
+                    ),
+                    part(
+                        "wheel_back",
+                        circle(at(-car_w / 4.0, clearance), 0.024),
+                        (128, 128, 128),
+                    ),
+                ],
+            }
+        }
+        // gym-cartpole-swingup: a 1/3 × 1/6 m red cart, a blue pole of 0.6 m (width 0.05), the tip at
+        // (x − L sin θ, L cos θ), the episode ends beyond |x| = 2.4.
+        Kind::SwingUp => {
+            let mut sc = cart_pole(
+                obs[0],
+                (obs[2], obs[3]),
+                -1.0,
+                param("pole_length", 0.6),
+                (1.0 / 3.0, 1.0 / 6.0, 0.05),
+                2.4,
+                ((204, 51, 51), (51, 51, 204), (26, 230, 230)),
+                (-2.9, 2.9, -1.0, 1.0),
+            );
+            bob(&mut sc, 0.05);
+            sc
+        }
+        // pybullet: a cart capsule (radius 0.1, half-length 0.1) on a slider of ±rail, a 0.6 m pole
+        // of radius 0.049 hinged at the cart, the tip at (x + L sin θ, L cos θ).
+        Kind::BulletSwingUp { rail } => {
+            let mut sc = cart_pole(
+                obs[0],
+                (obs[2], obs[3]),
+                1.0,
+                0.6,
+                (0.4, 0.2, 0.098),
+                rail,
+                ((51, 102, 153), (204, 153, 51), (26, 26, 26)),
+                (-rail - 0.5, rail + 0.5, -0.8, 0.8),
+            );
+            bob(&mut sc, 0.098);
+            sc
+        }
+    })
+}
+
+/// A black disc at the pole's tip (the swing-ups', so its direction reads at a glance).
+fn bob(sc: &mut Scene, width: f64) {
+    if let Some(Part {
+        shape: Shape::Polygon(p),
+        ..
+    }) = sc.part("pole")
+    {
+        let tip = ((p[1].0 + p[2].0) / 2.0, (p[1].1 + p[2].1) / 2.0);
+        sc.parts.push(part("bob", circle(tip, width / 2.0), BLACK_));
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Frames
+
+/// Frame size in pixels, and the header above the scene.
+const W: u32 = 600;
+const H: u32 = 440;
+const HEADER: u32 = 56;
+/// GIF delays are in hundredths of a second; browsers play anything under 2 at 10.
+const MIN_DELAY_CS: u16 = 2;
+const MAX_FRAMES: usize = 300;
+/// The last frame stays a second, so the end of the episode can be seen.
+const LAST_DELAY_CS: u16 = 100;
+
+/// Which observations become frames (every `stride`-th, and the last), and the delay of each frame in
+/// hundredths of a second: the episode plays in real time where the GIF's 20 ms resolution allows.
+pub fn frame_plan(n_obs: usize, dt: f64) -> (Vec<usize>, u16) {
+    if n_obs == 0 {
+        return (Vec::new(), MIN_DELAY_CS);
+    }
+    let real_time = (MIN_DELAY_CS as f64 / 100.0 / dt - 1e-9).ceil().max(1.0) as usize;
+    let stride = real_time.max(n_obs.div_ceil(MAX_FRAMES));
+    let mut idx: Vec<usize> = (0..n_obs).step_by(stride).collect();
+    if *idx.last().unwrap() != n_obs - 1 {
+        idx.push(n_obs - 1);
+    }
+    let delay = ((stride as f64 * dt * 100.0).round() as u16).max(MIN_DELAY_CS);
+    (idx, delay)
+}
+
+/// World to pixel: one scale on both axes, the view centred in the area below the header.
+#[derive(Debug, Clone, Copy)]
+struct Mapping {
+    scale: f64,
+    cx: f64,
+    cy: f64,
+    mx: f64,
+    my: f64,
+}
+
+impl Mapping {
+    fn new(view: (f64, f64, f64, f64)) -> Self {
+        let (aw, ah) = ((W - 20) as f64, (H - HEADER - 10) as f64);
+        let scale = (aw / (view.1 - view.0)).min(ah / (view.3 - view.2));
+        Mapping {
+            scale,
+            cx: W as f64 / 2.0,
+            cy: HEADER as f64 + ah / 2.0,
+            mx: (view.0 + view.1) / 2.0,
+            my: (view.2 + view.3) / 2.0,
+        }
+    }
+
+    fn px(&self, (x, y): (f64, f64)) -> (i32, i32) {
+        (
+            (self.cx + (x - self.mx) * self.scale).round() as i32,
+            (self.cy - (y - self.my) * self.scale).round() as i32,
+        )
+    }
+}
+
+fn draw_scene(canvas: &Canvas, sc: &Scene) -> std::result::Result<(), Box<dyn std::error::Error>> {
+    let m = Mapping::new(sc.view);
+    for p in &sc.parts {
+        let color = RGBColor(p.color.0, p.color.1, p.color.2);
+        match &p.shape {
+            Shape::Polygon(pts) => {
+                let px: Vec<(i32, i32)> = pts.iter().map(|&q| m.px(q)).collect();
+                canvas.draw(&Polygon::new(px, color.filled()))?;
+            }
+            Shape::Line {
+                points,
+                width,
+                dashed,
+            } => {
+                let px: Vec<(i32, i32)> = points.iter().map(|&q| m.px(q)).collect();
+                let style = color.stroke_width(*width);
+                if *dashed {
+                    canvas.draw(&DashedPathElement::new(px, 8, 6, style))?;
+                } else {
+                    canvas.draw(&PathElement::new(px, style))?;
+                }
+            }
+            Shape::Circle { center, radius } => {
+                let r = (radius * m.scale).round().max(1.0) as i32;
+                canvas.draw(&Circle::new(m.px(*center), r, color.filled()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The fixed palette: a 6×6×6 colour cube, then 40 greys.
+fn palette() -> Vec<u8> {
+    let mut p = Vec::with_capacity(256 * 3);
+    for r in 0..6u32 {
+        for g in 0..6u32 {
+            for b in 0..6u32 {
+                p.extend([r * 51, g * 51, b * 51].map(|v| v as u8));
+            }
+        }
+    }
+    for i in 0..40u32 {
+        let v = (i * 255 / 39) as u8;
+        p.extend([v, v, v]);
+    }
+    p
+}
+
+fn palette_index(r: u8, g: u8, b: u8) -> u8 {
+    let (lo, hi) = (r.min(g).min(b), r.max(g).max(b));
+    if hi - lo <= 12 {
+        let mean = (r as u32 + g as u32 + b as u32) / 3;
+        216 + ((mean * 39 + 127) / 255) as u8
+    } else {
+        let q = |v: u8| (v as u32 + 25) / 51;
+        (36 * q(r) + 6 * q(g) + q(b)) as u8
+    }
+}
+
+fn action_text(a: &Action) -> String {
+    match a {
+        Action::Discrete(i) => format!("action {i}"),
+        Action::Continuous(v) => {
+            let parts: Vec<String> = v.iter().map(|x| format!("{x:+.2}")).collect();
+            format!("action {}", parts.join(" "))
+        }
+    }
+}
+
+/// Render `traj` of `env_id` as an animated GIF at `path` (atomically), one frame per step (fewer
+/// for long episodes), each showing `title`, the step, the time and the action taken.
+pub fn render_gif(env_id: &str, traj: &Trajectory, title: &str, path: &Path) -> Result<()> {
+    let k = kind(env_id)?;
+    let n = traj.observations.len();
+    if n == 0 {
+        return Err(Error::Invalid(format!(
+            "{}: the trajectory has no observation to draw",
+            path.display()
+        )));
+    }
+    let (frames, delay) = frame_plan(n, k.dt());
+    let err =
+        |e: gif::EncodingError| Error::Invalid(format!("{}: GIF encoding: {e}", path.display()));
+    let steps = n - 1;
+    let mut out = Vec::new();
+    {
+        let mut enc = gif::Encoder::new(&mut out, W as u16, H as u16, &palette()).map_err(err)?;
+        enc.set_repeat(gif::Repeat::Infinite).map_err(err)?;
+        let mut prev: Option<Vec<u8>> = None;
+        for (fi, &i) in frames.iter().enumerate() {
+            let sc = scene(env_id, &traj.observations[i], &traj.perturbation)?;
+            let mut status = format!("step {i}/{steps}   t = {:.2} s", i as f64 * k.dt());
+            if let Some(a) = traj.actions.get(i) {
+                status.push_str("   ");
+                status.push_str(&action_text(a));
+            }
+            let captions = [
+                Caption {
+                    text: title.to_string(),
+                    at: (W as i32 / 2, 8),
+                    size: 17.0,
+                    centered: true,
+                    grey: false,
+                },
+                Caption {
+                    text: status,
+                    at: (W as i32 / 2, 32),
+                    size: 14.0,
+                    centered: true,
+                    grey: true,
+                },
+            ];
+            let rgb = draw_rgb((W, H), &captions, |c| draw_scene(c, &sc))
+                .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))?;
+            let idx: Vec<u8> = rgb
+                .chunks_exact(3)
+                .map(|p| palette_index(p[0], p[1], p[2]))
+                .collect();
+            let mut frame = gif::Frame {
+                delay: if fi + 1 == frames.len() {
+                    LAST_DELAY_CS
+                } else {
+                    delay
+                },
+                dispose: gif::DisposalMethod::Keep,
+                ..gif::Frame::default()
+            };
+            // Only the rectangle that changed since the previous frame.
+            let (x0, y0, x1, y1) = match &prev {
+                None => (0, 0, W as usize - 1, H as usize - 1),
+                Some(p) => changed_box(p, &idx).unwrap_or((0, 0, 0, 0)),
+            };
+            frame.left = x0 as u16;
+            frame.top = y0 as u16;
+            frame.width = (x1 - x0 + 1) as u16;
+            frame.height = (y1 - y0 + 1) as u16;
+            let mut sub = Vec::with_capacity(frame.width as usize * frame.height as usize);
+            for y in y0..=y1 {
+                sub.extend_from_slice(&idx[y * W as usize + x0..=y * W as usize + x1]);
+            }
+            frame.buffer = Cow::Owned(sub);
+            enc.write_frame(&frame).map_err(err)?;
+            prev = Some(idx);
+        }
+    }
+    write_atomic(path, &out)
+}
+
+/// The smallest rectangle `(x0, y0, x1, y1)` (inclusive) holding every pixel that differs.
+fn changed_box(a: &[u8], b: &[u8]) -> Option<(usize, usize, usize, usize)> {
+    let w = W as usize;
+    let mut bx: Option<(usize, usize, usize, usize)> = None;
+    for (y, (ra, rb)) in a.chunks_exact(w).zip(b.chunks_exact(w)).enumerate() {
+        if ra == rb {
+            continue;
+        }
+        let first = ra.iter().zip(rb).position(|(p, q)| p != q).unwrap();
+        let last = w
+            - 1
+            - ra.iter()
+                .rev()
+                .zip(rb.iter().rev())
+                .position(|(p, q)| p != q)
+                .unwrap();
+        bx = Some(match bx {
+            None => (first, y, last, y),
+            Some((x0, y0, x1, _)) => (x0.min(first), y0, x1.max(last), y),
+        });
+    }
+    bx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::env::make;
+    use crate::rollout::replay;
+
+    fn tip(sc: &Scene, name: &str) -> (f64, f64) {
+        match &sc.part(name).unwrap().shape {
+            Shape::Polygon(p) => ((p[1].0 + p[2].0) / 2.0, (p[1].1 + p[2].1) / 2.0),
+            s => panic!("{name} is {s:?}"),
+        }
+    }
+
+    fn close(a: (f64, f64), b: (f64, f64)) {
+        assert!(
+            (a.0 - b.0).abs() < 1e-12 && (a.1 - b.1).abs() < 1e-12,
+            "{a:?} != {b:?}"
+        );
+    }
+
+    #[test]
+    fn cartpole_pole_leans_with_theta_and_has_its_length() {
+        let none = Perturbation::new();
+        let sc = scene("CartPole-v1", &[1.0, 0.0, 0.3, 0.0], &none).unwrap();
+        // The axle is 0.06 m above the cart's centre; the pole is 1 m long and leans right.
+        close(tip(&sc, "pole"), (1.0 + 0.3f64.sin(), 0.06 + 0.3f64.cos()));
+        match &sc.part("cart").unwrap().shape {
+            Shape::Polygon(p) => {
+                let xs: Vec<f64> = p.iter().map(|q| q.0).collect();
+                let ys: Vec<f64> = p.iter().map(|q| q.1).collect();
+                let span = |v: &[f64]| {
+                    v.iter().cloned().fold(f64::MIN, f64::max)
+                        - v.iter().cloned().fold(f64::MAX, f64::min)
+                };
+                assert!((span(&xs) - 0.4).abs() < 1e-12 && (span(&ys) - 0.24).abs() < 1e-12);
+            }
+            s => panic!("{s:?}"),
+        }
+        match &sc.part("limit_right").unwrap().shape {
+            Shape::Line { points, .. } => assert_eq!(points[0].0, 2.4),
+            s => panic!("{s:?}"),
+        }
+        // A perturbed half-length of 0.6 draws a 1.2 m pole.
+        let long = Perturbation::new().with("length", 0.6);
+        let sc = scene("CartPole-v0", &[0.0, 0.0, 0.0, 0.0], &long).unwrap();
+        close(tip(&sc, "pole"), (0.0, 0.06 + 1.2));
+    }
+
+    #[test]
+    fn pendulum_is_upright_at_theta_zero_and_swings_anticlockwise() {
+        let none = Perturbation::new();
+        let sc = scene("Pendulum-v1", &[1.0, 0.0, 0.0], &none).unwrap();
+        close(tip(&sc, "rod"), (0.0, 1.0));
+        let t: f64 = 0.5;
+        let sc = scene("Pendulum-v0", &[t.cos(), t.sin(), 0.0], &none).unwrap();
+        close(tip(&sc, "rod"), (-t.sin(), t.cos()));
+    }
+
+    #[test]
+    fn swing_ups_follow_their_packages_conventions() {
+        let none = Perturbation::new();
+        let t: f64 = 0.4;
+        let obs = [0.5, 0.0, t.cos(), t.sin(), 0.0];
+        let sc = scene("CartPoleSwingUp-v0", &obs, &none).unwrap();
+        close(
+            tip(&sc, "pole"),
+            (0.5 - 0.6 * t.sin(), 1.0 / 24.0 + 0.6 * t.cos()),
+        );
+        let sc = scene("InvertedPendulumSwingupLongRailBulletEnv-v0", &obs, &none).unwrap();
+        close(
+            tip(&sc, "pole"),
+            (0.5 + 0.6 * t.sin(), 0.05 + 0.6 * t.cos()),
+        );
+        match &sc.part("limit_left").unwrap().shape {
+            Shape::Line { points, .. } => assert_eq!(points[0].0, -2.0),
+            s => panic!("{s:?}"),
+        }
+    }
+
+    #[test]
+    fn mountain_car_sits_on_the_hill_and_the_flag_at_the_goal() {
+        let none = Perturbation::new();
+        let sc = scene("MountainCarContinuous-v0", &[-0.5, 0.0], &none).unwrap();
+        match &sc.part("flagpole").unwrap().shape {
+            Shape::Line { points, .. } => close(points[0], (0.45, hill(0.45))),
+            s => panic!("{s:?}"),
+        }
+        match &sc.part("car").unwrap().shape {
+            Shape::Polygon(p) => {
+                let c = (
+                    p.iter().map(|q| q.0).sum::<f64>() / 4.0,
+                    p.iter().map(|q| q.1).sum::<f64>() / 4.0,
+                );
+                // At x = -0.5 the slope is 1.35 cos(-1.5) > 0: the centre sits up-normal of the hill.
+                let a = (1.35 * (-1.5f64).cos()).atan();
+                close(c, (-0.5 - 0.06 * a.sin(), hill(-0.5) + 0.06 * a.cos()));
+            }
+            s => panic!("{s:?}"),
+        }
+    }
+
+    #[test]
+    fn unknown_environments_and_wrong_observations_are_refused() {
+        let none = Perturbation::new();
+        let e = scene("BipedalWalker-v3", &[0.0; 24], &none).unwrap_err();
+        assert!(e.to_string().contains("no renderer"), "{e}");
+        let e = scene("CartPole-v1", &[0.0; 3], &none).unwrap_err();
+        assert!(e.to_string().contains("expected 4"), "{e}");
+    }
+
+    #[test]
+    fn frames_play_in_real_time_and_stay_few() {
+        // CartPole: every step, 20 ms; the last observation is always shown.
+        assert_eq!(frame_plan(5, 0.02), (vec![0, 1, 2, 3, 4], 2));
+        // The swing-up steps 10 ms: every other step, 20 ms.
+        assert_eq!(frame_plan(6, 0.01), (vec![0, 2, 4, 5], 2));
+        // 1001 observations: at most 300 frames (+ the last).
+        let (idx, delay) = frame_plan(1001, 0.02);
+        assert!(idx.len() <= MAX_FRAMES + 1, "{}", idx.len());
+        assert_eq!(delay, 8);
+        assert_eq!(*idx.last().unwrap(), 1000);
+        assert_eq!(frame_plan(1, 0.05), (vec![0], 5));
+    }
+
+    #[test]
+    fn every_palette_colour_maps_to_itself_or_a_shade_away() {
+        let p = palette();
+        assert_eq!(p.len(), 256 * 3);
+        for i in 0..256 {
+            let (r, g, b) = (p[3 * i], p[3 * i + 1], p[3 * i + 2]);
+            let j = palette_index(r, g, b) as usize;
+            // The cube's greys go to the finer grey ramp, a shade away.
+            let d = (0..3).map(|k| (p[3 * j + k] as i32 - p[3 * i + k] as i32).abs());
+            assert!(
+                d.max().unwrap() <= 4,
+                "colour {i} ({r}, {g}, {b}) maps to {j}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_gif_is_written_with_one_frame_per_planned_observation() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/cartpole.gif");
+        let mut env = make("CartPole-v1").unwrap();
+        let actions: Vec<Action> = (0..30).map(|i| Action::Discrete(i % 2)).collect();
+        let pert = Perturbation::new().with("theta", 0.04);
+        let traj = replay(env.as_mut(), 3, &pert, &actions).unwrap();
+        render_gif("CartPole-v1", &traj, "a test", &path).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(bytes.starts_with(b"GIF89a"));
+        let mut opts = gif::DecodeOptions::new();
+        opts.set_color_output(gif::ColorOutput::Indexed);
+        let mut dec = opts.read_info(bytes.as_slice()).unwrap();
+        assert_eq!((dec.width(), dec.height()), (W as u16, H as u16));
+        let mut delays = Vec::new();
+        while let Some(f) = dec.read_next_frame().unwrap() {
+            delays.push(f.delay);
+        }
+        assert_eq!(delays.len(), traj.observations.len());
+        assert_eq!(delays[0], 2);
+        assert_eq!(*delays.last().unwrap(), LAST_DELAY_CS);
+        // No temporary file is left behind.
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("sub")).unwrap().collect();
+        assert_eq!(names.len(), 1);
+        let e = render_gif("Acrobot-v1", &traj, "t", &dir.path().join("x.gif")).unwrap_err();
+        assert!(e.to_string().contains("no renderer"), "{e}");
+    }
+}

@@ -1,0 +1,346 @@
+//! `--refine` from the command line: the weights it restores are the ones PruVer's algorithm restores
+//! in PyTorch + Gymnasium on the same inputs, every failure is fixed, PyTorch loads the result, the
+//! falsify → refine loop closes, and every bad input is refused with a clear message and no file.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use common::{run_bin, run_oracle};
+use synapt_safety::policy::Mlp;
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn assert_ok(o: &Output) {
+    assert!(
+        o.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        o.status.code(),
+        stdout(o),
+        stderr(o)
+    );
+}
+
+fn assert_refused(o: &Output, needle: &str) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(1), "stderr: {err}");
+    assert!(err.contains(needle), "expected `{needle}` in: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+const DENSE: &str = "Policies/ppo_actorCartPole-v0.pth";
+const PRUNED: &str = "Policies/ppo_actorCartPole-v0_0.78.pth";
+const REFINED: &str = "Policies/ppo_actor_refinedCartPole-v0.pth";
+const FAILURES: &str =
+    "Failure_Trajectories/CartPole-v0_ppo_actorCartPole-v0_0.78_upright_random.csv";
+
+/// A directory with the shipped PPO CartPole-v0 actor, pruned at k = 0.78 (it then tips the pole past
+/// 0.2 rad from part of the ±0.05 box), and the failures of a small random campaign against `upright`.
+fn workdir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("Policies")).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(DENSE),
+        dir.path().join(DENSE),
+    )
+    .unwrap();
+    let o = run_bin(
+        dir.path(),
+        &[
+            "--prune",
+            "--k",
+            "0.78",
+            "--episodes",
+            "2",
+            "--falsify",
+            "--falsify-method",
+            "random",
+            "--budget",
+            "6",
+            "--spec",
+            "upright",
+            "--env",
+            "CartPole-v0",
+            "--actor",
+            DENSE,
+        ],
+    );
+    assert_ok(&o);
+    assert!(dir.path().join(FAILURES).exists());
+    dir
+}
+
+fn refine(dir: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "--refine",
+        "--env",
+        "CartPole-v0",
+        "--actor",
+        DENSE,
+        "--pruned",
+        PRUNED,
+        "--episodes",
+        "10",
+    ];
+    args.extend_from_slice(extra);
+    run_bin(dir, &args)
+}
+
+fn p(dir: &Path, rel: &str) -> PathBuf {
+    dir.join(rel)
+}
+
+#[test]
+fn refinement_restores_what_pytorch_restores_and_fixes_every_failure() {
+    let d = workdir();
+    let dir = d.path();
+    let o = refine(dir, &["--failures", FAILURES]);
+    assert_ok(&o);
+    let out = stdout(&o);
+    let oracle: serde_json::Value = serde_json::from_str(&run_oracle(
+        "refine_oracle.py",
+        &[
+            "--env",
+            "CartPole-v0",
+            "--dense",
+            p(dir, DENSE).to_str().unwrap(),
+            "--pruned",
+            p(dir, PRUNED).to_str().unwrap(),
+            "--failures",
+            p(dir, FAILURES).to_str().unwrap(),
+            "--spec-var",
+            "theta",
+            "--spec-bound",
+            "0.2",
+        ],
+    ))
+    .unwrap();
+    let n = oracle["failures"].as_u64().unwrap();
+    assert!(n >= 2, "the campaign should find failures: {oracle}");
+    assert_eq!(oracle["fixed"], oracle["failures"], "{oracle}");
+    assert!(out.contains(&format!("{n}/{n}")), "{out}");
+    assert!(out.contains("actor    sparsity  mean return"), "{out}");
+
+    // Exactly the weights PruVer's algorithm restores in PyTorch, each with its dense value; every
+    // weight the pruned actor kept is untouched.
+    let dense = Mlp::load(&p(dir, DENSE)).unwrap();
+    let pruned = Mlp::load(&p(dir, PRUNED)).unwrap();
+    let refined = Mlp::load(&p(dir, REFINED)).unwrap();
+    for (l, ((dl, pl), rl)) in dense
+        .layers
+        .iter()
+        .zip(&pruned.layers)
+        .zip(&refined.layers)
+        .enumerate()
+    {
+        let restored: Vec<u64> = (0..pl.weight.len())
+            .filter(|&i| pl.weight[i] == 0.0 && rl.weight[i] != 0.0)
+            .map(|i| i as u64)
+            .collect();
+        let expected: Vec<u64> = oracle["restored"][l]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .collect();
+        assert_eq!(restored, expected, "layer{}", l + 1);
+        for i in 0..pl.weight.len() {
+            if pl.weight[i] != 0.0 {
+                assert_eq!(rl.weight[i].to_bits(), pl.weight[i].to_bits());
+            } else if rl.weight[i] != 0.0 {
+                assert_eq!(rl.weight[i].to_bits(), dl.weight[i].to_bits());
+            }
+        }
+        assert_eq!(rl.bias, pl.bias);
+    }
+    let total: usize = oracle["restored_counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap() as usize)
+        .sum();
+    assert!(total > 0);
+
+    // PyTorch loads it into PruVer's actor (strict).
+    run_oracle(
+        "pth_oracle.py",
+        &[
+            "load-actor",
+            p(dir, REFINED).to_str().unwrap(),
+            "--obs",
+            "4",
+            "--act",
+            "2",
+            "--width",
+            "128",
+            "--discrete",
+        ],
+    );
+
+    // The same inputs give the same bytes.
+    let first = std::fs::read(p(dir, REFINED)).unwrap();
+    std::fs::remove_file(p(dir, REFINED)).unwrap();
+    assert_ok(&refine(dir, &["--failures", FAILURES]));
+    assert_eq!(first, std::fs::read(p(dir, REFINED)).unwrap());
+}
+
+#[test]
+fn refine_then_falsify_closes_the_loop() {
+    let d = workdir();
+    let dir = d.path();
+    let o = refine(
+        dir,
+        &[
+            "--falsify",
+            "--spec",
+            "upright",
+            "--falsify-method",
+            "bo,random",
+            "--budget",
+            "15",
+            "--refine-rounds",
+            "2",
+        ],
+    );
+    assert_ok(&o);
+    let out = stdout(&o);
+    // The campaign against the pruned actor, then round 1's campaign against the refined one.
+    assert!(
+        out.contains("falsifying Policies/ppo_actorCartPole-v0_0.78.pth"),
+        "{out}"
+    );
+    assert!(out.contains("re-falsifying the refined actor"), "{out}");
+    assert!(p(
+        dir,
+        "Failure_Trajectories/CartPole-v0_ppo_actor_refinedCartPole-v0_upright_bo_round1.csv"
+    )
+    .exists());
+    // The rounds table: failures found against the refined actor are no more than against the pruned.
+    let pruned_failures: usize = out
+        .lines()
+        .filter(|l| l.starts_with("bo ") || l.starts_with("random "))
+        .take(2)
+        .map(|l| {
+            l.split_whitespace()
+                .nth(2)
+                .unwrap()
+                .parse::<usize>()
+                .unwrap()
+        })
+        .sum();
+    let round1 = out
+        .lines()
+        .skip_while(|l| !l.starts_with("round  failures"))
+        .nth(2)
+        .unwrap_or_else(|| panic!("no rounds table: {out}"));
+    let cells: Vec<&str> = round1.split_whitespace().collect();
+    assert_eq!(cells[0], "1", "{round1}");
+    let found_after: usize = cells.last().unwrap().parse().unwrap();
+    assert!(pruned_failures > 0, "{out}");
+    assert!(found_after <= pruned_failures, "{out}");
+    assert!(p(dir, REFINED).exists());
+}
+
+#[test]
+fn bad_inputs_are_refused_without_writing_an_actor() {
+    let d = workdir();
+    let dir = d.path();
+
+    // No failures in the file: nothing to refine, exit 0, nothing written.
+    let o = run_bin(
+        dir,
+        &[
+            "--falsify",
+            "--falsify-method",
+            "random",
+            "--budget",
+            "2",
+            "--spec",
+            "position",
+            "--env",
+            "CartPole-v0",
+            "--actor",
+            DENSE,
+        ],
+    );
+    assert_ok(&o);
+    let empty = "Failure_Trajectories/CartPole-v0_ppo_actorCartPole-v0_position_random.csv";
+    let o = refine(dir, &["--failures", empty]);
+    assert_ok(&o);
+    assert!(stdout(&o).contains("nothing to refine"), "{}", stdout(&o));
+    assert!(!p(dir, REFINED).exists());
+
+    // Dense and pruned of different shapes (neuron pruning removes units).
+    let o = run_bin(
+        dir,
+        &[
+            "--prune",
+            "--prune-method",
+            "neuron",
+            "--k",
+            "0.5",
+            "--episodes",
+            "1",
+            "--env",
+            "CartPole-v0",
+            "--actor",
+            DENSE,
+        ],
+    );
+    assert_ok(&o);
+    let mut args = vec![
+        "--refine",
+        "--env",
+        "CartPole-v0",
+        "--actor",
+        DENSE,
+        "--failures",
+        FAILURES,
+        "--pruned",
+    ];
+    args.push("Policies/ppo_actorCartPole-v0_0.5_neuron.pth");
+    assert_refused(&run_bin(dir, &args), "must have the same layers");
+
+    // Failures recorded on another environment.
+    let foreign = std::fs::read_to_string(p(dir, FAILURES))
+        .unwrap()
+        .replace("CartPole-v0,", "CartPole-v1,");
+    std::fs::write(p(dir, "foreign.csv"), foreign).unwrap();
+    assert_refused(
+        &refine(dir, &["--failures", "foreign.csv"]),
+        "records failures of CartPole-v1, not of CartPole-v0",
+    );
+
+    // A replay that does not reproduce its record: one reward edited.
+    let text = std::fs::read_to_string(p(dir, FAILURES)).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let row = lines
+        .iter()
+        .position(|l| l.ends_with(",1.0"))
+        .expect("a row with reward 1.0");
+    lines[row] = format!("{}{}", lines[row].strip_suffix(",1.0").unwrap(), ",1.5");
+    std::fs::write(p(dir, "edited.csv"), lines.join("\n") + "\n").unwrap();
+    assert_refused(
+        &refine(dir, &["--failures", "edited.csv"]),
+        "do not replay as recorded",
+    );
+    assert!(stderr(&refine(dir, &["--failures", "edited.csv"])).contains("failure 0"));
+
+    // A truncated file.
+    std::fs::write(p(dir, "cut.csv"), &text[..text.len() / 2]).unwrap();
+    assert_refused(&refine(dir, &["--failures", "cut.csv"]), "truncated");
+
+    // Writing over the dense or the pruned actor.
+    assert_refused(
+        &refine(dir, &["--failures", FAILURES, "--refined", PRUNED]),
+        "the refined actor",
+    );
+    assert!(!p(dir, REFINED).exists());
+}
