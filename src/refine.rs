@@ -4,7 +4,8 @@
 //! 1. **Replay check.** Every recorded failure is replayed from its seed, perturbation and actions; its
 //!    return and robustness must come back bit for bit, or the failure is named and the run stops.
 //! 2. **Recovery states.** For each failure and j = 0, 1, …, replay its first j actions and let the
-//!    *dense* actor finish the episode. The first j from which the dense actor no longer recovers (return
+//!    *dense* actor finish the episode (a prefix whose last action is the one the dense actor takes
+//!    there gives the episode of the prefix before, so it is not run again). The first j from which the dense actor no longer recovers (return
 //!    below the recovery threshold, or the specification violated) marks the point of no return; the
 //!    recovery state is the observation just before it, the last one from which the dense actor still
 //!    saves the episode.
@@ -220,7 +221,8 @@ pub struct Recovery {
     /// The observation index of the recovery state in the recorded failure.
     pub index: usize,
     pub state: Vec<f64>,
-    /// Episodes run to find it.
+    /// Episodes run to find it (prefixes whose next recorded action is the dense actor's own are
+    /// skipped: they replay the episode of the prefix before).
     pub episodes: usize,
 }
 
@@ -232,10 +234,21 @@ pub fn recovery_states(
     recovered: Criterion,
     spec: &Spec,
 ) -> Result<Vec<Recovery>> {
+    let space = env.make()?.action_space();
     par_map(env, failures, |e, f| {
         let cap = max_steps(e);
         let n = f.actions.len();
+        let mut scratch = crate::policy::Scratch::default();
+        let mut episodes = 0;
         for j in 0..=n {
+            // Where the dense actor would itself take the recorded action j − 1, prefix j gives the
+            // very episode prefix j − 1 gave (same actions, same states), which was recoverable: skip it.
+            if j > 0
+                && dense.act_with(&f.observations[j - 1], &space, &mut scratch) == f.actions[j - 1]
+            {
+                continue;
+            }
+            episodes += 1;
             let t = rollout::replay_then(e, f.seed, &f.perturbation, &f.actions[..j], dense, cap)?;
             if !recovered.ok(&t, spec) {
                 let index = j.saturating_sub(1);
@@ -244,7 +257,7 @@ pub fn recovery_states(
                     no_return: Some(j),
                     index,
                     state: f.observations[index].clone(),
-                    episodes: j + 1,
+                    episodes,
                 });
             }
         }
@@ -254,7 +267,7 @@ pub fn recovery_states(
             no_return: None,
             index,
             state: f.observations[index].clone(),
-            episodes: n + 1,
+            episodes,
         })
     })
 }

@@ -126,6 +126,15 @@ fn refinement_restores_what_pytorch_restores_and_fixes_every_failure() {
     assert!(n >= 2, "the campaign should find failures: {oracle}");
     assert_eq!(oracle["fixed"], oracle["failures"], "{oracle}");
     assert!(out.contains(&format!("{n}/{n}")), "{out}");
+    // The same points of no return as the step-by-step Python search (listed when there are few).
+    assert!(n <= 12, "{oracle}");
+    for (i, j) in oracle["no_return"].as_array().unwrap().iter().enumerate() {
+        let want = match j.as_u64() {
+            Some(j) => format!("{i}: j = {j}"),
+            None => format!("{i}: never"),
+        };
+        assert!(out.contains(&want), "expected `{want}` in {out}");
+    }
     assert!(out.contains("actor    sparsity  mean return"), "{out}");
 
     // Exactly the weights PruVer's algorithm restores in PyTorch, each with its dense value; every
