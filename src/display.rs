@@ -64,10 +64,19 @@ pub struct DisplayReport {
     pub render_seconds: f64,
 }
 
+/// Rows of the terminal table beyond which only failures that diverge are listed.
+const SHOWN: usize = 12;
+
 impl DisplayReport {
     /// One row per failure: id, evaluation, seed, steps, recorded and replayed return, robustness,
     /// status.
+    /// Every failure, one row each.
     pub fn table(&self) -> Table {
+        self.table_of(usize::MAX)
+    }
+
+    /// The first `shown` failures, and every one that diverges, one row each.
+    fn table_of(&self, shown: usize) -> Table {
         let mut t = Table::new([
             "failure",
             "evaluation",
@@ -78,7 +87,10 @@ impl DisplayReport {
             "robustness",
             "status",
         ]);
-        for f in &self.failures {
+        for (i, f) in self.failures.iter().enumerate() {
+            if i >= shown && f.divergence.is_none() {
+                continue;
+            }
             t.row([
                 f.id.to_string(),
                 f.evaluation.to_string(),
@@ -109,8 +121,17 @@ impl DisplayReport {
             self.env_id,
             self.spec,
             self.spec_text,
-            self.table()
+            self.table_of(SHOWN)
         );
+        let hidden = self
+            .failures
+            .iter()
+            .skip(SHOWN)
+            .filter(|f| f.divergence.is_none())
+            .count();
+        if hidden > 0 {
+            s.push_str(&format!("… and {hidden} more that replay as recorded\n"));
+        }
         if self.diverged.is_empty() {
             s.push_str(
                 "\nevery failure replays bit for bit (observations, rewards, return, robustness)\n",

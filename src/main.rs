@@ -416,6 +416,14 @@ fn refine_stage(
         fixed_by.describe(&spec)
     );
 
+    // Failures found per method, as the final table shows them.
+    let counts = |r: &falsify::stage::Report| {
+        r.results
+            .iter()
+            .map(|m| format!("{} {}", m.method.name(), m.runs[0].failures.len()))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
     let mut rounds = Table::new([
         "round",
         "failures",
@@ -428,6 +436,7 @@ fn refine_stage(
     let mut current = pruned.clone();
     let mut written = None;
     let mut unfixed = None;
+    let mut last_found = None;
     for round in 1..=cli.refine_rounds {
         let outcome = refine::refine(&refine::Request {
             env: env_ref,
@@ -495,6 +504,7 @@ fn refine_stage(
         );
         let report = falsify_stage(&req, cli.runs)?;
         let found = report.failure_count();
+        last_found = Some(counts(&report));
         row.push(found.to_string());
         rounds.row(row);
         if found == 0 {
@@ -510,16 +520,54 @@ fn refine_stage(
     print!("{}", refine::layer_table(&dense, &pruned, &current));
     println!();
     print!("{rounds}");
+    // With campaigns: the dense actor gets one too (same seed and budget as the pruned one's), so the
+    // final table compares all three.
+    let (dense_found, pruned_found) = match falsified {
+        Some(pruned_report) if cli.falsify => {
+            let mut req = falsify_request(cli, hyperparameters, dense_path.clone())?;
+            req.spec_name = Some(spec.name.clone());
+            let dense_report = falsify::stage::run(&req)?;
+            (Some(counts(&dense_report)), Some(counts(pruned_report)))
+        }
+        _ => (None, None),
+    };
     println!();
+    println!(
+        "{} seeded episodes each (seeds {}…){}",
+        cli.episodes,
+        cli.seed,
+        if cli.falsify {
+            format!(
+                "; failures found against `{}`, {} evaluations per method (the refined actor's with \
+                 the last round's seed)",
+                spec.name,
+                cli.init_points + cli.budget
+            )
+        } else {
+            String::new()
+        }
+    );
     print!(
         "{}",
         refine::evaluation_table(
             &cli.env,
             &dense,
             &[
-                ("dense", &dense),
-                ("pruned", &pruned),
-                ("refined", &current)
+                refine::Row {
+                    name: "dense",
+                    actor: &dense,
+                    failures: dense_found,
+                },
+                refine::Row {
+                    name: "pruned",
+                    actor: &pruned,
+                    failures: pruned_found,
+                },
+                refine::Row {
+                    name: "refined",
+                    actor: &current,
+                    failures: last_found,
+                },
             ],
             cli.episodes,
             cli.seed,

@@ -651,28 +651,46 @@ pub fn steps_table(outcome: &Outcome) -> Table {
     t
 }
 
-/// Deterministic evaluation of several actors over the same seeded episodes, one row each.
+/// An actor of the final table: its name, weights, and (after `--falsify`) the failures campaigns of
+/// the same budget found against it.
+pub struct Row<'a> {
+    pub name: &'a str,
+    pub actor: &'a Mlp,
+    pub failures: Option<String>,
+}
+
+/// Deterministic evaluation of several actors over the same seeded episodes, one row each, with the
+/// failures found against each when campaigns ran.
 pub fn evaluation_table(
     env_id: &str,
     dense: &Mlp,
-    actors: &[(&str, &Mlp)],
+    rows: &[Row],
     episodes: usize,
     seed: u64,
 ) -> Result<Table> {
-    let mlps: Vec<Mlp> = actors.iter().map(|(_, m)| (*m).clone()).collect();
+    let mlps: Vec<Mlp> = rows.iter().map(|r| r.actor.clone()).collect();
     let results = prune::evaluate_many(env_id, &mlps, episodes, seed)?;
-    let mut t = Table::new(["actor", "sparsity", "mean return", "std", "min", "max"]);
-    for ((name, m), eps) in actors.iter().zip(&results) {
+    let with_failures = rows.iter().any(|r| r.failures.is_some());
+    let mut header = vec!["actor", "sparsity", "mean return", "std", "min", "max"];
+    if with_failures {
+        header.push("failures found (same budget)");
+    }
+    let mut t = Table::new(header);
+    for (r, eps) in rows.iter().zip(&results) {
         let s = Summary::of(&eps.iter().map(|e| e.ret).collect::<Vec<_>>());
-        let sparsity = prune::overall_sparsity(&prune::layer_stats(dense, m));
-        t.row([
-            name.to_string(),
+        let sparsity = prune::overall_sparsity(&prune::layer_stats(dense, r.actor));
+        let mut cells = vec![
+            r.name.to_string(),
             format!("{:.1}%", 100.0 * sparsity),
             format!("{:.2}", s.mean),
             format!("{:.2}", s.std),
             format!("{:.2}", s.min),
             format!("{:.2}", s.max),
-        ]);
+        ];
+        if with_failures {
+            cells.push(r.failures.clone().unwrap_or_else(|| "–".into()));
+        }
+        t.row(cells);
     }
     Ok(t)
 }
