@@ -43,6 +43,7 @@ fn main() {
     let episodes = 100;
     let opts = PruneOptions {
         env_id: "CartPole-v1".into(),
+        env_options: Default::default(),
         method: Method::Pruver,
         k: 0.7,
         seed: 0,

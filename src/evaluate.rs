@@ -36,6 +36,7 @@ pub fn load_actor(env_id: &str, path: &Path, isdiscrete: bool) -> Result<Mlp> {
 /// Evaluate the actor at `path` over `episodes` episodes seeded `seed, seed+1, …`.
 pub fn run(
     env_id: &str,
+    options: crate::env::EnvOptions,
     path: &Path,
     episodes: usize,
     seed: u64,
@@ -45,7 +46,7 @@ pub fn run(
     Ok(TestReport {
         env_id: env_id.to_string(),
         actor: path.to_path_buf(),
-        episodes: rollout::evaluate(env_id, &actor, episodes, seed)?,
+        episodes: rollout::evaluate_with(env_id, options, &actor, episodes, seed)?,
     })
 }
 

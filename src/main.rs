@@ -114,6 +114,11 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 .transpose()?
         }
     };
+    // The environment's options (`numpy:`), the same for every stage.
+    let env_options = match &hyperparameters {
+        Some(h) => h.env_options(&cli.env)?,
+        None => env::EnvOptions::default(),
+    };
     println!(
         "synapt-safety {} · env {} · libtorch device {device:?}",
         env!("CARGO_PKG_VERSION"),
@@ -132,8 +137,14 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             Stage::Train => train_stage(cli, hyperparameters.as_ref(), device)?,
             Stage::Test => {
                 let actor = cli.actor_path();
-                let report =
-                    evaluate::run(&cli.env, &actor, cli.episodes, cli.seed, cli.isdiscrete)?;
+                let report = evaluate::run(
+                    &cli.env,
+                    env_options,
+                    &actor,
+                    cli.episodes,
+                    cli.seed,
+                    cli.isdiscrete,
+                )?;
                 println!();
                 print!("{}", report.episode_table());
                 println!();
@@ -147,6 +158,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             Stage::Prune => {
                 let opts = PruneOptions {
                     env_id: cli.env.clone(),
+                    env_options,
                     method: cli.prune_method,
                     k: cli.k,
                     seed: cli.seed,
@@ -550,7 +562,7 @@ fn refine_stage(
     print!(
         "{}",
         refine::evaluation_table(
-            &cli.env,
+            env_ref,
             &dense,
             &[
                 refine::Row {

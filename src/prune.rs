@@ -484,6 +484,8 @@ pub fn parse_k_list_arg(s: &str) -> std::result::Result<KList, String> {
 #[derive(Debug, Clone)]
 pub struct PruneOptions {
     pub env_id: String,
+    /// The environment's options (`numpy:` of `hyperparameters.yml`) for the evaluations.
+    pub env_options: env::EnvOptions,
     pub method: Method,
     pub k: f64,
     /// Seeds the evaluation episodes (seed + i) and the random baseline's mask.
@@ -583,7 +585,13 @@ fn evaluation(opts: &PruneOptions, path: &Path, mlp: &Mlp) -> Result<TestReport>
     Ok(TestReport {
         env_id: opts.env_id.clone(),
         actor: path.to_path_buf(),
-        episodes: rollout::evaluate(&opts.env_id, mlp, opts.episodes, opts.seed)?,
+        episodes: rollout::evaluate_with(
+            &opts.env_id,
+            opts.env_options,
+            mlp,
+            opts.episodes,
+            opts.seed,
+        )?,
     })
 }
 
@@ -749,7 +757,18 @@ pub fn evaluate_many(
     episodes: usize,
     seed: u64,
 ) -> Result<Vec<Vec<Episode>>> {
-    let probe = env::make(env_id)?;
+    evaluate_many_with(env_id, env::EnvOptions::default(), actors, episodes, seed)
+}
+
+/// [`evaluate_many`] with the environment's options (`numpy:` of `hyperparameters.yml`).
+pub fn evaluate_many_with(
+    env_id: &str,
+    options: env::EnvOptions,
+    actors: &[Mlp],
+    episodes: usize,
+    seed: u64,
+) -> Result<Vec<Vec<Episode>>> {
+    let probe = env::make_with(env_id, options)?;
     let max_steps = probe.max_episode_steps().unwrap_or(usize::MAX);
     drop(probe);
     let jobs = actors.len() * episodes;
@@ -761,7 +780,7 @@ pub fn evaluate_many(
         let handles: Vec<_> = (0..threads)
             .map(|_| {
                 scope.spawn(|| -> Result<Vec<(usize, Episode)>> {
-                    let mut env = env::make(env_id)?;
+                    let mut env = env::make_with(env_id, options)?;
                     let mut mine = Vec::new();
                     loop {
                         let j = next.fetch_add(1, Ordering::Relaxed);
@@ -831,7 +850,13 @@ pub fn sweep(opts: &PruneOptions, actor: &Path, ks: &[f64]) -> Result<Sweep> {
     for &k in ks {
         nets.push(prune(&dense, opts.method, k, opts.seed)?);
     }
-    let results = evaluate_many(&opts.env_id, &nets, opts.episodes, opts.seed)?;
+    let results = evaluate_many_with(
+        &opts.env_id,
+        opts.env_options,
+        &nets,
+        opts.episodes,
+        opts.seed,
+    )?;
     let point = |k: f64, net: &Mlp, eps: &[Episode]| SweepPoint {
         k,
         sparsity: overall_sparsity(&layer_stats(&dense, net)),

@@ -662,14 +662,14 @@ pub struct Row<'a> {
 /// Deterministic evaluation of several actors over the same seeded episodes, one row each, with the
 /// failures found against each when campaigns ran.
 pub fn evaluation_table(
-    env_id: &str,
+    env: EnvRef,
     dense: &Mlp,
     rows: &[Row],
     episodes: usize,
     seed: u64,
 ) -> Result<Table> {
     let mlps: Vec<Mlp> = rows.iter().map(|r| r.actor.clone()).collect();
-    let results = prune::evaluate_many(env_id, &mlps, episodes, seed)?;
+    let results = prune::evaluate_many_with(env.id, env.options, &mlps, episodes, seed)?;
     let with_failures = rows.iter().any(|r| r.failures.is_some());
     let mut header = vec!["actor", "sparsity", "mean return", "std", "min", "max"];
     if with_failures {

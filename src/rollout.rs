@@ -49,8 +49,19 @@ pub fn run_episode(env: &mut dyn Env, actor: &Mlp, seed: u64, max_steps: usize) 
 /// Deterministic evaluation: `episodes` episodes of `actor` on `env_id`, episode i seeded with
 /// `seed + i` (wrapping), spread over all cores. The result is the same whatever the core count.
 pub fn evaluate(env_id: &str, actor: &Mlp, episodes: usize, seed: u64) -> Result<Vec<Episode>> {
+    evaluate_with(env_id, env::EnvOptions::default(), actor, episodes, seed)
+}
+
+/// [`evaluate`] with the environment's options (`numpy:` of `hyperparameters.yml`).
+pub fn evaluate_with(
+    env_id: &str,
+    options: env::EnvOptions,
+    actor: &Mlp,
+    episodes: usize,
+    seed: u64,
+) -> Result<Vec<Episode>> {
     // Build one environment first so an unknown id fails before any thread starts.
-    let probe = env::make(env_id)?;
+    let probe = env::make_with(env_id, options)?;
     let max_steps = probe.max_episode_steps().unwrap_or(usize::MAX);
     drop(probe);
     let threads = std::thread::available_parallelism()
@@ -63,7 +74,7 @@ pub fn evaluate(env_id: &str, actor: &Mlp, episodes: usize, seed: u64) -> Result
             .chunks(chunk)
             .map(|part| {
                 scope.spawn(move || -> Result<Vec<Episode>> {
-                    let mut env = env::make(env_id)?;
+                    let mut env = env::make_with(env_id, options)?;
                     Ok(part
                         .iter()
                         .map(|&s| run_episode(env.as_mut(), actor, s, max_steps))

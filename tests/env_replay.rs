@@ -195,6 +195,12 @@ fn list_envs_prints_spaces_perturbations_and_limits() {
     assert!(text.contains("masspole") && text.contains("[0.05, 0.15]"));
     assert!(text.contains("1000 steps") && text.contains("500 steps"));
     assert!(text.contains("Box(1): [-2, 2]"));
+    // float32's largest bound, as NumPy prints it, once for a box whose bounds are all the same.
+    assert!(
+        text.contains("Box(5): [-3.4028235e38, 3.4028235e38] each"),
+        "{text}"
+    );
+    assert!(!text.contains("340282350000"), "{text}");
 }
 
 #[test]

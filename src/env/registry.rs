@@ -113,7 +113,11 @@ fn space(s: &Space) -> String {
                 .zip(high)
                 .map(|(l, h)| format!("[{}, {}]", num(*l), num(*h)))
                 .collect();
-            format!("Box({}): {}", low.len(), b.join(" "))
+            if b.len() > 1 && b.iter().all(|x| *x == b[0]) {
+                format!("Box({}): {} each", low.len(), b[0])
+            } else {
+                format!("Box({}): {}", low.len(), b.join(" "))
+            }
         }
     }
 }
@@ -125,11 +129,14 @@ fn num(v: f64) -> String {
         "-inf".into()
     } else {
         // float32 bounds print as their float32 value, e.g. 0.41887903.
+        // Huge bounds (float32's largest, which some environments use for "unbounded") in
+        // scientific notation, as NumPy prints them.
         let f = v as f32;
-        if f as f64 == v {
-            format!("{f}")
-        } else {
-            format!("{v}")
+        match (f as f64 == v, v.abs() >= 1e6) {
+            (true, false) => format!("{f}"),
+            (true, true) => format!("{f:e}"),
+            (false, false) => format!("{v}"),
+            (false, true) => format!("{v:e}"),
         }
     }
 }
