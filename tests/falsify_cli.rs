@@ -260,3 +260,44 @@ fn campaigns_draw_convergence_and_scatter_figures() {
         "only the figures, no temporary file: {names:?}"
     );
 }
+
+/// A full-budget BO campaign on Pendulum-v1 against an actor pruned at 0.3. Its acquisition surface
+/// once kept argmin's More–Thuente line search going for ever (the campaign never returned); the
+/// polish now stops after a bounded number of acquisition evaluations.
+#[test]
+fn a_full_budget_pendulum_campaign_finishes() {
+    let dir = tempfile::tempdir().unwrap();
+    let policies = dir.path().join("Policies");
+    std::fs::create_dir(&policies).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("Policies/ppo_actorPendulum-v1.pth"),
+        policies.join("actor.pth"),
+    )
+    .unwrap();
+    let o = run_bin(
+        dir.path(),
+        &[
+            "--prune",
+            "--k",
+            "0.3",
+            "--episodes",
+            "1",
+            "--falsify",
+            "--env",
+            "Pendulum-v1",
+            "--actor",
+            "Policies/actor.pth",
+            "--seed",
+            "123456",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let row = out
+        .lines()
+        .find(|l| l.starts_with("bo "))
+        .unwrap_or_else(|| panic!("{out}"));
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(cells[1], "205", "{row}");
+    assert!(cells[2].parse::<usize>().unwrap() > 0, "{row}");
+}

@@ -11,7 +11,10 @@
 //! - Acquisition: EI (default), LCB or PI, maximised by L-BFGS (argmin) from the best of a seeded
 //!   candidate set, on a sigmoid-transformed box so the optimiser never leaves [0, 1]^d.
 
-use argmin::core::{CostFunction, Executor, Gradient, State};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use argmin::core::{CostFunction, Executor, Gradient};
 use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::quasinewton::LBFGS;
 use friedrich::gaussian_process::GaussianProcess;
@@ -341,27 +344,39 @@ fn polish(acq: &Acq<'_>, start: &[f64]) -> Option<(f64, Vec<f64>)> {
             (x / (1.0 - x)).ln()
         })
         .collect();
-    let problem = Transformed { acq };
+    let calls = AtomicUsize::new(0);
+    let best = Mutex::new(None);
+    let problem = Transformed {
+        acq,
+        calls: &calls,
+        best: &best,
+    };
     // The line search needs a largest step: where the acquisition is flat (far out in z, where the
-    // sigmoid saturates) an unbounded More–Thuente search keeps widening its interval and never
-    // returns. A step of 20 in logit space already crosses the whole box.
+    // sigmoid saturates) an unbounded More–Thuente search keeps widening its interval. A step of 20
+    // in logit space already crosses the whole box.
     let linesearch = MoreThuenteLineSearch::new()
         .with_bounds(f64::EPSILON.sqrt(), 20.0)
         .ok()?;
-    let solver = LBFGS::new(linesearch, 5)
-        .with_tolerance_grad(1e-8)
-        .ok()?;
-    let res = Executor::new(problem, solver)
+    let solver = LBFGS::new(linesearch, 5).with_tolerance_grad(1e-8).ok()?;
+    // argmin runs the line search without an iteration cap, and on a flat or rugged acquisition it
+    // can go on for ever; the cost function stops it after MAX_ACQ_CALLS evaluations (an error
+    // ends the run), and the best point it saw is kept either way.
+    let _ = Executor::new(problem, solver)
         .configure(|s| s.param(z0).max_iters(30))
-        .run()
-        .ok()?;
-    let z = res.state().get_best_param()?.clone();
+        .run();
+    let (_, z) = best.into_inner().ok()??;
     let x = sigmoid_all(&z);
     Some((acq.value(&x), x))
 }
 
+/// Acquisition evaluations one L-BFGS polish may make (a gradient costs 2·d of them).
+const MAX_ACQ_CALLS: usize = 2000;
+
+/// The negative acquisition over logit coordinates, counting its calls and keeping its best point.
 struct Transformed<'a, 'b> {
     acq: &'a Acq<'b>,
+    calls: &'a AtomicUsize,
+    best: &'a Mutex<Option<(f64, Vec<f64>)>>,
 }
 
 fn sigmoid_all(z: &[f64]) -> Vec<f64> {
@@ -372,7 +387,19 @@ impl CostFunction for Transformed<'_, '_> {
     type Param = Vec<f64>;
     type Output = f64;
     fn cost(&self, z: &Vec<f64>) -> Result<f64, argmin::core::Error> {
-        Ok(-self.acq.value(&sigmoid_all(z)))
+        if self.calls.fetch_add(1, Ordering::Relaxed) >= MAX_ACQ_CALLS {
+            return Err(argmin::core::Error::msg(
+                "acquisition evaluation budget spent",
+            ));
+        }
+        let c = -self.acq.value(&sigmoid_all(z));
+        if c.is_finite() {
+            let mut best = self.best.lock().expect("the polish runs on one thread");
+            if best.as_ref().is_none_or(|(b, _)| c < *b) {
+                *best = Some((c, z.clone()));
+            }
+        }
+        Ok(c)
     }
 }
 
