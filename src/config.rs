@@ -136,6 +136,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn refine_thresholds_come_from_the_section_else_pruvers_lunarlander_defaults() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("hyperparameters.yml");
+        let shipped = Hyperparameters::load(&path).unwrap();
+        let lunar = shipped.refine_thresholds("LunarLanderContinuous-v2");
+        assert_eq!(
+            (lunar.recovery_return, lunar.fixed_return),
+            (Some(200.0), Some(100.0))
+        );
+        let none = shipped.refine_thresholds("CartPole-v0");
+        assert_eq!((none.recovery_return, none.fixed_return), (None, None));
+        let own = Hyperparameters::parse(
+            "CartPole-v0:\n  refine_fixed_return: 195\nLunarLander-v3:\n  gamma: 0.99\n",
+            Path::new("h.yml"),
+        )
+        .unwrap();
+        let c = own.refine_thresholds("CartPole-v0");
+        assert_eq!((c.recovery_return, c.fixed_return), (None, Some(195.0)));
+        // An entry without the keys still gets PruVer's LunarLander values.
+        let l = own.refine_thresholds("LunarLander-v3");
+        assert_eq!(
+            (l.recovery_return, l.fixed_return),
+            (Some(200.0), Some(100.0))
+        );
+    }
+
+    #[test]
     fn the_shipped_file_carries_pruvers_entries() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("hyperparameters.yml");
         let h = Hyperparameters::load(&path).unwrap();
