@@ -440,7 +440,7 @@ fn refine_stage(
         "round",
         "failures",
         "fixed",
-        "weights restored",
+        "restored this round",
         "sparsity",
         "refine s",
         "new failures (re-falsify)",
@@ -460,7 +460,23 @@ fn refine_stage(
             thresholds,
         })?;
         println!();
-        if outcome.passed_before == outcome.total {
+        if !outcome.dense_fails.is_empty() {
+            let ids: Vec<String> = outcome.dense_fails.iter().map(|i| i.to_string()).collect();
+            println!(
+                "round {round}: {} of the {} failures fail for the dense actor too (failure {}): \
+                 restoring dense weights cannot fix them, so they are set aside",
+                ids.len(),
+                failures.len(),
+                ids.join(", ")
+            );
+        }
+        if outcome.total == 0 {
+            println!("round {round}: no failure left that refinement can fix; nothing to restore");
+            if written.is_none() {
+                println!("no actor written");
+                return Ok(None);
+            }
+        } else if outcome.passed_before == outcome.total {
             println!(
                 "round {round}: the actor already passes all {} failures; nothing to restore",
                 outcome.total
@@ -487,7 +503,15 @@ fn refine_stage(
         let restored_total: usize = outcome.restored.iter().sum();
         let mut row = vec![
             round.to_string(),
-            outcome.total.to_string(),
+            if outcome.dense_fails.is_empty() {
+                outcome.total.to_string()
+            } else {
+                format!(
+                    "{} (+{} dense fails)",
+                    outcome.total,
+                    outcome.dense_fails.len()
+                )
+            },
             format!("{}/{}", outcome.fixed, outcome.total),
             restored_total.to_string(),
             format!("{:.1}%", 100.0 * sparsity),

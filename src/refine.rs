@@ -445,9 +445,12 @@ pub struct Outcome {
     pub steps: Vec<RestoreStep>,
     /// Failures the pruned actor already passed before refinement.
     pub passed_before: usize,
-    /// Failures the refined actor passes.
+    /// Failures the refined actor passes, of `total`.
     pub fixed: usize,
+    /// The failures refined against: those the dense actor passes.
     pub total: usize,
+    /// Ids of the failures the dense actor fails too, set aside (no restoration can fix them).
+    pub dense_fails: Vec<usize>,
     pub all_fixed: bool,
     /// Weights restored per layer.
     pub restored: Vec<usize>,
@@ -488,23 +491,42 @@ pub fn check_shapes(
 /// says so and writes nothing.
 pub fn refine(req: &Request) -> Result<Outcome> {
     let (recovered, fixed_by) = criteria(req.method, req.thresholds);
-    let total = req.failures.len();
     let mut timings = Timings::default();
 
     let t = Instant::now();
     check_replays(req.env, req.failures, req.spec)?;
     timings.replay_check = t.elapsed().as_secs_f64();
 
+    // A failure the dense actor fails too is not the pruning's doing, and restoring dense weights
+    // cannot fix it: it is set aside and reported.
+    let t = Instant::now();
+    let dense_ok = check_fixed(req.env, req.dense, req.failures, fixed_by, req.spec)?;
+    timings.restoration += t.elapsed().as_secs_f64();
+    let dense_fails: Vec<usize> = req
+        .failures
+        .iter()
+        .zip(&dense_ok)
+        .filter(|(_, ok)| !**ok)
+        .map(|(f, _)| f.id)
+        .collect();
+    let kept: Vec<RecordedFailure> = req
+        .failures
+        .iter()
+        .zip(&dense_ok)
+        .filter(|(_, ok)| **ok)
+        .map(|(f, _)| f.clone())
+        .collect();
+    let failures = kept.as_slice();
+    let total = failures.len();
+
     let discrete = req.env.make()?.action_space().is_discrete();
     let checks = std::cell::Cell::new(0usize);
     let passed = |actor: &Mlp| -> Result<usize> {
         checks.set(checks.get() + 1);
-        Ok(
-            check_fixed(req.env, actor, req.failures, fixed_by, req.spec)?
-                .into_iter()
-                .filter(|ok| *ok)
-                .count(),
-        )
+        Ok(check_fixed(req.env, actor, failures, fixed_by, req.spec)?
+            .into_iter()
+            .filter(|ok| *ok)
+            .count())
     };
     let t = Instant::now();
     let passed_before = passed(req.pruned)?;
@@ -521,13 +543,14 @@ pub fn refine(req: &Request) -> Result<Outcome> {
             all_fixed: true,
             restored: vec![0; req.pruned.layers.len()],
             total,
+            dense_fails,
             checks: checks.get(),
             timings,
         });
     }
 
     let t = Instant::now();
-    let recoveries = recovery_states(req.env, req.dense, req.failures, recovered, req.spec)?;
+    let recoveries = recovery_states(req.env, req.dense, failures, recovered, req.spec)?;
     timings.recovery = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
@@ -550,6 +573,7 @@ pub fn refine(req: &Request) -> Result<Outcome> {
         fixed,
         total,
         all_fixed,
+        dense_fails,
         checks: checks.get(),
         timings,
     })

@@ -353,3 +353,60 @@ fn bad_inputs_are_refused_without_writing_an_actor() {
     );
     assert!(!p(dir, REFINED).exists());
 }
+
+/// Pendulum-v1's dense actor is not safe everywhere (a few starts never swing up), so campaigns against
+/// the refined actor find failures of the dense actor too: those are set aside, said, and the rounds go
+/// on until --refine-rounds.
+#[test]
+fn rounds_set_aside_failures_the_dense_actor_has_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("Policies")).unwrap();
+    let dense = "Policies/ppo_actorPendulum-v1.pth";
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(dense),
+        d.join(dense),
+    )
+    .unwrap();
+    let o = run_bin(
+        d,
+        &[
+            "--prune",
+            "--k",
+            "0.5",
+            "--falsify",
+            "--refine",
+            "--falsify-method",
+            "random",
+            "--budget",
+            "10",
+            "--refine-rounds",
+            "3",
+            "--episodes",
+            "5",
+            "--env",
+            "Pendulum-v1",
+            "--actor",
+            dense,
+        ],
+    );
+    assert_ok(&o);
+    let out = stdout(&o);
+    assert!(out.contains("fail for the dense actor too"), "{out}");
+    let rounds: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("round  failures"))
+        .skip(2)
+        .take_while(|l| !l.trim().is_empty())
+        .collect();
+    assert_eq!(rounds.len(), 3, "{out}");
+    assert!(rounds[1].contains("dense fails)"), "{out}");
+    // Every round fixes every failure the dense actor passes.
+    for r in &rounds {
+        let cells: Vec<&str> = r.split_whitespace().collect();
+        let fixed = cells.iter().find(|c| c.contains('/')).unwrap();
+        let (a, b) = fixed.split_once('/').unwrap();
+        assert_eq!(a, b, "{r}");
+    }
+    assert!(d.join("Policies/ppo_actor_refinedPendulum-v1.pth").exists());
+}
