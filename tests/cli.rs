@@ -3,26 +3,8 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
-use common::{run_bin, run_oracle};
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-/// A refused request: the exit code, a message that contains `needle`, and no panic.
-fn assert_refused(o: &Output, code: i32, needle: &str) {
-    let err = stderr(o);
-    assert_eq!(o.status.code(), Some(code), "stderr: {err}");
-    assert!(err.starts_with("error: "), "{err}");
-    assert!(err.contains(needle), "expected `{needle}` in: {err}");
-    assert!(!err.contains("panicked"), "{err}");
-}
+use common::{assert_refused, run_bin, run_oracle, stderr, stdout};
 
 /// A PyTorch-saved CartPole actor (the shipped one, 4→128→128→2) copied into `dir`.
 fn cartpole_actor(dir: &Path) -> PathBuf {

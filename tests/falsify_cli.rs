@@ -6,22 +6,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::run_bin;
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn assert_refused(o: &Output, needle: &str) {
-    let err = stderr(o);
-    assert_eq!(o.status.code(), Some(1), "stderr: {err}");
-    assert!(err.contains(needle), "expected `{needle}` in: {err}");
-    assert!(!err.contains("panicked"), "{err}");
-}
+use common::{assert_refused, run_bin, stderr, stdout};
 
 /// A directory with the shipped CartPole actor in Policies/.
 fn workdir() -> (tempfile::TempDir, PathBuf) {
@@ -154,14 +139,16 @@ fn bad_requests_are_refused_before_any_campaign() {
             "0",
         ],
     );
-    assert_refused(&o, "--budget 0");
-    assert_refused(&falsify(dir, &["--runs", "0"]), "--runs 0");
+    assert_refused(&o, 1, "--budget 0");
+    assert_refused(&falsify(dir, &["--runs", "0"]), 1, "--runs 0");
     assert_refused(
         &falsify(dir, &["--spec", "nope"]),
+        1,
         "no specification of that name",
     );
     assert_refused(
         &falsify(dir, &["--params", "x,mass"]),
+        1,
         "no perturbation parameter `mass`",
     );
     std::fs::write(
@@ -170,7 +157,7 @@ fn bad_requests_are_refused_before_any_campaign() {
     )
     .unwrap();
     let o = falsify(dir, &["--specs", "bad.yml", "--spec", "broken"]);
-    assert_refused(&o, "specification `broken` of CartPole-v0");
+    assert_refused(&o, 1, "specification `broken` of CartPole-v0");
     assert!(stderr(&o).contains("at column"), "{}", stderr(&o));
     std::fs::write(
         dir.join("empty.yml"),
@@ -187,6 +174,7 @@ fn bad_requests_are_refused_before_any_campaign() {
                 "random",
             ],
         ),
+        1,
         "low < high",
     );
     std::fs::write(
@@ -196,6 +184,7 @@ fn bad_requests_are_refused_before_any_campaign() {
     .unwrap();
     assert_refused(
         &falsify(dir, &["--hyperparameters", "inverted.yml"]),
+        1,
         "not a finite interval with low <= high",
     );
     let o = run_bin(
@@ -208,7 +197,7 @@ fn bad_requests_are_refused_before_any_campaign() {
             "Policies/actor.pth",
         ],
     );
-    assert_refused(&o, "Pendulum-v1 needs 3 inputs");
+    assert_refused(&o, 1, "Pendulum-v1 needs 3 inputs");
     // Nothing was written by any refused request.
     assert!(!dir.join("Failure_Trajectories").exists());
 }

@@ -7,33 +7,8 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::{run_bin, run_oracle};
+use common::{assert_ok, assert_refused, run_bin, run_oracle, stderr, stdout};
 use synapt_safety::policy::Mlp;
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn assert_ok(o: &Output) {
-    assert!(
-        o.status.success(),
-        "exit {:?}\nstdout: {}\nstderr: {}",
-        o.status.code(),
-        stdout(o),
-        stderr(o)
-    );
-}
-
-fn assert_refused(o: &Output, needle: &str) {
-    let err = stderr(o);
-    assert_eq!(o.status.code(), Some(1), "stderr: {err}");
-    assert!(err.contains(needle), "expected `{needle}` in: {err}");
-    assert!(!err.contains("panicked"), "{err}");
-}
 
 const DENSE: &str = "Policies/ppo_actorCartPole-v0.pth";
 const PRUNED: &str = "Policies/ppo_actorCartPole-v0_0.78.pth";
@@ -315,7 +290,7 @@ fn bad_inputs_are_refused_without_writing_an_actor() {
         "--pruned",
     ];
     args.push("Policies/ppo_actorCartPole-v0_0.5_neuron.pth");
-    assert_refused(&run_bin(dir, &args), "must have the same layers");
+    assert_refused(&run_bin(dir, &args), 1, "must have the same layers");
 
     // Failures recorded on another environment.
     let foreign = std::fs::read_to_string(p(dir, FAILURES))
@@ -324,6 +299,7 @@ fn bad_inputs_are_refused_without_writing_an_actor() {
     std::fs::write(p(dir, "foreign.csv"), foreign).unwrap();
     assert_refused(
         &refine(dir, &["--failures", "foreign.csv"]),
+        1,
         "records failures of CartPole-v1, not of CartPole-v0",
     );
 
@@ -338,17 +314,19 @@ fn bad_inputs_are_refused_without_writing_an_actor() {
     std::fs::write(p(dir, "edited.csv"), lines.join("\n") + "\n").unwrap();
     assert_refused(
         &refine(dir, &["--failures", "edited.csv"]),
+        1,
         "do not replay as recorded",
     );
     assert!(stderr(&refine(dir, &["--failures", "edited.csv"])).contains("failure 0"));
 
     // A truncated file.
     std::fs::write(p(dir, "cut.csv"), &text[..text.len() / 2]).unwrap();
-    assert_refused(&refine(dir, &["--failures", "cut.csv"]), "truncated");
+    assert_refused(&refine(dir, &["--failures", "cut.csv"]), 1, "truncated");
 
     // Writing over the dense or the pruned actor.
     assert_refused(
         &refine(dir, &["--failures", FAILURES, "--refined", PRUNED]),
+        1,
         "the refined actor",
     );
     assert!(!p(dir, REFINED).exists());

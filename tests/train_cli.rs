@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{bin, run_bin, run_oracle};
+use common::{assert_ok, bin, run_bin, run_oracle, stderr, stdout};
 use synapt_safety::policy::Mlp;
 
 /// Small hyperparameters for every test: 32-32 networks, a few hundred steps per iteration.
@@ -28,23 +28,6 @@ Pendulum-v1:
   hidden_sizes: [32, 32]
   ppo: pruver
 ";
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn ok(o: &Output) {
-    assert!(
-        o.status.success(),
-        "stdout:\n{}\nstderr:\n{}",
-        stdout(o),
-        stderr(o)
-    );
-}
 
 fn refused(o: &Output, needle: &str) {
     let err = stderr(o);
@@ -90,7 +73,7 @@ fn log_rows(dir: &Path, env: &str) -> Vec<String> {
 fn training_writes_pytorch_actor_and_critic_a_log_a_curve_and_a_summary() {
     let dir = workdir();
     let o = train(dir.path(), "CartPole-v1", &[]);
-    ok(&o);
+    assert_ok(&o);
     let out = stdout(&o);
     assert!(
         out.contains("training CartPole-v1 with PPO (default)"),
@@ -146,18 +129,18 @@ fn training_writes_pytorch_actor_and_critic_a_log_a_curve_and_a_summary() {
         dir.path(),
         &["--test", "--env", "CartPole-v1", "--episodes", "3"],
     );
-    ok(&o);
+    assert_ok(&o);
 }
 
 #[test]
 fn the_same_seed_gives_identical_files_whatever_the_thread_count() {
     let (a, b) = (workdir(), workdir());
-    ok(&train(
+    assert_ok(&train(
         a.path(),
         "CartPole-v1",
         &["--seed", "3", "--threads", "1"],
     ));
-    ok(&train(
+    assert_ok(&train(
         b.path(),
         "CartPole-v1",
         &["--seed", "3", "--threads", "2"],
@@ -170,7 +153,7 @@ fn the_same_seed_gives_identical_files_whatever_the_thread_count() {
     }
     // Another seed, another actor.
     let c = workdir();
-    ok(&train(c.path(), "CartPole-v1", &["--seed", "4"]));
+    assert_ok(&train(c.path(), "CartPole-v1", &["--seed", "4"]));
     assert!(
         read(a.path(), "Policies/ppo_actorCartPole-v1.pth")
             != read(c.path(), "Policies/ppo_actorCartPole-v1.pth")
@@ -181,11 +164,11 @@ fn the_same_seed_gives_identical_files_whatever_the_thread_count() {
 /// checkpoint holds everything (optimiser, normaliser, RNGs, environments mid-episode).
 fn resume_is_exact(env: &str) {
     let whole = workdir();
-    ok(&train(whole.path(), env, &[]));
+    assert_ok(&train(whole.path(), env, &[]));
     let split = workdir();
-    ok(&train(split.path(), env, &["--iterations", "2"]));
+    assert_ok(&train(split.path(), env, &["--iterations", "2"]));
     let o = train(split.path(), env, &["--resume"]);
-    ok(&o);
+    assert_ok(&o);
     assert!(stdout(&o).contains("2 → 4"), "{}", stdout(&o));
     for f in [
         format!("Policies/ppo_actor{env}.pth"),
@@ -259,7 +242,7 @@ fn ctrl_c_stops_after_the_current_iteration_with_valid_files() {
     let rows = log_rows(dir.path(), "Pendulum-v1");
     assert_eq!(rows.len() as u64, it);
     let next = (it + 1).to_string();
-    ok(&train(
+    assert_ok(&train(
         dir.path(),
         "Pendulum-v1",
         &["--resume", "--iterations", &next],
@@ -276,7 +259,7 @@ fn a_missing_entry_falls_back_to_the_defaults_and_says_so() {
         "CartPole-v1",
         &["--hyperparameters", "h.yml", "--iterations", "1"],
     );
-    ok(&o);
+    assert_ok(&o);
     let out = stdout(&o);
     assert!(
         out.contains("h.yml has no `CartPole-v1` entry") && out.contains("documented defaults"),
@@ -335,7 +318,7 @@ fn resume_without_a_checkpoint_is_refused() {
 #[test]
 fn resume_with_an_actor_of_another_shape_is_refused() {
     let dir = workdir();
-    ok(&train(dir.path(), "CartPole-v1", &["--iterations", "1"]));
+    assert_ok(&train(dir.path(), "CartPole-v1", &["--iterations", "1"]));
     // The configuration now asks for 64-64 networks.
     let yaml = YAML.replace(
         "hidden_sizes: [32, 32]\n  default",
@@ -392,7 +375,7 @@ fn a_short_default_run_learns_cartpole() {
         "CartPole-v1:\n  timesteps_per_batch: 2048\n  training_step: 10\n",
     )
     .unwrap();
-    ok(&train(
+    assert_ok(&train(
         dir.path(),
         "CartPole-v1",
         &["--hyperparameters", "h.yml"],
@@ -409,7 +392,7 @@ fn a_short_default_run_learns_cartpole() {
             "t.csv",
         ],
     );
-    ok(&o);
+    assert_ok(&o);
     let text = std::fs::read_to_string(dir.path().join("t.csv")).unwrap();
     let rets: Vec<f64> = text
         .lines()

@@ -3,9 +3,8 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
-use common::run_bin;
+use common::{assert_ok, run_bin};
 use synapt_safety::plot::{self, Fate, Matrix};
 use synapt_safety::policy::Mlp;
 use synapt_safety::prune::{self, Method};
@@ -35,15 +34,6 @@ fn pixel(img: &(u32, u32, Vec<u8>), (x, y): (u32, u32)) -> (u8, u8, u8) {
 
 fn rgb(c: plotters::style::RGBColor) -> (u8, u8, u8) {
     (c.0, c.1, c.2)
-}
-
-fn assert_ok(o: &Output) {
-    assert!(
-        o.status.success(),
-        "stdout: {}\nstderr: {}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
 }
 
 #[test]
