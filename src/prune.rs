@@ -7,7 +7,6 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::env::{self, rng::NpRng};
 use crate::error::{Error, Result};
@@ -771,44 +770,17 @@ pub fn evaluate_many_with(
     let probe = env::make_with(env_id, options)?;
     let max_steps = probe.max_episode_steps().unwrap_or(usize::MAX);
     drop(probe);
-    let jobs = actors.len() * episodes;
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(jobs.max(1));
-    let next = AtomicUsize::new(0);
-    let mut done: Vec<(usize, Episode)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| -> Result<Vec<(usize, Episode)>> {
-                    let mut env = env::make_with(env_id, options)?;
-                    let mut mine = Vec::new();
-                    loop {
-                        let j = next.fetch_add(1, Ordering::Relaxed);
-                        if j >= jobs {
-                            return Ok(mine);
-                        }
-                        let (a, e) = (j / episodes, j % episodes);
-                        let s = seed.wrapping_add(e as u64);
-                        mine.push((
-                            j,
-                            rollout::run_episode(env.as_mut(), &actors[a], s, max_steps),
-                        ));
-                    }
-                })
-            })
-            .collect();
-        let mut all = Vec::with_capacity(jobs);
-        for h in handles {
-            all.extend(h.join().expect("an evaluation thread panicked")?);
-        }
-        Ok::<_, Error>(all)
+    let jobs: Vec<(usize, u64)> = (0..actors.len())
+        .flat_map(|a| (0..episodes).map(move |e| (a, seed.wrapping_add(e as u64))))
+        .collect();
+    let done = rollout::par_map(env_id, options, &jobs, |env, &(a, s)| {
+        Ok(rollout::run_episode(env, &actors[a], s, max_steps))
     })?;
-    done.sort_by_key(|(j, _)| *j);
     let mut out: Vec<Vec<Episode>> = (0..actors.len())
         .map(|_| Vec::with_capacity(episodes))
         .collect();
-    for (j, ep) in done {
-        out[j / episodes].push(ep);
+    for ((a, _), ep) in jobs.iter().zip(done) {
+        out[*a].push(ep);
     }
     Ok(out)
 }

@@ -21,7 +21,6 @@
 //! core count.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use tch::nn::Module;
@@ -127,43 +126,6 @@ impl EnvRef<'_> {
     }
 }
 
-/// `f` applied to every item, items shared out over all cores as they come free, each thread with its
-/// own environment. The output is in item order, whatever the schedule.
-fn par_map<T: Sync, R: Send>(
-    env: EnvRef,
-    items: &[T],
-    f: impl Fn(&mut dyn Env, &T) -> Result<R> + Sync,
-) -> Result<Vec<R>> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len().max(1));
-    let next = AtomicUsize::new(0);
-    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| -> Result<Vec<(usize, R)>> {
-                    let mut e = env.make()?;
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        if i >= items.len() {
-                            return Ok(mine);
-                        }
-                        mine.push((i, f(e.as_mut(), &items[i])?));
-                    }
-                })
-            })
-            .collect();
-        let mut all = Vec::with_capacity(items.len());
-        for h in handles {
-            all.extend(h.join().expect("a refinement thread panicked")?);
-        }
-        Ok::<_, Error>(all)
-    })?;
-    done.sort_by_key(|(i, _)| *i);
-    Ok(done.into_iter().map(|(_, r)| r).collect())
-}
-
 fn max_steps(env: &dyn Env) -> usize {
     env.max_episode_steps().unwrap_or(usize::MAX)
 }
@@ -171,7 +133,7 @@ fn max_steps(env: &dyn Env) -> usize {
 /// Replay every failure from its seed, perturbation and actions; the observations, the return and the
 /// robustness must equal the record bit for bit. The error names each failure that diverges.
 pub fn check_replays(env: EnvRef, failures: &[RecordedFailure], spec: &Spec) -> Result<()> {
-    let diverged = par_map(env, failures, |e, f| {
+    let diverged = rollout::par_map(env.id, env.options, failures, |e, f| {
         let t = rollout::replay(e, f.seed, &f.perturbation, &f.actions)?;
         let robustness = spec.formula.robustness(&signals(&t));
         let same = t.observations == f.observations
@@ -235,7 +197,7 @@ pub fn recovery_states(
     spec: &Spec,
 ) -> Result<Vec<Recovery>> {
     let space = env.make()?.action_space();
-    par_map(env, failures, |e, f| {
+    rollout::par_map(env.id, env.options, failures, |e, f| {
         let cap = max_steps(e);
         let n = f.actions.len();
         let mut scratch = crate::policy::Scratch::default();
@@ -339,7 +301,7 @@ pub fn check_fixed(
     fixed: Criterion,
     spec: &Spec,
 ) -> Result<Vec<bool>> {
-    par_map(env, failures, |e, f| {
+    rollout::par_map(env.id, env.options, failures, |e, f| {
         let cap = max_steps(e);
         let t = rollout::record_episode(e, actor, f.seed, &f.perturbation, cap)?;
         Ok(fixed.ok(&t, spec))

@@ -1,8 +1,10 @@
 //! The one place that steps environments. Testing, training, falsification and refinement all roll
 //! out through here, so seeding, actions and time limits behave the same everywhere.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use crate::env::{self, Env};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::policy::{Mlp, Scratch};
 
 /// The outcome of one episode.
@@ -172,6 +174,44 @@ pub fn replay(
         }
     }
     Ok(traj)
+}
+
+/// `f` applied to every item, items shared out over all cores as they come free, each thread with its
+/// own environment. The output is in item order, whatever the schedule.
+pub fn par_map<T: Sync, R: Send>(
+    env_id: &str,
+    options: env::EnvOptions,
+    items: &[T],
+    f: impl Fn(&mut dyn Env, &T) -> Result<R> + Sync,
+) -> Result<Vec<R>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len().max(1));
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| -> Result<Vec<(usize, R)>> {
+                    let mut e = env::make_with(env_id, options)?;
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= items.len() {
+                            return Ok(mine);
+                        }
+                        mine.push((i, f(e.as_mut(), &items[i])?));
+                    }
+                })
+            })
+            .collect();
+        let mut all = Vec::with_capacity(items.len());
+        for h in handles {
+            all.extend(h.join().expect("a rollout thread panicked")?);
+        }
+        Ok::<_, Error>(all)
+    })?;
+    done.sort_by_key(|(i, _)| *i);
+    Ok(done.into_iter().map(|(_, r)| r).collect())
 }
 
 /// Replay `prefix` from `reset(seed)` plus `perturbation`, then let `actor` take over until the episode
