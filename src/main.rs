@@ -134,7 +134,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
     let mut refined_actor: Option<PathBuf> = None;
     for stage in stages {
         match stage {
-            Stage::Train => train_stage(cli, hyperparameters.as_ref(), device)?,
+            Stage::Train => train_stage(cli, hyperparameters.as_ref(), env_options, device)?,
             Stage::Test => {
                 let actor = cli.actor_path();
                 let report = evaluate::run(
@@ -204,13 +204,14 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                     .clone()
                     .or_else(|| cli.refine.then(|| cli.pruned.clone()).flatten())
                     .unwrap_or_else(|| cli.actor_path());
-                let req = falsify_request(cli, hyperparameters.as_ref(), actor)?;
+                let req = falsify_request(cli, hyperparameters.as_ref(), env_options, actor)?;
                 falsified = Some(falsify_stage(&req, cli.runs)?);
             }
             Stage::Refine => {
                 refined_actor = refine_stage(
                     cli,
                     hyperparameters.as_ref(),
+                    env_options,
                     pruned_actor.clone(),
                     falsified.as_ref(),
                 )?;
@@ -248,7 +249,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                     println!("wrote {}", out.display());
                 }
             }
-            Stage::Display => display_stage(cli, hyperparameters.as_ref(), falsified.as_ref())?,
+            Stage::Display => display_stage(cli, env_options, falsified.as_ref())?,
         }
     }
     Ok(())
@@ -258,14 +259,12 @@ fn run(cli: &Cli) -> Result<(), Failure> {
 fn falsify_request(
     cli: &Cli,
     hyperparameters: Option<&Hyperparameters>,
+    env_options: env::EnvOptions,
     actor: PathBuf,
 ) -> Result<falsify::stage::Request, Failure> {
-    let (env_options, all_params) = match hyperparameters {
-        Some(h) => (h.env_options(&cli.env)?, h.perturbations(&cli.env)?),
-        None => (
-            env::EnvOptions::default(),
-            env::make(&cli.env)?.perturbations(),
-        ),
+    let all_params = match hyperparameters {
+        Some(h) => h.perturbations(&cli.env)?,
+        None => env::make(&cli.env)?.perturbations(),
     };
     let mut methods = cli.falsify_method.clone();
     methods.sort();
@@ -333,6 +332,7 @@ fn falsify_stage(
 fn refine_stage(
     cli: &Cli,
     hyperparameters: Option<&Hyperparameters>,
+    env_options: env::EnvOptions,
     pruned: Option<PathBuf>,
     falsified: Option<&falsify::stage::Report>,
 ) -> Result<Option<PathBuf>, Failure> {
@@ -343,10 +343,6 @@ fn refine_stage(
         ));
     };
     let dense_path = cli.actor_path();
-    let env_options = match hyperparameters {
-        Some(h) => h.env_options(&cli.env)?,
-        None => env::EnvOptions::default(),
-    };
     let thresholds = match hyperparameters {
         Some(h) => h.refine_thresholds(&cli.env),
         None => refine::Thresholds::defaults(&cli.env),
@@ -529,7 +525,7 @@ fn refine_stage(
             break;
         }
         // Close the loop: a fresh campaign, same specification and budget, a new seed.
-        let mut req = falsify_request(cli, hyperparameters, out.clone())?;
+        let mut req = falsify_request(cli, hyperparameters, env_options, out.clone())?;
         req.spec_name = Some(spec.name.clone());
         req.seed = cli.seed.wrapping_add(1000 * round as u64);
         req.stem_suffix = format!("_round{round}");
@@ -560,7 +556,7 @@ fn refine_stage(
     // final table compares all three.
     let (dense_found, pruned_found) = match falsified {
         Some(pruned_report) if cli.falsify => {
-            let mut req = falsify_request(cli, hyperparameters, dense_path.clone())?;
+            let mut req = falsify_request(cli, hyperparameters, env_options, dense_path.clone())?;
             req.spec_name = Some(spec.name.clone());
             let dense_report = falsify::stage::run(&req)?;
             (Some(counts(&dense_report)), Some(counts(pruned_report)))
@@ -626,7 +622,7 @@ fn refine_stage(
 /// `--display`: replay and check the failures of --failures, render the worst to GIF.
 fn display_stage(
     cli: &Cli,
-    hyperparameters: Option<&Hyperparameters>,
+    env_options: env::EnvOptions,
     falsified: Option<&falsify::stage::Report>,
 ) -> Result<(), Failure> {
     let just_written = falsified.and_then(|r| r.results.first().map(|m| m.failures_file.clone()));
@@ -636,10 +632,6 @@ fn display_stage(
              Failure_Trajectories/)"
                 .into(),
         ));
-    };
-    let env_options = match hyperparameters {
-        Some(h) => h.env_options(&cli.env)?,
-        None => env::EnvOptions::default(),
     };
     let report = display::run(&display::DisplayOptions {
         env_id: cli.env.clone(),
@@ -662,6 +654,7 @@ fn display_stage(
 fn train_stage(
     cli: &Cli,
     hyperparameters: Option<&Hyperparameters>,
+    env_options: env::EnvOptions,
     device: tch::Device,
 ) -> Result<(), Failure> {
     let probe = env::make(&cli.env)?;
@@ -678,10 +671,6 @@ fn train_stage(
         iterations: cli.iterations,
     };
     let (config, notes) = train::config::resolve(hyperparameters, &cli.env, discrete, &overrides)?;
-    let env_options = match hyperparameters {
-        Some(h) => h.env_options(&cli.env)?,
-        None => env::EnvOptions::default(),
-    };
     let [_, _, checkpoint, log, curve] = train::TrainOptions::default_paths(&cli.env);
     let threads = cli
         .threads
