@@ -14,8 +14,8 @@ use crate::env::{self, render, EnvOptions};
 use crate::error::{Error, Result};
 use crate::falsify::catalog::{signals, Catalog};
 use crate::report::Table;
-use crate::rollout::{replay, Trajectory};
-use crate::trajectory::{read_failures, RecordedFailure};
+use crate::rollout::replay;
+use crate::trajectory::{divergence, read_failures};
 
 /// Everything `--display` needs.
 #[derive(Debug, Clone)]
@@ -156,60 +156,6 @@ impl DisplayReport {
     }
 }
 
-/// The first difference between a recorded failure and its replay, if any.
-fn divergence(
-    rec: &RecordedFailure,
-    rep: &Trajectory,
-    robustness: f64,
-    obs_names: &[&str],
-) -> Option<String> {
-    let same = |a: f64, b: f64| a.to_bits() == b.to_bits();
-    for (i, (a, b)) in rec.observations.iter().zip(&rep.observations).enumerate() {
-        if let Some(j) = (0..a.len()).find(|&j| !same(a[j], b[j])) {
-            let name = obs_names.get(j).copied().unwrap_or("?");
-            return Some(format!(
-                "observation {i}, `{name}`: recorded {:?}, replayed {:?}",
-                a[j], b[j]
-            ));
-        }
-    }
-    for (i, (a, b)) in rec.rewards.iter().zip(&rep.rewards).enumerate() {
-        if !same(*a, *b) {
-            return Some(format!(
-                "reward of step {}: recorded {a:?}, replayed {b:?}",
-                i + 1
-            ));
-        }
-    }
-    if rep.actions.len() < rec.actions.len() {
-        return Some(format!(
-            "the replayed episode ends after {} steps; the record has {}",
-            rep.actions.len(),
-            rec.actions.len()
-        ));
-    }
-    if !(rep.terminated || rep.truncated) {
-        return Some(format!(
-            "the replayed episode has not ended after the {} recorded steps",
-            rec.actions.len()
-        ));
-    }
-    if !same(rec.ret, rep.ret()) {
-        return Some(format!(
-            "return: recorded {:?}, replayed {:?}",
-            rec.ret,
-            rep.ret()
-        ));
-    }
-    if !same(rec.robustness, robustness) {
-        return Some(format!(
-            "robustness: recorded {:?}, replayed {robustness:?}",
-            rec.robustness
-        ));
-    }
-    None
-}
-
 /// The GIF of failure `id` of `failures`: `<graph_dir>/<failures file stem>_failure<id>.gif`.
 pub fn gif_path(graph_dir: &Path, failures: &Path, id: usize) -> PathBuf {
     let stem = failures
@@ -319,6 +265,7 @@ mod tests {
     use super::*;
     use crate::env::{make, Action, Perturbation};
     use crate::falsify::catalog::Catalog;
+    use crate::rollout::Trajectory;
     use crate::trajectory::{write_failures, FailureRow};
 
     /// A failures file of CartPole-v1 with two episodes that violate `upright`.

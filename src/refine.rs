@@ -34,7 +34,7 @@ use crate::policy::{Dtype, Mlp};
 use crate::prune;
 use crate::report::{Summary, Table};
 use crate::rollout::{self, Trajectory};
-use crate::trajectory::RecordedFailure;
+use crate::trajectory::{divergence, RecordedFailure};
 
 /// How `--refine` judges a failure fixed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -130,34 +130,21 @@ fn max_steps(env: &dyn Env) -> usize {
     env.max_episode_steps().unwrap_or(usize::MAX)
 }
 
-/// Replay every failure from its seed, perturbation and actions; the observations, the return and the
-/// robustness must equal the record bit for bit. The error names each failure that diverges.
+/// Replay every failure from its seed, perturbation and actions; observations, rewards, the episode's
+/// end, the return and the robustness must equal the record bit for bit (as `--display` checks). The
+/// error names each failure that diverges and its first difference.
 pub fn check_replays(env: EnvRef, failures: &[RecordedFailure], spec: &Spec) -> Result<()> {
     let diverged = rollout::par_map(env.id, env.options, failures, |e, f| {
         let t = rollout::replay(e, f.seed, &f.perturbation, &f.actions)?;
         let robustness = spec.formula.robustness(&signals(&t));
-        let same = t.observations == f.observations
-            && t.rewards == f.rewards
-            && t.ret().to_bits() == f.ret.to_bits()
-            && robustness.to_bits() == f.robustness.to_bits();
-        Ok((!same).then(|| {
-            format!(
-                "failure {} (evaluation {}, seed {}): recorded return {:?} and robustness {:?}, replayed \
-                 {:?} and {:?}{}",
-                f.id,
-                f.evaluation,
-                f.seed,
-                f.ret,
-                f.robustness,
-                t.ret(),
-                robustness,
-                if t.actions.len() != f.actions.len() {
-                    format!(" (the replay ends after {} of {} steps)", t.actions.len(), f.actions.len())
-                } else {
-                    String::new()
-                }
-            )
-        }))
+        Ok(
+            divergence(f, &t, robustness, e.observation_names()).map(|why| {
+                format!(
+                    "failure {} (evaluation {}, seed {}): {why}",
+                    f.id, f.evaluation, f.seed
+                )
+            }),
+        )
     })?;
     let diverged: Vec<String> = diverged.into_iter().flatten().collect();
     if diverged.is_empty() {

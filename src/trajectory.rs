@@ -56,6 +56,61 @@ impl RecordedFailure {
     }
 }
 
+/// The first difference between a recorded failure and its replay (`robustness` is the replay's), if
+/// any: an observation, a reward, where the episode ends, the return, the robustness, in that order.
+pub fn divergence(
+    rec: &RecordedFailure,
+    rep: &Trajectory,
+    robustness: f64,
+    obs_names: &[&str],
+) -> Option<String> {
+    let same = |a: f64, b: f64| a.to_bits() == b.to_bits();
+    for (i, (a, b)) in rec.observations.iter().zip(&rep.observations).enumerate() {
+        if let Some(j) = (0..a.len()).find(|&j| !same(a[j], b[j])) {
+            let name = obs_names.get(j).copied().unwrap_or("?");
+            return Some(format!(
+                "observation {i}, `{name}`: recorded {:?}, replayed {:?}",
+                a[j], b[j]
+            ));
+        }
+    }
+    for (i, (a, b)) in rec.rewards.iter().zip(&rep.rewards).enumerate() {
+        if !same(*a, *b) {
+            return Some(format!(
+                "reward of step {}: recorded {a:?}, replayed {b:?}",
+                i + 1
+            ));
+        }
+    }
+    if rep.actions.len() < rec.actions.len() {
+        return Some(format!(
+            "the replayed episode ends after {} steps; the record has {}",
+            rep.actions.len(),
+            rec.actions.len()
+        ));
+    }
+    if !(rep.terminated || rep.truncated) {
+        return Some(format!(
+            "the replayed episode has not ended after the {} recorded steps",
+            rec.actions.len()
+        ));
+    }
+    if !same(rec.ret, rep.ret()) {
+        return Some(format!(
+            "return: recorded {:?}, replayed {:?}",
+            rec.ret,
+            rep.ret()
+        ));
+    }
+    if !same(rec.robustness, robustness) {
+        return Some(format!(
+            "robustness: recorded {:?}, replayed {robustness:?}",
+            rec.robustness
+        ));
+    }
+    None
+}
+
 /// A failures file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FailureFile {
