@@ -4,6 +4,7 @@
 //! Observations are `f64` vectors that hold exactly the values Gymnasium returns: where Gymnasium
 //! returns float32, the value is the float32 rounding, widened. Dynamics keep the precision Python keeps.
 
+pub mod box2d;
 pub mod bullet;
 pub mod classic;
 pub mod legacy_rng;

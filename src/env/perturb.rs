@@ -45,6 +45,9 @@ pub struct Param {
     pub nominal: Option<f64>,
     /// What it acts on, for `--list-envs`.
     pub doc: &'static str,
+    /// Whether `--falsify` searches it when `--params` names none (initial-state parameters do;
+    /// physical ones and alternative boxes, such as PruVer's, are searched only when named).
+    pub searched_by_default: bool,
 }
 
 impl Param {
@@ -56,6 +59,7 @@ impl Param {
             high,
             nominal: Some(0.0),
             doc,
+            searched_by_default: true,
         }
     }
     pub const fn set(name: &'static str, low: f64, high: f64, doc: &'static str) -> Param {
@@ -66,6 +70,7 @@ impl Param {
             high,
             nominal: None,
             doc,
+            searched_by_default: true,
         }
     }
     pub const fn physical(
@@ -82,7 +87,14 @@ impl Param {
             high,
             nominal: Some(nominal),
             doc,
+            searched_by_default: false,
         }
+    }
+
+    /// The same parameter, searched only when `--params` names it.
+    pub const fn opt_in(mut self) -> Param {
+        self.searched_by_default = false;
+        self
     }
 }
 

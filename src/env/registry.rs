@@ -2,6 +2,8 @@
 
 use std::fmt::Write;
 
+use super::box2d::bipedal_walker::BipedalWalker;
+use super::box2d::lunar_lander::LunarLander;
 use super::bullet::swingup::BulletSwingup;
 use super::classic::{
     cartpole::CartPole, cartpole_swingup::CartPoleSwingUp,
@@ -21,12 +23,19 @@ pub const ENV_IDS: &[&str] = &[
     "CartPoleSwingUp-v1",
     "InvertedPendulumSwingupBulletEnv-v0",
     "InvertedPendulumSwingupLongRailBulletEnv-v0",
+    "LunarLander-v2",
+    "LunarLander-v3",
+    "LunarLanderContinuous-v2",
+    "LunarLanderContinuous-v3",
+    "BipedalWalker-v3",
+    "BipedalWalkerHardcore-v3",
 ];
 
 /// Options that select between reference behaviours.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct EnvOptions {
-    /// NumPy's float promotion rules (Pendulum-v0/v1 and MountainCarContinuous-v0 depend on them).
+    /// NumPy's float promotion rules (Pendulum-v0/v1, MountainCarContinuous-v0, the swing-ups and
+    /// BipedalWalker's reward depend on them).
     pub promotion: Promotion,
 }
 
@@ -49,6 +58,29 @@ pub fn make_with(id: &str, options: EnvOptions) -> Result<Box<dyn Env>> {
         "CartPoleSwingUp-v1" => (Box::new(CartPoleSwingUp::with_promotion(true, p)), 500),
         "InvertedPendulumSwingupBulletEnv-v0" => (Box::new(BulletSwingup::new(1.0)), 1000),
         "InvertedPendulumSwingupLongRailBulletEnv-v0" => (Box::new(BulletSwingup::new(2.0)), 1000),
+        // Gymnasium 1.x's v3; the v2 ids, gone from Gymnasium, are the aliases PruVer's users type.
+        "LunarLander-v2" => (Box::new(LunarLander::new("LunarLander-v2", false)), 1000),
+        "LunarLander-v3" => (Box::new(LunarLander::new("LunarLander-v3", false)), 1000),
+        "LunarLanderContinuous-v2" => (
+            Box::new(LunarLander::new("LunarLanderContinuous-v2", true)),
+            1000,
+        ),
+        "LunarLanderContinuous-v3" => (
+            Box::new(LunarLander::new("LunarLanderContinuous-v3", true)),
+            1000,
+        ),
+        "BipedalWalker-v3" => (
+            Box::new(BipedalWalker::with_promotion("BipedalWalker-v3", false, p)),
+            1600,
+        ),
+        "BipedalWalkerHardcore-v3" => (
+            Box::new(BipedalWalker::with_promotion(
+                "BipedalWalkerHardcore-v3",
+                true,
+                p,
+            )),
+            2000,
+        ),
         _ => {
             let closest = closest_ids(id);
             let mut known = ENV_IDS.join(", ");
@@ -206,7 +238,11 @@ mod tests {
             "MountainCarContinuous-v0"
         );
         assert_eq!(closest_ids("CartPoleSwingup-v0")[0], "CartPoleSwingUp-v0");
-        assert!(closest_ids("LunarLanderContinuous-v2").is_empty());
+        assert_eq!(
+            closest_ids("LunarLanderContinuous")[0],
+            "LunarLanderContinuous-v2"
+        );
+        assert!(closest_ids("BreakoutNoFrameskip-v4").is_empty());
         let err = match make("CartPole-v9") {
             Err(e) => e.to_string(),
             Ok(_) => panic!("CartPole-v9 is not registered"),

@@ -225,10 +225,7 @@ pub fn run(c: &Campaign) -> Result<Outcome> {
 /// order, or every initial-state parameter (the predecessor's boxes).
 pub fn choose_params(env_id: &str, all: Vec<Param>, names: &[String]) -> Result<Vec<Param>> {
     if names.is_empty() {
-        return Ok(all
-            .into_iter()
-            .filter(|p| p.kind != env::ParamKind::Physical)
-            .collect());
+        return Ok(all.into_iter().filter(|p| p.searched_by_default).collect());
     }
     names
         .iter()

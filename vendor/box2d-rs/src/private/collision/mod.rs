@@ -1,0 +1,12 @@
+pub mod b2_collision;
+pub mod b2_polygon_shape;
+pub mod b2_edge_shape;
+pub mod b2_chain_shape;
+pub mod b2_circle_shape;
+pub mod b2_collide_circle;
+pub mod b2_collide_edge;
+pub mod b2_collide_polygon;
+pub mod b2_distance;
+pub mod b2_time_of_impact;
+pub mod b2_dynamic_tree;
+pub mod b2_broad_phase;

@@ -1,0 +1,14 @@
+pub mod b2_fixture;
+pub mod b2_body;
+pub mod b2_contact_registers;
+pub mod b2_contact_manager;
+pub mod b2_world_callbacks;
+pub mod b2_contact;
+pub mod b2_world;
+pub mod b2_joint;
+pub mod b2_island;
+pub mod b2_island_private;
+pub mod b2_contact_solver;
+pub mod b2_contact_solver_private;
+pub mod joints;
+pub mod contacts;
