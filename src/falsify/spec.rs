@@ -15,6 +15,7 @@
 //! expr       := term (("+" | "-") term)*
 //! term       := factor (("*" | "/") factor)*
 //! factor     := number | name | "-" factor | ("abs" | "min" | "max") "(" expr ("," expr)* ")"
+//!             | "if" "(" formula "," expr "," expr ")" | "sum" "(" expr ")"
 //!             | "(" expr ")"
 //! ```
 //!
@@ -24,6 +25,11 @@
 //! t+a … t+b that exist (+∞ when none does), `eventually[a,b] φ` the max (−∞ when none does); without an
 //! interval they range to the end of the episode; `at_end φ` is φ at the last step. A formula's robustness
 //! is its value at step 0, and it is negative exactly when the formula is violated.
+//!
+//! Two expressions reach beyond one step, for specifications written as Python functions of a whole
+//! trajectory (PruVer's "the lander should not fall"): `if(φ, a, b)` is `a` at the steps where φ holds
+//! (Boolean semantics: `<` is strict) and `b` elsewhere; `sum(e)` is the sum of `e` over every step of
+//! the episode, the same at each step.
 
 use std::fmt;
 
@@ -53,6 +59,10 @@ pub enum Expr {
     Abs(Box<Expr>),
     Min(Vec<Expr>),
     Max(Vec<Expr>),
+    /// `if(φ, a, b)`: `a` where φ holds, `b` elsewhere.
+    If(Box<Formula>, Box<Expr>, Box<Expr>),
+    /// `sum(e)`: the sum of `e` over the whole episode.
+    Sum(Box<Expr>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -113,17 +123,14 @@ impl Formula {
     pub fn signal(&self, columns: &[Vec<f64>]) -> Vec<f64> {
         let n = columns.first().map_or(0, Vec::len);
         match self {
-            Formula::Cmp(a, op, b) => (0..n)
-                .map(|t| {
-                    let (x, y) = (a.eval(columns, t), b.eval(columns, t));
-                    match op {
-                        Cmp::Lt | Cmp::Le => y - x,
-                        Cmp::Gt | Cmp::Ge => x - y,
-                        Cmp::Eq => -(x - y).abs(),
-                        Cmp::Ne => (x - y).abs(),
-                    }
+            Formula::Cmp(a, op, b) => {
+                zip_with(a.values(columns), b.values(columns), |x, y| match op {
+                    Cmp::Lt | Cmp::Le => y - x,
+                    Cmp::Gt | Cmp::Ge => x - y,
+                    Cmp::Eq => -(x - y).abs(),
+                    Cmp::Ne => (x - y).abs(),
                 })
-                .collect(),
+            }
             Formula::Not(f) => f.signal(columns).into_iter().map(|v| -v).collect(),
             Formula::And(a, b) => zip_with(a.signal(columns), b.signal(columns), f64::min),
             Formula::Or(a, b) => zip_with(a.signal(columns), b.signal(columns), f64::max),
@@ -137,6 +144,61 @@ impl Formula {
             Formula::AtEnd(f) => {
                 let s = f.signal(columns);
                 vec![s.last().copied().unwrap_or(f64::NAN); n]
+            }
+        }
+    }
+
+    /// Whether the formula holds at every step (Boolean semantics, where `<` is strict).
+    pub fn truth(&self, columns: &[Vec<f64>]) -> Vec<bool> {
+        let n = columns.first().map_or(0, Vec::len);
+        let both = |a: &Formula, b: &Formula, f: fn(bool, bool) -> bool| -> Vec<bool> {
+            a.truth(columns)
+                .into_iter()
+                .zip(b.truth(columns))
+                .map(|(x, y)| f(x, y))
+                .collect()
+        };
+        let window_all = |iv: Option<(usize, usize)>, f: &Formula, all: bool| -> Vec<bool> {
+            let v: Vec<f64> = f
+                .truth(columns)
+                .iter()
+                .map(|&b| if b { 1.0 } else { -1.0 })
+                .collect();
+            let (empty, op): (f64, fn(f64, f64) -> f64) = if all {
+                (f64::INFINITY, f64::min)
+            } else {
+                (f64::NEG_INFINITY, f64::max)
+            };
+            window(&v, iv, empty, op).iter().map(|&x| x > 0.0).collect()
+        };
+        match self {
+            Formula::Cmp(a, op, b) => zip_with(a.values(columns), b.values(columns), |x, y| {
+                let holds = match op {
+                    Cmp::Lt => x < y,
+                    Cmp::Le => x <= y,
+                    Cmp::Gt => x > y,
+                    Cmp::Ge => x >= y,
+                    Cmp::Eq => x == y,
+                    Cmp::Ne => x != y,
+                };
+                if holds {
+                    1.0
+                } else {
+                    0.0
+                }
+            })
+            .into_iter()
+            .map(|v| v > 0.0)
+            .collect(),
+            Formula::Not(f) => f.truth(columns).into_iter().map(|b| !b).collect(),
+            Formula::And(a, b) => both(a, b, |x, y| x && y),
+            Formula::Or(a, b) => both(a, b, |x, y| x || y),
+            Formula::Implies(a, b) => both(a, b, |x, y| !x || y),
+            Formula::Always(iv, f) => window_all(*iv, f, true),
+            Formula::Eventually(iv, f) => window_all(*iv, f, false),
+            Formula::AtEnd(f) => {
+                let v = f.truth(columns);
+                vec![v.last().copied().unwrap_or(false); n]
             }
         }
     }
@@ -174,29 +236,40 @@ fn window(s: &[f64], iv: Option<(usize, usize)>, empty: f64, f: fn(f64, f64) -> 
 }
 
 impl Expr {
-    fn eval(&self, columns: &[Vec<f64>], t: usize) -> f64 {
+    /// The expression's value at every step.
+    fn values(&self, columns: &[Vec<f64>]) -> Vec<f64> {
+        let n = columns.first().map_or(0, Vec::len);
+        let fold = |es: &[Expr], init: f64, f: fn(f64, f64) -> f64| {
+            es.iter()
+                .fold(vec![init; n], |acc, e| zip_with(acc, e.values(columns), f))
+        };
         match self {
-            Expr::Num(v) => *v,
-            Expr::Var(c) => columns[*c][t],
-            Expr::Neg(e) => -e.eval(columns, t),
+            Expr::Num(v) => vec![*v; n],
+            Expr::Var(c) => columns[*c].clone(),
+            Expr::Neg(e) => e.values(columns).into_iter().map(|v| -v).collect(),
             Expr::Bin(a, op, b) => {
-                let (x, y) = (a.eval(columns, t), b.eval(columns, t));
-                match op {
-                    ArithOp::Add => x + y,
-                    ArithOp::Sub => x - y,
-                    ArithOp::Mul => x * y,
-                    ArithOp::Div => x / y,
-                }
+                let f: fn(f64, f64) -> f64 = match op {
+                    ArithOp::Add => |x, y| x + y,
+                    ArithOp::Sub => |x, y| x - y,
+                    ArithOp::Mul => |x, y| x * y,
+                    ArithOp::Div => |x, y| x / y,
+                };
+                zip_with(a.values(columns), b.values(columns), f)
             }
-            Expr::Abs(e) => e.eval(columns, t).abs(),
-            Expr::Min(es) => es
-                .iter()
-                .map(|e| e.eval(columns, t))
-                .fold(f64::INFINITY, f64::min),
-            Expr::Max(es) => es
-                .iter()
-                .map(|e| e.eval(columns, t))
-                .fold(f64::NEG_INFINITY, f64::max),
+            Expr::Abs(e) => e.values(columns).into_iter().map(f64::abs).collect(),
+            Expr::Min(es) => fold(es, f64::INFINITY, f64::min),
+            Expr::Max(es) => fold(es, f64::NEG_INFINITY, f64::max),
+            Expr::If(c, a, b) => c
+                .truth(columns)
+                .into_iter()
+                .zip(a.values(columns).into_iter().zip(b.values(columns)))
+                .map(|(c, (x, y))| if c { x } else { y })
+                .collect(),
+            Expr::Sum(e) => {
+                // In step order, as a Python loop over the trajectory adds.
+                let total = e.values(columns).iter().fold(0.0, |acc, v| acc + v);
+                vec![total; n]
+            }
         }
     }
 }
@@ -291,7 +364,9 @@ fn lex(src: &str) -> Result<Vec<Token>, SpecError> {
     Ok(out)
 }
 
-const KEYWORDS: [&str; 9] = [
+const KEYWORDS: [&str; 11] = [
+    "if",
+    "sum",
     "always",
     "eventually",
     "at_end",
@@ -545,6 +620,24 @@ impl Parser<'_> {
                     _ => Ok(Expr::Max(args)),
                 }
             }
+            Tok::Ident(name) if name == "if" => {
+                self.i += 1;
+                self.expect_sym("(")?;
+                let cond = self.formula()?;
+                self.expect_sym(",")?;
+                let then = self.expr()?;
+                self.expect_sym(",")?;
+                let other = self.expr()?;
+                self.expect_sym(")")?;
+                Ok(Expr::If(Box::new(cond), Box::new(then), Box::new(other)))
+            }
+            Tok::Ident(name) if name == "sum" => {
+                self.i += 1;
+                self.expect_sym("(")?;
+                let e = self.expr()?;
+                self.expect_sym(")")?;
+                Ok(Expr::Sum(Box::new(e)))
+            }
             Tok::Ident(name) if KEYWORDS.contains(&name.as_str()) => Err(self.err_at(
                 tok.pos,
                 format!("expected a number or a signal name, found the keyword `{name}`"),
@@ -649,6 +742,51 @@ mod tests {
         assert_eq!(rho("(x) <= 3", cols), 0.0);
         assert_eq!(rho("((x <= 4))", cols), 1.0);
         assert_eq!(rho("1e1 >= x", cols), 7.0);
+    }
+
+    #[test]
+    fn if_and_sum() {
+        let x: &[f64] = &[0.0, 1.0, 2.0, 2.5, 1.5];
+        // sum over the episode: 7, at every step
+        assert_eq!(rho("sum(x) <= 10", &[("x", x)]), 3.0);
+        // if: strict `<` (x = 1 is not < 1): 0 + 0 + 2 + 2.5 + 1.5 with x < 1 mapped to 0
+        assert_eq!(rho("sum(if(x < 1 or x > 2, 0, x)) >= 0", &[("x", x)]), 4.5);
+        // the condition may be temporal: at step 0, eventually x >= 2.5 holds
+        assert_eq!(
+            rho("if(eventually(x >= 2.5), 1, -1) >= 0", &[("x", x)]),
+            1.0
+        );
+        assert_eq!(
+            rho("at_end(if(eventually(x >= 2.5), 1, -1) >= 0)", &[("x", x)]),
+            -1.0
+        );
+    }
+
+    /// PruVer's LunarLander spec 1 (`safet_spec_1`), evaluated by hand: the return is negative, so
+    /// every state with y < 0.1 and |angle| > 1 subtracts 0.1 − y + (angle − 1).
+    #[test]
+    fn pruvers_lunar_lander_spec_1() {
+        let src = "at_end(if(return < 0, return - sum(if(y < 0.1 and abs(angle) > 1, \
+                   0.1 - y + (angle - 1), 0)), return) >= 0)";
+        let y: &[f64] = &[1.0, 0.05, 0.0, -0.1];
+        let angle: &[f64] = &[0.0, 1.5, 0.5, -2.0];
+        let cols: &[(&str, &[f64])] = &[
+            ("y", y),
+            ("angle", angle),
+            ("return", &[0.0, -1.0, -5.0, -10.0]),
+        ];
+        // step 1: 0.1 - 0.05 + 0.5 = 0.55; step 3: 0.1 + 0.1 + (-3) = -2.8
+        let want = -10.0 - (0.55 + -2.8);
+        assert!((rho(src, cols) - want).abs() < 1e-12, "{}", rho(src, cols));
+        // a non-negative return is the robustness itself
+        let cols: &[(&str, &[f64])] = &[
+            ("y", y),
+            ("angle", angle),
+            ("return", &[0.0, 1.0, 2.0, 3.0]),
+        ];
+        assert_eq!(rho(src, cols), 3.0);
+        let e = err("if(x <= 1, 2) >= 0");
+        assert!(e.message.contains("expected `,`"), "{e}");
     }
 
     #[test]
