@@ -15,9 +15,8 @@
 //!
 //! A deliberate difference: Gymnasium creates one Box2D world per environment and reuses it, destroying
 //! and recreating the bodies on every reset; here every reset builds a fresh world. A reused world is
-//! not a clean slate: its recycled broad-phase proxies can change the order of contacts, and with the
-//! feet resting across a vertex of two terrain edges that order changes the solution (see
-//! `STATICS_REVERSED`). Measured in Gymnasium 1.4: `reset(seed=0)` after a full seed-3 heuristic
+//! not a clean slate: its recycled broad-phase proxy ids change the order of contacts, and with the
+//! feet resting across a vertex of two terrain edges that order changes the solution. Measured in Gymnasium 1.4: `reset(seed=0)` after a full seed-3 heuristic
 //! episode and a `reset(seed=5)` returns the same reset observation as a fresh environment, but the
 //! first step differs by up to 0.035 (knee speed), and the heuristic's return falls from 314.6 to
 //! -25.3; most histories (finished episodes, any number of steps of another seed) leave it unchanged.
@@ -187,22 +186,6 @@ fn reference_angle(world: &World, a: usize, b: usize) -> f32 {
     (world.body(b).borrow().get_angle() as f64 - world.body(a).borrow().get_angle() as f64) as f32
 }
 
-/// Whether `build` creates the static bodies (Gymnasium's obstacles, then its 199 edges) in the reverse
-/// of Gymnasium's order, so that the walker's contacts come in the order pybox2d creates them.
-///
-/// The order of a body's contacts is the order the solver visits them in, and a foot resting across
-/// the vertex of two edges (as both feet do at reset) is a redundant system whose sequential-impulse
-/// solution depends on it: in the reference trajectory, the knee speed after one step is 0.035 off
-/// with the contacts in one order and 3e-6 with the other. Box2D 2.3.10 sorts a step's new broad-phase
-/// pairs by proxy id, and Gymnasium's terrain proxies are numbered in creation order, so the walker's
-/// contacts come in the terrain's creation order. box2d-rs (Box2D 2.4.1) does not sort: it creates
-/// them in the order its tree query meets the terrain, and a query meets the most recently inserted
-/// leaves first. Creating the terrain in reverse makes it meet them in Gymnasium's order as a rule,
-/// not always (the tree's rotations can swap neighbours); over 16 heuristic episodes no divergence from
-/// Gymnasium was traced to it (a broad phase patched to sort its pairs as 2.3.10 does diverged from
-/// Gymnasium at the same steps). With such a patch this must be `false`: the reference trajectory test tells.
-const STATICS_REVERSED: bool = true;
-
 /// What an episode is made of: enough to rebuild it exactly (see the module docs of `box2d`).
 #[derive(Clone, Debug, Default)]
 struct Recipe {
@@ -311,7 +294,11 @@ impl BipedalWalker {
         skip_clouds(&mut self.rng);
 
         // The static bodies: Gymnasium's obstacles as its terrain loop makes them, then its 199
-        // surface edges; see `STATICS_REVERSED` for the order.
+        // surface edges. The order matters: a foot resting across the vertex of two edges (both feet
+        // do at reset) is a redundant system whose sequential-impulse solution depends on the order of
+        // its contacts (the knee speed after one step is 0.035 off in the wrong order). Box2D 2.3 sorts
+        // new pairs by proxy id, which the vendored engine does too (vendor/box2d-rs/PATCHES.md), so
+        // creating the bodies in Gymnasium's order gives its contact order.
         let obstacles = self.terrain.obstacles.iter().map(|poly| {
             let mut shape = B2polygonShape::default();
             let pts: Vec<B2vec2> = poly.iter().map(|&(x, y)| vec2(x, y)).collect();
@@ -340,10 +327,7 @@ impl BipedalWalker {
                 ..Default::default()
             }
         });
-        let mut statics: Vec<B2fixtureDef<Tags>> = obstacles.chain(edges).collect();
-        if STATICS_REVERSED {
-            statics.reverse();
-        }
+        let statics: Vec<B2fixtureDef<Tags>> = obstacles.chain(edges).collect();
         for fixture in &statics {
             world.add_body(
                 B2bodyType::B2StaticBody,

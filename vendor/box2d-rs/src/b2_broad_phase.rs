@@ -219,19 +219,32 @@ mod inline {
 				let tree = &self_.m_tree;
 				// query tree, create pairs and add them pair buffer.
 				tree.query(|proxy_id:i32|->bool{
-					let moved = tree.was_moved(proxy_id);
-					return private::b2_broad_phase_query_callback(pairs, m_query_proxy_id, proxy_id, moved);
+					// synapt-safety (Box2D 2.3): every pair, whether or not the other proxy moved; sorted
+					// and deduplicated below.
+					return private::b2_broad_phase_query_callback(pairs, m_query_proxy_id, proxy_id, false);
 				}, fat_aabb);
 			}
 		}
 
-		// Send pairs to caller
-		for i in 0..self_.pairs.m_pair_count {
-			let primary_pair: B2pair = self_.pairs.m_pair_buffer[i as usize];
+		// synapt-safety (Box2D 2.3): sort the pair buffer by proxy ids to expose duplicates and send
+		// each pair once, so contacts are created in 2.3's order.
+		let n = self_.pairs.m_pair_count as usize;
+		self_.pairs.m_pair_buffer[..n].sort_by_key(|p| (p.proxy_id_a, p.proxy_id_b));
+		let mut i = 0;
+		while i < n {
+			let primary_pair: B2pair = self_.pairs.m_pair_buffer[i];
 			let user_data_a = self_.m_tree.get_user_data(primary_pair.proxy_id_a);
 			let user_data_b = self_.m_tree.get_user_data(primary_pair.proxy_id_b);
 
 			callback.add_pair(user_data_a, user_data_b);
+			i += 1;
+			while i < n {
+				let p = self_.pairs.m_pair_buffer[i];
+				if p.proxy_id_a != primary_pair.proxy_id_a || p.proxy_id_b != primary_pair.proxy_id_b {
+					break;
+				}
+				i += 1;
+			}
 		}
 
 		// clear move flags

@@ -32,7 +32,7 @@ pub const B2_AABB_EXTENSION: f32 = 0.1 * B2_LENGTH_UNITS_PER_METER;
 /// This is used to fatten AABBs in the dynamic tree. This is used to predict
 /// the future position based on the current displacement.
 /// This is a dimensionless multiplier.
-pub const B2_AABB_MULTIPLIER: f32 = 4.0;
+pub const B2_AABB_MULTIPLIER: f32 = 2.0; // synapt-safety: Box2D 2.3's value (2.4.1: 4.0)
 
 /// A small length used as a collision and constraint tolerance. Usually it is
 /// chosen to be numerically significant, but visually insignificant. In meters.

@@ -137,23 +137,11 @@ pub fn move_proxy<T: Clone + Default>(
 		fat_aabb.upper_bound.y += d.y;
 	}
 
+	// synapt-safety: Box2D 2.3 keeps the fat AABB while it contains the shape, however large it
+	// grew (2.4.1 shrinks AABBs grown more than 4 extensions).
 	let tree_aabb: B2AABB = self_.m_nodes[proxy_id as usize].aabb;
 	if tree_aabb.contains(&aabb) {
-		// The tree AABB still contains the object, but it might be too large.
-		// Perhaps the object was moving fast but has since gone to sleep.
-		// The huge AABB is larger than the new fat AABB.
-		let huge_aabb = B2AABB {
-			lower_bound: fat_aabb.lower_bound - 4.0 * r,
-			upper_bound: fat_aabb.upper_bound + 4.0 * r,
-		};
-
-		if huge_aabb.contains(&tree_aabb) {
-			// The tree AABB contains the object AABB and the tree AABB is
-			// not too large. No tree update needed.
-			return false;
-		}
-
-		// Otherwise the tree AABB is huge and needs to be shrunk
+		return false;
 	}
 
 	self_.remove_leaf(proxy_id);
