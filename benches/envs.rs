@@ -12,9 +12,9 @@ fn main() {
         let mut e = env::make(id).unwrap();
         let actions: Vec<Action> = match e.action_space() {
             Space::Discrete { n } => (0..n).map(Action::Discrete).collect(),
-            Space::Box { .. } => [1.5, 0.3, -0.7, 1.0, -1.0, 0.05]
+            Space::Box { low, .. } => [1.5, 0.3, -0.7, 1.0, -1.0, 0.05]
                 .iter()
-                .map(|&a| Action::Continuous(vec![a]))
+                .map(|&a| Action::Continuous(vec![a; low.len()]))
                 .collect(),
         };
         e.reset(Some(0));
@@ -29,8 +29,10 @@ fn main() {
                 black_box(s);
             }
         };
-        run(100_000);
-        let n = 2_000_000;
+        // Warm up, then time about a second's worth of steps.
+        let t = Instant::now();
+        run(20_000);
+        let n = ((20_000.0 / t.elapsed().as_secs_f64()) as usize).clamp(20_000, 2_000_000);
         let t = Instant::now();
         run(n);
         let ns = t.elapsed().as_secs_f64() * 1e9 / n as f64;
