@@ -15,6 +15,7 @@ use std::path::Path;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
+use crate::env::box2d::lunar_lander as lunar;
 use crate::env::{Action, Perturbation};
 use crate::error::{Error, Result};
 use crate::fsutil::write_atomic;
@@ -73,6 +74,11 @@ enum Kind {
     BulletSwingUp {
         rail: f64,
     },
+    /// Gymnasium's LunarLander: the terrain of the episode's seed (smoothed chunk heights), flat
+    /// ground at the pad when the seed is not known.
+    LunarLander {
+        terrain: Option<[f64; lunar::CHUNKS]>,
+    },
 }
 
 fn kind(env_id: &str) -> Result<Kind> {
@@ -83,11 +89,15 @@ fn kind(env_id: &str) -> Result<Kind> {
         "CartPoleSwingUp-v0" | "CartPoleSwingUp-v1" => Kind::SwingUp,
         "InvertedPendulumSwingupBulletEnv-v0" => Kind::BulletSwingUp { rail: 1.0 },
         "InvertedPendulumSwingupLongRailBulletEnv-v0" => Kind::BulletSwingUp { rail: 2.0 },
+        "LunarLander-v2"
+        | "LunarLander-v3"
+        | "LunarLanderContinuous-v2"
+        | "LunarLanderContinuous-v3" => Kind::LunarLander { terrain: None },
         _ => {
             return Err(Error::Invalid(format!(
                 "{env_id}: no renderer for this environment; GIFs can be drawn for CartPole-v0/v1, \
-                 Pendulum-v0/v1, MountainCarContinuous-v0, CartPoleSwingUp-v0/v1 and the pybullet \
-                 swing-ups"
+                 Pendulum-v0/v1, MountainCarContinuous-v0, CartPoleSwingUp-v0/v1, the pybullet \
+                 swing-ups and LunarLander (BipedalWalker's observation holds no position to draw)"
             )))
         }
     })
@@ -102,6 +112,7 @@ impl Kind {
             Kind::MountainCar => 1.0 / 30.0,
             Kind::SwingUp => 0.01,
             Kind::BulletSwingUp { .. } => 0.0165,
+            Kind::LunarLander { .. } => 1.0 / lunar::FPS,
         }
     }
 
@@ -111,6 +122,7 @@ impl Kind {
             Kind::Pendulum => 3,
             Kind::MountainCar => 2,
             Kind::SwingUp | Kind::BulletSwingUp { .. } => 5,
+            Kind::LunarLander { .. } => 8,
         }
     }
 }
@@ -208,7 +220,25 @@ fn cart_pole(
 /// The picture of one observation of `env_id` (a physical length taken from `perturbation` when it
 /// sets one).
 pub fn scene(env_id: &str, obs: &[f64], perturbation: &Perturbation) -> Result<Scene> {
-    let k = kind(env_id)?;
+    scene_of(kind(env_id)?, env_id, obs, perturbation)
+}
+
+/// LunarLander's picture with the terrain `reset(seed)` draws.
+pub fn lunar_lander_scene(env_id: &str, obs: &[f64], seed: u64) -> Result<Scene> {
+    scene_of(lunar_kind(env_id, seed)?, env_id, obs, &Perturbation::new())
+}
+
+/// The kind of `env_id`, with the terrain of `seed` for LunarLander.
+fn lunar_kind(env_id: &str, seed: u64) -> Result<Kind> {
+    Ok(match kind(env_id)? {
+        Kind::LunarLander { .. } => Kind::LunarLander {
+            terrain: Some(lunar::terrain(&mut crate::env::rng::NpRng::from_seed(seed))),
+        },
+        k => k,
+    })
+}
+
+fn scene_of(k: Kind, env_id: &str, obs: &[f64], perturbation: &Perturbation) -> Result<Scene> {
     if obs.len() != k.obs_len() {
         return Err(Error::Invalid(format!(
             "{env_id}: an observation has {} values, expected {}",
@@ -335,6 +365,86 @@ pub fn scene(env_id: &str, obs: &[f64], perturbation: &Perturbation) -> Result<S
             );
             bob(&mut sc, 0.098);
             sc
+        }
+        // Gymnasium: the moon white under a black sky, yellow flags on white poles at the pad's
+        // ends, the lander and its legs purple; 30 px per metre. The legs are drawn resting on their
+        // limits (their joint angle is not observed).
+        Kind::LunarLander { terrain } => {
+            let (w, h, scale) = (lunar::W, lunar::H, lunar::SCALE);
+            let pad = 0.33 * 3.0 * lunar::HELIPAD_Y;
+            let heights = terrain.unwrap_or([pad; lunar::CHUNKS]);
+            let mut ground = vec![(0.0, 0.0)];
+            ground.extend((0..lunar::CHUNKS).map(|i| (lunar::chunk_x(i), heights[i])));
+            ground.push((w, 0.0));
+            let x = obs[0] * w / 2.0 + w / 2.0;
+            let y = obs[1] * h / 2.0 + lunar::HELIPAD_Y + lunar::LEG_DOWN / scale;
+            let angle = obs[4];
+            let rot = |a: f64, (px, py): (f64, f64)| {
+                let (s, c) = a.sin_cos();
+                (c * px - s * py, s * px + c * py)
+            };
+            let body: Vec<(f64, f64)> = lunar::LANDER_POLY
+                .iter()
+                .map(|&(px, py)| {
+                    let (rx, ry) = rot(angle, (px / scale, py / scale));
+                    (x + rx, y + ry)
+                })
+                .collect();
+            let purple = (128, 102, 230);
+            let mut parts = vec![
+                part(
+                    "sky",
+                    Shape::Polygon(vec![(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)]),
+                    BLACK_,
+                ),
+                part("moon", Shape::Polygon(ground), (255, 255, 255)),
+            ];
+            for (pole, name, fx) in [
+                ("flagpole_left", "flag_left", 8.0),
+                ("flagpole_right", "flag_right", 12.0),
+            ] {
+                let (y1, y2) = (lunar::HELIPAD_Y, lunar::HELIPAD_Y + 50.0 / scale);
+                parts.push(part(
+                    pole,
+                    line(vec![(fx, y1), (fx, y2)], 2, false),
+                    (255, 255, 255),
+                ));
+                parts.push(part(
+                    name,
+                    Shape::Polygon(vec![
+                        (fx, y2),
+                        (fx, y2 - 10.0 / scale),
+                        (fx + 25.0 / scale, y2 - 5.0 / scale),
+                    ]),
+                    (204, 204, 0),
+                ));
+            }
+            for (name, i, contact) in [("leg_right", -1.0, obs[6]), ("leg_left", 1.0, obs[7])] {
+                // At the limit nearest the body: joint angle 0.4 (leg 0) or -0.4 (leg 1) from the
+                // reference tilt of ±0.05.
+                let leg_angle = angle + i * 0.05 - i * 0.4;
+                let anchor = rot(
+                    leg_angle,
+                    (i * lunar::LEG_AWAY / scale, lunar::LEG_DOWN / scale),
+                );
+                let centre = (x - anchor.0, y - anchor.1);
+                let color = if contact > 0.5 { (77, 204, 77) } else { purple };
+                parts.push(part(
+                    name,
+                    boxed(
+                        centre,
+                        2.0 * lunar::LEG_W / scale,
+                        2.0 * lunar::LEG_H / scale,
+                        leg_angle,
+                    ),
+                    color,
+                ));
+            }
+            parts.push(part("lander", Shape::Polygon(body), purple));
+            Scene {
+                view: (0.0, w, 0.0, h),
+                parts,
+            }
         }
     })
 }
@@ -483,7 +593,7 @@ fn action_text(a: &Action) -> String {
 /// Render `traj` of `env_id` as an animated GIF at `path` (atomically), one frame per step (fewer
 /// for long episodes), each showing `title`, the step, the time and the action taken.
 pub fn render_gif(env_id: &str, traj: &Trajectory, title: &str, path: &Path) -> Result<()> {
-    let k = kind(env_id)?;
+    let k = lunar_kind(env_id, traj.seed)?;
     let n = traj.observations.len();
     if n == 0 {
         return Err(Error::Invalid(format!(
@@ -501,7 +611,7 @@ pub fn render_gif(env_id: &str, traj: &Trajectory, title: &str, path: &Path) -> 
         enc.set_repeat(gif::Repeat::Infinite).map_err(err)?;
         let mut prev: Option<Vec<u8>> = None;
         for (fi, &i) in frames.iter().enumerate() {
-            let sc = scene(env_id, &traj.observations[i], &traj.perturbation)?;
+            let sc = scene_of(k, env_id, &traj.observations[i], &traj.perturbation)?;
             let mut status = format!("step {i}/{steps}   t = {:.2} s", i as f64 * k.dt());
             if let Some(a) = traj.actions.get(i) {
                 status.push_str("   ");
@@ -682,6 +792,41 @@ mod tests {
             }
             s => panic!("{s:?}"),
         }
+    }
+
+    #[test]
+    fn lunar_lander_sits_over_the_pad_between_the_flags_on_its_seeds_terrain() {
+        // x = 0, y = 0: the lander's origin over the pad's centre, LEG_DOWN above the pad's height.
+        let obs = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0];
+        let sc = lunar_lander_scene("LunarLanderContinuous-v2", &obs, 0).unwrap();
+        match &sc.part("lander").unwrap().shape {
+            Shape::Polygon(p) => {
+                let cx = p.iter().map(|q| q.0).sum::<f64>() / p.len() as f64;
+                close((cx, p[1].1), (10.0, lunar::HELIPAD_Y + 0.6));
+            }
+            other => panic!("{other:?}"),
+        }
+        for (pole, x) in [("flagpole_left", 8.0), ("flagpole_right", 12.0)] {
+            match &sc.part(pole).unwrap().shape {
+                Shape::Line { points, .. } => assert_eq!(points[0], (x, lunar::HELIPAD_Y)),
+                other => panic!("{other:?}"),
+            }
+        }
+        // Seed 0's terrain, exactly as reset(seed=0) draws it; the pad flat at 3.3.
+        let want = lunar::terrain(&mut crate::env::rng::NpRng::from_seed(0));
+        match &sc.part("moon").unwrap().shape {
+            Shape::Polygon(p) => {
+                assert_eq!(
+                    p[1..=lunar::CHUNKS].iter().map(|q| q.1).collect::<Vec<_>>(),
+                    want
+                );
+                assert!((p[5].1 - 3.3).abs() < 1e-12);
+            }
+            other => panic!("{other:?}"),
+        }
+        // obs[6] is legs[0]'s contact, the leg at +x: it touches, drawn in green.
+        assert_eq!(sc.part("leg_right").unwrap().color, (77, 204, 77));
+        assert_eq!(sc.part("leg_left").unwrap().color, (128, 102, 230));
     }
 
     #[test]

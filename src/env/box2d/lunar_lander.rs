@@ -409,7 +409,9 @@ impl LunarLander {
             let mut body = body.borrow_mut();
             let (p, a) = (body.get_position(), body.get_angle());
             // Rotate about the lander's origin so the legs keep their joints.
-            let (rx, ry) = ((p.x - lander_pos.x) as f64, (p.y - lander_pos.y) as f64);
+            // In f64 from Box2D's f32 values, as Python computes with `body.position`.
+            let rx = p.x as f64 - lander_pos.x as f64;
+            let ry = p.y as f64 - lander_pos.y as f64;
             let (s, c) = dangle.sin_cos();
             let np = (
                 lander_pos.x as f64 + dx + c * rx - s * ry,
@@ -802,5 +804,36 @@ mod tests {
             left.3 > none.3 && right.3 < none.3,
             "side engines turn opposite ways: {none:?} {left:?} {right:?}"
         );
+    }
+
+    /// The rigid offset as benches/falsify_gpyopt.py applies it through pybox2d (`body.transform`,
+    /// `body.linearVelocity`) after Gymnasium's `reset(seed=7)`: its observation, to float32 rounding.
+    #[test]
+    fn perturbation_matches_pybox2d() {
+        let want = [
+            0.0460866,
+            1.2589912,
+            -0.33640522,
+            -0.112404265,
+            0.10454148,
+            0.08979161,
+            0.0,
+            0.0,
+        ];
+        let mut env = LunarLander::new("LunarLanderContinuous-v3", true);
+        env.reset(Some(7));
+        let vals = [0.5, -1.0, 0.3, -0.2, 0.1].map(Some);
+        let obs = env.apply_perturbation(&vals);
+        for (a, b) in obs.iter().zip(want) {
+            assert!((a - b as f64).abs() < 1e-6, "{obs:?}");
+        }
+        // The legs moved with the lander: still at their joints.
+        let w = env.world();
+        let l = w.body(LANDER_BODY).borrow();
+        for leg in LEG_BODY {
+            let anchor = w.body(leg).borrow().get_position();
+            let d = (anchor.x - l.get_position().x).hypot(anchor.y - l.get_position().y);
+            assert!(d < 1.0, "{d}");
+        }
     }
 }
