@@ -825,7 +825,7 @@ mod tests {
         let vals = [0.5, -1.0, 0.3, -0.2, 0.1].map(Some);
         let obs = env.apply_perturbation(&vals);
         for (a, b) in obs.iter().zip(want) {
-            assert!((a - b as f64).abs() < 1e-6, "{obs:?}");
+            assert!((a - b).abs() < 1e-6, "{obs:?}");
         }
         // The legs moved with the lander: still at their joints.
         let w = env.world();
