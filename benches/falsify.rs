@@ -14,13 +14,17 @@
 //! the GPyOpt script's objective (Gymnasium + a NumPy forward pass of the exported actor), and the two
 //! robustness values must agree within 1e-9.
 //!
-//! Cases (`--case`, default `cartpole` and `pendulum`):
+//! Cases (`--case`, default `cartpole`, `pendulum` and `lunar`):
 //! - `cartpole`: CartPole-v0, `Policies/ppo_actorCartPole-v0.pth` pruned at k = 0.75 (PruVer's
 //!   prune), `upright: always(abs(theta) <= 0.2)`, box x, x_dot, theta, theta_dot ∈ [−0.05, 0.05].
 //! - `cartpole-position`: the same actor against `position: always(abs(x) <= 2.4)`, which no point
 //!   of this box violates (the pole falls first); timing only.
 //! - `pendulum`: Pendulum-v1, `Policies/ppo_actorPendulum-v1.pth` pruned at k = 0.3,
 //!   `return_300: at_end(return >= -300)`, box cos θ ∈ [−1, 1], sin θ ∈ [0, 1], θ̇ ∈ [−1, 1].
+//! - `lunar`: LunarLanderContinuous-v3, `Policies/ppo_actorLunarLanderContinuous-v2.pth` pruned at
+//!   k = 0.7 (PruVer's), `flags: always(abs(x) <= 0.4)`, the lander moved with its legs by x ∈ [−2, 2],
+//!   y ∈ [−3, 0], vx ∈ [−2, 2], vy ∈ [−2, 1], angle ∈ [−0.3, 0.3]. Box2D is not bit-exact to pybox2d,
+//!   so the objective check reports the differences instead of requiring 1e-9.
 //!
 //! GPyOpt's environment has NumPy 1 (GPy needs it), whose float32 promotion differs from NumPy 2 in
 //! Pendulum's last bits; our side is given `numpy: 1` for the environment, so both simulate the same
@@ -45,6 +49,9 @@ struct Case {
     actor: &'static str,
     k: Option<f64>,
     spec: &'static str,
+    /// Whether both sides simulate the same dynamics bit for bit (the classic environments); Box2D
+    /// differs from pybox2d in the last float32 bits, and episodes that end on a contact can diverge.
+    exact: bool,
 }
 
 const CASES: &[Case] = &[
@@ -54,6 +61,7 @@ const CASES: &[Case] = &[
         actor: "Policies/ppo_actorCartPole-v0.pth",
         k: Some(0.75),
         spec: "upright",
+        exact: true,
     },
     Case {
         name: "cartpole-position",
@@ -61,6 +69,7 @@ const CASES: &[Case] = &[
         actor: "Policies/ppo_actorCartPole-v0.pth",
         k: Some(0.75),
         spec: "position",
+        exact: true,
     },
     Case {
         name: "pendulum",
@@ -68,6 +77,15 @@ const CASES: &[Case] = &[
         actor: "Policies/ppo_actorPendulum-v1.pth",
         k: Some(0.3),
         spec: "return_300",
+        exact: true,
+    },
+    Case {
+        name: "lunar",
+        env: "LunarLanderContinuous-v3",
+        actor: "Policies/ppo_actorLunarLanderContinuous-v2.pth",
+        k: Some(0.7),
+        spec: "flags",
+        exact: false,
     },
 ];
 
@@ -321,14 +339,15 @@ fn gpyopt(s: &Setup, python: &Path, json_actor: &Path, formula: &str, seed: u64)
     }
 }
 
-/// Evaluate our campaign's points with the GPyOpt script's objective; returns (points, max |Δ|).
+/// Evaluate our campaign's points with the GPyOpt script's objective; returns (points, max |Δ|,
+/// points where the two disagree on failing).
 fn check_same_objective(
     s: &Setup,
     python: &Path,
     json_actor: &Path,
     formula: &str,
     csv: &Path,
-) -> (usize, f64) {
+) -> (usize, f64, usize) {
     let evals = read_evaluations(csv);
     let pts: Vec<serde_json::Value> = evals
         .iter()
@@ -354,9 +373,15 @@ fn check_same_objective(
     let theirs = v["evaluations"].as_array().unwrap();
     assert_eq!(theirs.len(), evals.len());
     let mut worst = 0.0f64;
+    let mut disagree = 0;
     for ((seed, values, ours), t) in evals.iter().zip(theirs) {
         let t = t["robustness"].as_f64().unwrap();
         let d = (ours - t).abs();
+        disagree += usize::from((*ours < 0.0) != (t < 0.0));
+        worst = worst.max(d);
+        if !s.case.exact {
+            continue;
+        }
         assert!(
             d <= 1e-9,
             "{} {}: at seed {seed}, point {values:?}, synapt-safety's robustness is {ours} but the \
@@ -364,9 +389,8 @@ fn check_same_objective(
             s.case.env,
             s.case.spec
         );
-        worst = worst.max(d);
     }
-    (evals.len(), worst)
+    (evals.len(), worst, disagree)
 }
 
 fn cpu_model() -> String {
@@ -449,7 +473,7 @@ fn main() {
     let cases: Vec<&Case> = if names.is_empty() {
         CASES
             .iter()
-            .filter(|c| c.name == "cartpole" || c.name == "pendulum")
+            .filter(|c| ["cartpole", "pendulum", "lunar"].contains(&c.name))
             .collect()
     } else {
         names
@@ -616,9 +640,10 @@ fn main() {
                 .map(|c| ("bo", c))
                 .or(random_csv.as_ref().map(|c| ("random", c)));
             if let (Some(py), Some((method, csv)), 0) = (&python, checked, r) {
-                let (n, worst) = check_same_objective(&setup, py, &json_actor, &spec.text, csv);
+                let (n, worst, disagree) =
+                    check_same_objective(&setup, py, &json_actor, &spec.text, csv);
                 checks.push(format!(
-                    "{label}: the GPyOpt objective re-evaluated the {n} points of our {method} campaign (seed {seed}): max |Δ robustness| = {worst:e}"
+                    "{label}: the GPyOpt objective re-evaluated the {n} points of our {method} campaign (seed {seed}): max |Δ robustness| = {worst:e}; failing on one side only: {disagree}"
                 ));
             }
             push(bo, &mut by_tool);

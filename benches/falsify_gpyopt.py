@@ -48,6 +48,14 @@ BOXES = {
         ("sin_theta", 0.0, 1.0),
         ("theta_dot", -1.0, 1.0),
     ],
+    # Offsets of the lander with its legs, rigidly (synapt-safety's LunarLander parameters).
+    "LunarLanderContinuous-v3": [
+        ("x", -2.0, 2.0),
+        ("y", -3.0, 0.0),
+        ("vx", -2.0, 2.0),
+        ("vy", -2.0, 1.0),
+        ("angle", -0.3, 0.3),
+    ],
 }
 
 # The robustness of each specification of specifications.yml this script knows, written out over the
@@ -66,7 +74,39 @@ SPECS = {
         "at_end(return >= -300)",
         lambda obs, rets: rets[-1] - (-300.0),
     ),
+    "flags": (
+        "always(abs(x) <= 0.4)",
+        lambda obs, rets: min(0.4 - abs(o[0]) for o in obs),
+    ),
 }
+
+
+def lunar_perturb(u, values):
+    """synapt-safety's LunarLander perturbation: move the lander and its legs together by (x, y), turn
+    them by `angle` about the lander's origin, and add (vx, vy) to their velocities; then the
+    observation, computed as LunarLander.step computes it."""
+    dx, dy, dvx, dvy, da = (float(v) for v in values)
+    lander = u.lander
+    lx, ly = float(lander.position[0]), float(lander.position[1])
+    c, s = math.cos(da), math.sin(da)
+    for b in [lander] + list(u.legs):
+        rx, ry = float(b.position[0]) - lx, float(b.position[1]) - ly
+        b.transform = ((lx + dx + c * rx - s * ry, ly + dy + s * rx + c * ry), float(b.angle) + da)
+        v = b.linearVelocity
+        b.linearVelocity = (float(v[0]) + dvx, float(v[1]) + dvy)
+    W, H = 600 / 30, 400 / 30
+    pos, vel = lander.position, lander.linearVelocity
+    state = [
+        (pos.x - W / 2) / (W / 2),
+        (pos.y - (u.helipad_y + 18 / 30)) / (H / 2),
+        vel.x * (W / 2) / 50,
+        vel.y * (H / 2) / 50,
+        lander.angle,
+        20.0 * lander.angularVelocity / 50,
+        1.0 if u.legs[0].ground_contact else 0.0,
+        1.0 if u.legs[1].ground_contact else 0.0,
+    ]
+    return np.array(state, dtype=np.float32)
 
 
 class Actor:
@@ -129,6 +169,8 @@ class Objective:
             # The predecessor's CartpoleBO.py: assign the state after reset.
             u.state = np.array([float(v) for v in values], dtype=np.float64)
             obs = np.array(u.state, dtype=np.float32)
+        elif self.env_id.startswith("LunarLander"):
+            obs = lunar_perturb(u, values)
         else:
             c, s, thdot = (float(v) for v in values)
             u.state = np.array([math.atan2(s, c), thdot])
