@@ -99,8 +99,6 @@ pub struct LunarLander {
     ground_contact: [bool; 2],
     prev_shaping: Option<f64>,
     recipe: Recipe,
-    /// Engine throttles of the last step (for rendering the flames): main, side with its direction.
-    pub last_engines: (f64, f64),
 }
 
 impl LunarLander {
@@ -117,7 +115,6 @@ impl LunarLander {
             ground_contact: [false; 2],
             prev_shaping: None,
             recipe: Recipe::default(),
-            last_engines: (0.0, 0.0),
         }
     }
 
@@ -334,9 +331,6 @@ impl LunarLander {
                 -oy * SIDE_ENGINE_POWER * s_power,
             );
             lander.borrow_mut().apply_linear_impulse(impulse, at, true);
-            self.last_engines = (m_power, direction * s_power);
-        } else {
-            self.last_engines = (m_power, 0.0);
         }
 
         for (begin, a, bb) in world.step() {
@@ -350,21 +344,9 @@ impl LunarLander {
             }
         }
 
-        let l = lander.borrow();
-        let (pos, vel) = (l.get_position(), l.get_linear_velocity());
-        let state = [
-            (pos.x as f64 - W / 2.0) / (W / 2.0),
-            (pos.y as f64 - (HELIPAD_Y + LEG_DOWN / SCALE)) / (H / 2.0),
-            vel.x as f64 * (W / 2.0) / FPS,
-            vel.y as f64 * (H / 2.0) / FPS,
-            l.get_angle() as f64,
-            20.0 * l.get_angular_velocity() as f64 / FPS,
-            if self.ground_contact[0] { 1.0 } else { 0.0 },
-            if self.ground_contact[1] { 1.0 } else { 0.0 },
-        ];
-        let awake = l.is_awake();
-        drop(l);
+        let awake = lander.borrow().is_awake();
         self.world = Some(world);
+        let state = self.state();
 
         let shaping = -100.0 * (state[0] * state[0] + state[1] * state[1]).sqrt()
             - 100.0 * (state[2] * state[2] + state[3] * state[3]).sqrt()
@@ -389,7 +371,7 @@ impl LunarLander {
             reward = 100.0;
         }
         Step {
-            obs: state.iter().map(|&v| v as f32 as f64).collect(),
+            obs: self.observe(),
             reward,
             terminated,
             truncated: false,
@@ -423,7 +405,8 @@ impl LunarLander {
         }
     }
 
-    fn observe(&self) -> Vec<f64> {
+    /// Gymnasium's `state` list: Python floats (f64) from Box2D's float32 values.
+    fn state(&self) -> [f64; 8] {
         let l = self.lander();
         let (pos, vel) = (l.get_position(), l.get_linear_velocity());
         [
@@ -436,9 +419,11 @@ impl LunarLander {
             if self.ground_contact[0] { 1.0 } else { 0.0 },
             if self.ground_contact[1] { 1.0 } else { 0.0 },
         ]
-        .iter()
-        .map(|&v| v as f32 as f64)
-        .collect()
+    }
+
+    /// The observation: `np.array(state, dtype=np.float32)`.
+    fn observe(&self) -> Vec<f64> {
+        self.state().iter().map(|&v| v as f32 as f64).collect()
     }
 }
 

@@ -213,12 +213,6 @@ impl World {
     }
 }
 
-/// `v` as pybox2d passes a Python float to Box2D.
-#[inline]
-pub fn f(v: f64) -> f32 {
-    v as f32
-}
-
 /// A point in Box2D's f32 from Python floats.
 #[inline]
 pub fn vec2(x: f64, y: f64) -> B2vec2 {
