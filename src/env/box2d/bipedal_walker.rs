@@ -34,10 +34,10 @@ use box2d_rs::joints::b2_revolute_joint::B2revoluteJointDef;
 use box2d_rs::shapes::b2_edge_shape::B2edgeShape;
 use box2d_rs::shapes::b2_polygon_shape::B2polygonShape;
 
-use super::{vec2, Tags, World};
+use super::{vec2, Recipe, Tags, World};
 use crate::env::rng::NpRng;
 use crate::env::{Action, Env, Param, Promotion, Snapshot, Space, Step};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 pub const FPS: f64 = 50.0;
 pub const SCALE: f64 = 30.0;
@@ -186,17 +186,6 @@ fn reference_angle(world: &World, a: usize, b: usize) -> f32 {
     (world.body(b).borrow().get_angle() as f64 - world.body(a).borrow().get_angle() as f64) as f32
 }
 
-/// What an episode is made of: enough to rebuild it exactly (see the module docs of `box2d`).
-#[derive(Clone, Debug, Default)]
-struct Recipe {
-    /// The RNG before `reset` drew the terrain.
-    rng: Option<NpRng>,
-    /// Perturbation values in force (one per parameter; `None` untouched).
-    perturbation: Vec<Option<f64>>,
-    /// Actions taken since `reset`, flattened (four components per step), as given.
-    actions: Vec<f64>,
-}
-
 /// Body indices of the walker in the world: the hull, then `legs` in Gymnasium's order.
 #[derive(Clone, Copy, Debug, Default)]
 struct Walker {
@@ -280,11 +269,7 @@ impl BipedalWalker {
     /// Build the world of a new episode, drawing from `self.rng` as Gymnasium's `reset` does, and take
     /// the `step([0, 0, 0, 0])` that `reset` returns the observation of.
     fn build(&mut self) -> Vec<f64> {
-        self.recipe = Recipe {
-            rng: Some(self.rng.clone()),
-            perturbation: vec![None; self.perturbations().len()],
-            actions: Vec::new(),
-        };
+        self.recipe = Recipe::start(&self.rng, self.perturbations().len());
         // A fresh world per reset, where Gymnasium reuses one: see the module docs.
         let mut world = World::new(-10.0);
         self.game_over = false;
@@ -761,56 +746,27 @@ impl Env for BipedalWalker {
                 obs[component] = x as f32 as f64;
             }
         }
-        for (i, slot) in self.recipe.perturbation.iter_mut().enumerate() {
-            if let Some(x) = get(i) {
-                *slot = Some(x);
-            }
-        }
+        self.recipe.perturbed(values);
         obs
     }
 
     fn snapshot(&self) -> Snapshot {
-        let mut physics = Vec::with_capacity(self.recipe.perturbation.len());
-        let mut flags = vec![self.world.is_some()];
-        for p in &self.recipe.perturbation {
-            physics.push(p.unwrap_or(0.0));
-            flags.push(p.is_some());
-        }
-        Snapshot {
-            env: self.id.to_string(),
-            state: self.recipe.actions.clone(),
-            physics,
-            flags,
-            rng: self.recipe.rng.as_ref().unwrap_or(&self.rng).to_state(),
-            elapsed: None,
-        }
+        self.recipe
+            .snapshot(self.id, self.world.is_some(), &self.rng)
     }
 
     fn restore(&mut self, s: &Snapshot) -> Result<()> {
-        let n = self.perturbations().len();
-        if s.env != self.id
-            || s.physics.len() != n
-            || s.flags.len() != n + 1
-            || s.state.len() % 4 != 0
-        {
-            return Err(Error::Invalid(format!(
-                "snapshot of {} does not fit {}",
-                s.env, self.id
-            )));
-        }
-        self.rng = NpRng::from_state(&s.rng)?;
-        if !s.flags[0] {
+        let replay = Recipe::read(s, self.id, self.perturbations().len(), 4)?;
+        self.rng = replay.rng;
+        let Some((values, actions)) = replay.episode else {
             self.world = None;
             return Ok(());
-        }
+        };
         self.build();
-        let values: Vec<Option<f64>> = (0..n)
-            .map(|i| s.flags[i + 1].then_some(s.physics[i]))
-            .collect();
         if values.iter().any(Option::is_some) {
             self.apply_perturbation(&values);
         }
-        for a in s.state.chunks(4) {
+        for a in actions.chunks(4) {
             self.physics_step(a);
         }
         Ok(())

@@ -12,10 +12,10 @@ use box2d_rs::joints::b2_revolute_joint::B2revoluteJointDef;
 use box2d_rs::shapes::b2_edge_shape::B2edgeShape;
 use box2d_rs::shapes::b2_polygon_shape::B2polygonShape;
 
-use super::{vec2, Tags, World};
+use super::{vec2, Recipe, Tags, World};
 use crate::env::rng::NpRng;
 use crate::env::{Action, Env, Param, Snapshot, Space, Step};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 pub const FPS: f64 = 50.0;
 pub const SCALE: f64 = 30.0;
@@ -72,17 +72,6 @@ pub fn terrain(rng: &mut NpRng) -> [f64; CHUNKS] {
 /// `chunk_x[i]`, the terrain's x coordinates.
 pub fn chunk_x(i: usize) -> f64 {
     W / (CHUNKS - 1) as f64 * i as f64
-}
-
-/// What an episode is made of: enough to rebuild it exactly (see the module docs of `box2d`).
-#[derive(Clone, Debug, Default)]
-struct Recipe {
-    /// The RNG before `reset` drew the terrain.
-    rng: Option<NpRng>,
-    /// Perturbation values in force (one per parameter; `None` untouched).
-    perturbation: Vec<Option<f64>>,
-    /// Actions taken since `reset`, flattened (one index, or two components, per step).
-    actions: Vec<f64>,
 }
 
 /// Body indices in the world.
@@ -148,11 +137,7 @@ impl LunarLander {
     /// Build the world of a new episode, drawing from `self.rng` as Gymnasium's `reset` does, and take
     /// the no-op step `reset` returns the observation of.
     fn build(&mut self) -> Vec<f64> {
-        self.recipe = Recipe {
-            rng: Some(self.rng.clone()),
-            perturbation: vec![None; self.perturbations().len()],
-            actions: Vec::new(),
-        };
+        self.recipe = Recipe::start(&self.rng, self.perturbations().len());
         let mut world = World::new(-10.0);
         self.game_over = false;
         self.ground_contact = [false; 2];
@@ -542,58 +527,28 @@ impl Env for LunarLander {
         if get(5).is_some() || get(6).is_some() {
             self.shift(v(5), v(6), 3.0, 0.0, 0.0, false);
         }
-        for (i, slot) in self.recipe.perturbation.iter_mut().enumerate() {
-            if let Some(x) = get(i) {
-                *slot = Some(x);
-            }
-        }
+        self.recipe.perturbed(values);
         self.observe()
     }
 
     fn snapshot(&self) -> Snapshot {
-        let n = self.recipe.perturbation.len();
-        let mut physics = Vec::with_capacity(n);
-        let mut flags = vec![self.world.is_some()];
-        for p in &self.recipe.perturbation {
-            physics.push(p.unwrap_or(0.0));
-            flags.push(p.is_some());
-        }
-        Snapshot {
-            env: self.id.to_string(),
-            state: self.recipe.actions.clone(),
-            physics,
-            flags,
-            rng: self.recipe.rng.as_ref().unwrap_or(&self.rng).to_state(),
-            elapsed: None,
-        }
+        self.recipe
+            .snapshot(self.id, self.world.is_some(), &self.rng)
     }
 
     fn restore(&mut self, s: &Snapshot) -> Result<()> {
-        let n = self.perturbations().len();
         let per_step = if self.continuous { 2 } else { 1 };
-        if s.env != self.id
-            || s.physics.len() != n
-            || s.flags.len() != n + 1
-            || s.state.len() % per_step != 0
-        {
-            return Err(Error::Invalid(format!(
-                "snapshot of {} does not fit {}",
-                s.env, self.id
-            )));
-        }
-        self.rng = NpRng::from_state(&s.rng)?;
-        if !s.flags[0] {
+        let replay = Recipe::read(s, self.id, self.perturbations().len(), per_step)?;
+        self.rng = replay.rng;
+        let Some((values, actions)) = replay.episode else {
             self.world = None;
             return Ok(());
-        }
+        };
         self.build();
-        let values: Vec<Option<f64>> = (0..n)
-            .map(|i| s.flags[i + 1].then_some(s.physics[i]))
-            .collect();
         if values.iter().any(Option::is_some) {
             self.apply_perturbation(&values);
         }
-        for a in s.state.chunks(per_step) {
+        for a in actions.chunks(per_step) {
             let action = if self.continuous {
                 Action::Continuous(a.to_vec())
             } else {
