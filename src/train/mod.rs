@@ -415,7 +415,7 @@ fn progress_bar(show: bool, total: u64, pos: u64) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::with_draw_target(Some(total), target);
     bar.set_style(
         indicatif::ProgressStyle::with_template(
-            "{elapsed_precise} [{bar:30}] iteration {pos}/{len} · {msg}",
+            "{elapsed_precise} [{bar:30}] iteration {pos}/{len} · {eta} left · {msg}",
         )
         .expect("a valid progress template")
         .progress_chars("=> "),
