@@ -172,6 +172,19 @@ pub struct Cli {
     #[arg(long)]
     pub display: bool,
 
+    /// Regenerate PruVer's results on CartPole-v0, LunarLanderContinuous-v2 and BipedalWalker-v3
+    /// from the dense actors in Policies/ (trained first where one is missing): the prune sweep
+    /// beside PruVer's figure values, BO against random over 10 seeds for every specification,
+    /// refinement, re-falsification, figures, and the tables of Graph/reproduce/results.md. Takes
+    /// no other stage.
+    #[arg(long)]
+    pub reproduce: bool,
+
+    /// With --reproduce: the same stages on small budgets (3 values of k, 3 episodes, 3 + 5
+    /// evaluations, 2 runs), an end-to-end check in minutes, not a reproduction.
+    #[arg(long)]
+    pub quick: bool,
+
     /// How many of the worst failures --display renders to GIF.
     #[arg(long, default_value_t = 3, value_name = "N")]
     pub gifs: usize,

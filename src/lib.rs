@@ -17,6 +17,7 @@ pub mod policy;
 pub mod prune;
 pub mod refine;
 pub mod report;
+pub mod reproduce;
 pub mod rollout;
 pub mod train;
 pub mod trajectory;

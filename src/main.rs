@@ -13,7 +13,7 @@ use synapt_safety::prune::{self, PruneOptions, Sweep};
 use synapt_safety::report::Table;
 use synapt_safety::trajectory::read_failures;
 use synapt_safety::visualize::{self, VisualizeOptions};
-use synapt_safety::{display, env, evaluate, falsify, refine, train};
+use synapt_safety::{display, env, evaluate, falsify, refine, reproduce, train};
 
 /// An error and the exit code it maps to.
 struct Failure {
@@ -40,10 +40,24 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         return Ok(());
     }
     let stages = cli.stages();
+    if cli.quick && !cli.reproduce {
+        return Err(usage(
+            "--quick applies to --reproduce, which was not given".into(),
+        ));
+    }
+    if cli.reproduce {
+        if let Some(s) = stages.first() {
+            return Err(usage(format!(
+                "--reproduce runs every stage itself: drop {}",
+                s.flag()
+            )));
+        }
+        return reproduce_stage(cli);
+    }
     if stages.is_empty() {
         return Err(usage(
             "no stage given: pass one or more of --train --test --prune --falsify --refine \
-             --visualize --display (see --help)"
+             --visualize --display, or --reproduce (see --help)"
                 .into(),
         ));
     }
@@ -729,6 +743,70 @@ fn train_stage(
                 opts.checkpoint.display()
             ),
         });
+    }
+    Ok(())
+}
+
+/// `--reproduce`: the paper's results, all three environments, then the tables.
+fn reproduce_stage(cli: &Cli) -> Result<(), Failure> {
+    let device = cli.device.resolve()?;
+    let hyperparameters = match &cli.hyperparameters {
+        Some(path) => Some(Hyperparameters::load(path)?),
+        None => {
+            let path = PathBuf::from("hyperparameters.yml");
+            path.exists()
+                .then(|| Hyperparameters::load(&path))
+                .transpose()?
+        }
+    };
+    let budget = if cli.quick {
+        reproduce::Budget::quick()
+    } else {
+        reproduce::Budget::paper()
+    };
+    println!(
+        "synapt-safety {} · --reproduce{} · libtorch device {device:?}",
+        env!("CARGO_PKG_VERSION"),
+        if cli.quick { " --quick" } else { "" }
+    );
+    let opts = reproduce::Options {
+        cases: reproduce::CASES.to_vec(),
+        budget,
+        seed: cli.seed,
+        hyperparameters,
+        specs_file: cli.specs.clone(),
+        threads: cli
+            .threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        device,
+        policies: PathBuf::from("Policies"),
+        failures: PathBuf::from("Failure_Trajectories"),
+        graph: PathBuf::from("Graph"),
+    };
+    static STOP: AtomicBool = AtomicBool::new(false);
+    let _ = ctrlc::set_handler(|| {
+        if STOP.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        eprintln!(
+            "\nCtrl-C: stopping after the current training iteration (Ctrl-C again to quit now)"
+        );
+    });
+    let report = reproduce::run(&opts, &STOP)?;
+    println!("\nPrune percentage vs rewards (ours beside PruVer's figure values)\n");
+    print!("{}", report.sweep_table(&opts.cases));
+    println!("\nFailures found against the pruned actors: BO against random, same budget\n");
+    print!("{}", report.falsify_table());
+    println!("\nRefinement\n");
+    print!("{}", report.refine_table());
+    println!("\nWall time of each stage\n");
+    print!("{}", report.timing_table());
+    for n in &report.notes {
+        println!("note: {n}");
+    }
+    println!();
+    for f in &report.files {
+        println!("wrote {}", f.display());
     }
     Ok(())
 }

@@ -20,6 +20,38 @@ impl Table {
     pub fn row<S: Into<String>>(&mut self, cells: impl IntoIterator<Item = S>) {
         self.rows.push(cells.into_iter().map(Into::into).collect());
     }
+
+    /// The table as GitHub Markdown, numeric columns right-aligned.
+    pub fn markdown(&self) -> String {
+        let esc = |c: &str| c.replace('|', "\\|");
+        let numeric: Vec<bool> = (0..self.headers.len())
+            .map(|i| {
+                self.rows
+                    .iter()
+                    .all(|r| r.get(i).is_some_and(|c| is_numeric(c) || c == "–"))
+            })
+            .collect();
+        let mut s = format!(
+            "| {} |\n|{}|\n",
+            self.headers
+                .iter()
+                .map(|h| esc(h))
+                .collect::<Vec<_>>()
+                .join(" | "),
+            numeric
+                .iter()
+                .map(|&n| if n { "---:" } else { "---" })
+                .collect::<Vec<_>>()
+                .join("|")
+        );
+        for r in &self.rows {
+            let cells: Vec<String> = (0..self.headers.len())
+                .map(|i| esc(r.get(i).map_or("", String::as_str)))
+                .collect();
+            s.push_str(&format!("| {} |\n", cells.join(" | ")));
+        }
+        s
+    }
 }
 
 fn is_numeric(s: &str) -> bool {
@@ -103,6 +135,17 @@ impl Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdown_escapes_pipes_and_right_aligns_numeric_columns() {
+        let mut t = Table::new(["name", "value"]);
+        t.row(["a|b", "1.5"]);
+        t.row(["c", "–"]);
+        assert_eq!(
+            t.markdown(),
+            "| name | value |\n|---|---:|\n| a\\|b | 1.5 |\n| c | – |\n"
+        );
+    }
 
     #[test]
     fn summary_matches_hand_computation() {

@@ -176,7 +176,8 @@ fn write_evaluations(path: &Path, params: &[&str], out: &Outcome) -> Result<()> 
     write_csv(path, &header, rows)
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
+/// The median of `v` (NaN when empty).
+pub fn median(mut v: Vec<f64>) -> f64 {
     if v.is_empty() {
         return f64::NAN;
     }
