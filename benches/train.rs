@@ -6,6 +6,10 @@
 //!
 //! Both sides evaluate every `eval_every` steps with the clock paused, so the times are training
 //! only (rollouts and updates). SB3 runs PyTorch on one thread, as libtorch does here.
+//!
+//! With no ENV, the classic races run; LunarLanderContinuous-v2 (≥ 200) and BipedalWalker-v3 (≥ 250)
+//! run when named (SB3 trains on Gymnasium's LunarLanderContinuous-v3, PruVer's v2 is no longer
+//! registered there).
 
 use std::path::Path;
 use std::process::Command;
@@ -21,6 +25,8 @@ struct Race {
     threshold: f64,
     max_steps: u64,
     eval_every: u64,
+    /// Raced only when named on the command line (the Box2D races take SB3 tens of minutes to hours).
+    on_request: bool,
 }
 
 const RACES: &[Race] = &[
@@ -29,18 +35,35 @@ const RACES: &[Race] = &[
         threshold: 475.0,
         max_steps: 300_000,
         eval_every: 8_192,
+        on_request: false,
     },
     Race {
         env: "Pendulum-v1",
         threshold: -200.0,
         max_steps: 600_000,
         eval_every: 8_192,
+        on_request: false,
     },
     Race {
         env: "MountainCarContinuous-v0",
         threshold: 90.0,
         max_steps: 300_000,
         eval_every: 8_192,
+        on_request: false,
+    },
+    Race {
+        env: "LunarLanderContinuous-v2",
+        threshold: 200.0,
+        max_steps: 1_500_000,
+        eval_every: 65_536,
+        on_request: true,
+    },
+    Race {
+        env: "BipedalWalker-v3",
+        threshold: 250.0,
+        max_steps: 6_000_000,
+        eval_every: 327_680,
+        on_request: true,
     },
 ];
 
@@ -180,10 +203,13 @@ fn main() {
         "at steps",
     ]);
     let started = Instant::now();
-    for race in RACES
-        .iter()
-        .filter(|r| envs.is_empty() || envs.iter().any(|e| *e == r.env))
-    {
+    for race in RACES.iter().filter(|r| {
+        if envs.is_empty() {
+            !r.on_request
+        } else {
+            envs.iter().any(|e| *e == r.env)
+        }
+    }) {
         eprintln!("racing {} to {} ...", race.env, race.threshold);
         let mut outcomes = vec![ours(race, &hyper, seed)];
         if !no_sb3 {

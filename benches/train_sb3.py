@@ -42,7 +42,18 @@ ZOO = {
         max_grad_norm=5, vf_coef=0.19, use_sde=True,
         policy_kwargs=dict(log_std_init=-3.29, ortho_init=False),
     ),
+    "LunarLanderContinuous-v3": dict(
+        normalize=True, n_envs=16, n_timesteps=1e6, n_steps=1024, batch_size=64, gae_lambda=0.98,
+        gamma=0.999, n_epochs=4, ent_coef=0.01,
+    ),
+    "BipedalWalker-v3": dict(
+        normalize=True, n_envs=32, n_timesteps=5e6, n_steps=2048, batch_size=64, gae_lambda=0.95,
+        gamma=0.999, n_epochs=10, ent_coef=0.0, learning_rate=3e-4, clip_range=0.18,
+    ),
 }
+
+# PruVer's ids that Gymnasium 1.x no longer registers, and the ones that replace them.
+RENAMED = {"LunarLanderContinuous-v2": "LunarLanderContinuous-v3"}
 
 
 def evaluate(model, env_id, norm, episodes=100):
@@ -95,6 +106,7 @@ class Race(BaseCallback):
 def main():
     env_id, threshold, max_steps, eval_every, seed = (
         sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
+    env_id = RENAMED.get(env_id, env_id)
     # One thread: for networks this small PyTorch's intra-op threads only cost (as on the Rust side).
     torch.set_num_threads(1)
     hp = dict(ZOO[env_id])

@@ -112,7 +112,8 @@ impl Budget {
     /// PruVer's: 5 + 200 evaluations, 100 evaluation episodes, 10 seeds per campaign; the sweep covers
     /// every k of PruVer's figure.
     pub fn paper() -> Budget {
-        let mut sweep: Vec<f64> = (10..=19).map(|i| i as f64 * 0.05).collect();
+        // i / 20 is correctly rounded, so these are the doubles of the literals 0.5, 0.55, … (not 0.6000000000000001).
+        let mut sweep: Vec<f64> = (10..=19).map(|i| i as f64 / 20.0).collect();
         sweep.extend([0.96, 0.97, 0.98, 0.99]);
         Budget {
             sweep,
@@ -234,8 +235,10 @@ pub fn run(opts: &Options, stop: &AtomicBool) -> Result<Report> {
     for (i, c) in opts.cases.iter().enumerate() {
         eprintln!("\n=== [{}/{}] {} ===", i + 1, opts.cases.len(), c.env_id);
         run_case(opts, &catalog, c, stop, &mut report)?;
+        // The tables so far, rewritten after every environment: a long run that stops keeps them.
+        write_outputs(opts, &report)?;
     }
-    write_outputs(opts, &mut report)?;
+    report.files.extend(output_files(opts));
     Ok(report)
 }
 
@@ -695,8 +698,14 @@ impl Report {
     }
 }
 
+const OVERLAY: &str = "prune_vs_rewards.png";
+const FALSIFY_CSV: &str = "falsification.csv";
+const REFINE_CSV: &str = "refinement.csv";
+const TIMING_CSV: &str = "timing.csv";
+const RESULTS_MD: &str = "results.md";
+
 /// The overlay chart, the CSVs and `results.md`.
-fn write_outputs(opts: &Options, report: &mut Report) -> Result<()> {
+fn write_outputs(opts: &Options, report: &Report) -> Result<()> {
     let dir = opts.out_dir();
     let b = &opts.budget;
     // Ours and PruVer's, one chart.
@@ -714,7 +723,7 @@ fn write_outputs(opts: &Options, report: &mut Report) -> Result<()> {
             dense: None,
         });
     }
-    let png = dir.join("prune_vs_rewards.png");
+    let png = dir.join(OVERLAY);
     plot::prune_vs_rewards(
         &png,
         &series,
@@ -723,10 +732,9 @@ fn write_outputs(opts: &Options, report: &mut Report) -> Result<()> {
             b.episodes
         ),
     )?;
-    report.files.push(png);
 
     let f = |x: f64| format!("{x}");
-    let falsify_csv = dir.join("falsification.csv");
+    let falsify_csv = dir.join(FALSIFY_CSV);
     write_csv(
         &falsify_csv,
         [
@@ -756,7 +764,7 @@ fn write_outputs(opts: &Options, report: &mut Report) -> Result<()> {
             ]
         }),
     )?;
-    let refine_csv = dir.join("refinement.csv");
+    let refine_csv = dir.join(REFINE_CSV);
     write_csv(
         &refine_csv,
         [
@@ -797,7 +805,7 @@ fn write_outputs(opts: &Options, report: &mut Report) -> Result<()> {
             row
         }),
     )?;
-    let timing_csv = dir.join("timing.csv");
+    let timing_csv = dir.join(TIMING_CSV);
     write_csv(
         &timing_csv,
         [
@@ -825,12 +833,17 @@ fn write_outputs(opts: &Options, report: &mut Report) -> Result<()> {
             ]
         }),
     )?;
-    let md_path = dir.join("results.md");
+    let md_path = dir.join(RESULTS_MD);
     write_atomic(&md_path, markdown(opts, report).as_bytes())?;
-    report
-        .files
-        .extend([falsify_csv, refine_csv, timing_csv, md_path]);
     Ok(())
+}
+
+/// What `write_outputs` writes.
+fn output_files(opts: &Options) -> Vec<PathBuf> {
+    [OVERLAY, FALSIFY_CSV, REFINE_CSV, TIMING_CSV, RESULTS_MD]
+        .iter()
+        .map(|f| opts.out_dir().join(f))
+        .collect()
 }
 
 fn markdown(opts: &Options, report: &Report) -> String {
@@ -863,4 +876,30 @@ fn markdown(opts: &Options, report: &Report) -> String {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_paper_sweep_is_the_literal_values_of_k() {
+        // Multiplying by 0.05 gives 0.6000000000000001 and 0.7000000000000001, which PruVer's rule
+        // (ceil(max rank × k)) and the file names would carry.
+        assert_eq!(
+            Budget::paper().sweep,
+            vec![0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.96, 0.97, 0.98, 0.99]
+        );
+    }
+
+    #[test]
+    fn every_pruver_figure_value_has_a_k_in_the_paper_sweep() {
+        let ks = Budget::paper().sweep;
+        for c in CASES {
+            for (k, _) in c.pruver {
+                assert!(ks.contains(k), "{}: k = {k}", c.env_id);
+            }
+            assert!(ks.contains(&c.k) || c.env_id == "CartPole-v0");
+        }
+    }
 }
