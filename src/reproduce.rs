@@ -396,7 +396,7 @@ fn run_case(
     for (spec, _) in catalog.names(c.env_id) {
         let f = stage::run(&request(&pruned_file, &spec, b.runs))?;
         eprintln!(
-            "falsified `{spec}`: {} failures in the first runs ({:.1} s)",
+            "falsified `{spec}`: {} failures in the first runs ({:.1} s over all runs)",
             f.failure_count(),
             f.results
                 .iter()
