@@ -329,6 +329,12 @@ impl Cli {
             .unwrap_or_else(|| PathBuf::from(format!("Policies/ppo_critic{}.pth", self.env)))
     }
 
+    /// `--threads`, else every core.
+    pub fn threads_or_all_cores(&self) -> usize {
+        self.threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    }
+
     pub fn actor_path(&self) -> PathBuf {
         self.actor
             .clone()

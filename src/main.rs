@@ -119,15 +119,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
     let device = cli.device.resolve()?;
     // Read the hyperparameters now, so a broken file is reported before any work is done. The default
     // file is optional; a file named with --hyperparameters must exist.
-    let hyperparameters = match &cli.hyperparameters {
-        Some(path) => Some(Hyperparameters::load(path)?),
-        None => {
-            let path = PathBuf::from("hyperparameters.yml");
-            path.exists()
-                .then(|| Hyperparameters::load(&path))
-                .transpose()?
-        }
-    };
+    let hyperparameters = train::config::load_hyperparameters(cli.hyperparameters.as_deref())?;
     // The environment's options (`numpy:`), the same for every stage.
     let env_options = match &hyperparameters {
         Some(h) => h.env_options(&cli.env)?,
@@ -663,6 +655,22 @@ fn display_stage(
     Ok(())
 }
 
+/// The flag a training loop polls: the first Ctrl-C sets it, so the loop stops after the current
+/// iteration with its files saved; a second one exits at once (every file is written atomically, so
+/// none is left half-written).
+fn stop_on_ctrl_c() -> &'static AtomicBool {
+    static STOP: AtomicBool = AtomicBool::new(false);
+    let _ = ctrlc::set_handler(|| {
+        if STOP.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        eprintln!(
+            "\nCtrl-C: stopping after the current training iteration (Ctrl-C again to quit now)"
+        );
+    });
+    &STOP
+}
+
 /// `--train`: resolve the hyperparameters, train with Ctrl-C stopping after the current iteration,
 /// print the summary.
 fn train_stage(
@@ -686,9 +694,7 @@ fn train_stage(
     };
     let (config, notes) = train::config::resolve(hyperparameters, &cli.env, discrete, &overrides)?;
     let [_, _, checkpoint, log, curve] = train::TrainOptions::default_paths(&cli.env);
-    let threads = cli
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let threads = cli.threads_or_all_cores();
     let opts = train::TrainOptions {
         env_id: cli.env.clone(),
         env_options,
@@ -714,16 +720,7 @@ fn train_stage(
         if cli.resume { ", resuming" } else { "" }
     );
     print!("{}", opts.config.describe());
-    // The first Ctrl-C asks the loop to stop after the current iteration (files saved); a second
-    // one exits at once (every file is written atomically, so none is left half-written).
-    static STOP: AtomicBool = AtomicBool::new(false);
-    let _ = ctrlc::set_handler(|| {
-        if STOP.swap(true, Ordering::SeqCst) {
-            std::process::exit(130);
-        }
-        eprintln!("\nCtrl-C: stopping after the current iteration (Ctrl-C again to quit now)");
-    });
-    let report = train::run(&opts, &STOP)?;
+    let report = train::run(&opts, stop_on_ctrl_c())?;
     println!();
     for n in &report.notes {
         println!("note: {n}");
@@ -750,15 +747,7 @@ fn train_stage(
 /// `--reproduce`: the paper's results, all three environments, then the tables.
 fn reproduce_stage(cli: &Cli) -> Result<(), Failure> {
     let device = cli.device.resolve()?;
-    let hyperparameters = match &cli.hyperparameters {
-        Some(path) => Some(Hyperparameters::load(path)?),
-        None => {
-            let path = PathBuf::from("hyperparameters.yml");
-            path.exists()
-                .then(|| Hyperparameters::load(&path))
-                .transpose()?
-        }
-    };
+    let hyperparameters = train::config::load_hyperparameters(cli.hyperparameters.as_deref())?;
     let budget = if cli.quick {
         reproduce::Budget::quick()
     } else {
@@ -775,24 +764,13 @@ fn reproduce_stage(cli: &Cli) -> Result<(), Failure> {
         seed: cli.seed,
         hyperparameters,
         specs_file: cli.specs.clone(),
-        threads: cli
-            .threads
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        threads: cli.threads_or_all_cores(),
         device,
         policies: PathBuf::from("Policies"),
         failures: PathBuf::from("Failure_Trajectories"),
         graph: PathBuf::from("Graph"),
     };
-    static STOP: AtomicBool = AtomicBool::new(false);
-    let _ = ctrlc::set_handler(|| {
-        if STOP.swap(true, Ordering::SeqCst) {
-            std::process::exit(130);
-        }
-        eprintln!(
-            "\nCtrl-C: stopping after the current training iteration (Ctrl-C again to quit now)"
-        );
-    });
-    let report = reproduce::run(&opts, &STOP)?;
+    let report = reproduce::run(&opts, stop_on_ctrl_c())?;
     println!("\nPrune percentage vs rewards (ours beside PruVer's figure values)\n");
     print!("{}", report.sweep_table(&opts.cases));
     println!("\nFailures found against the pruned actors: BO against random, same budget\n");

@@ -295,7 +295,8 @@ pub fn check_fixed(
     })
 }
 
-fn restored_count(pruned: &Mlp, refined: &Mlp) -> Vec<usize> {
+/// Weights restored per layer: zero in the pruned actor, non-zero in the refined one.
+pub fn restored_count(pruned: &Mlp, refined: &Mlp) -> Vec<usize> {
     pruned
         .layers
         .iter()

@@ -169,12 +169,7 @@ pub struct FalsifyRow {
     pub env_id: String,
     pub spec: String,
     pub method: String,
-    pub runs: usize,
-    pub runs_with_failure: usize,
-    /// Mean and median evaluations to the first failure, over the runs that found one.
-    pub mean_first: f64,
-    pub median_first: f64,
-    pub failures_per_run: f64,
+    pub stats: stage::RunStats,
     pub evaluations_per_run: usize,
     pub seconds: f64,
 }
@@ -482,19 +477,7 @@ fn run_case(
         [0, 1, 2].map(|i| Summary::of(&episodes[i].iter().map(|e| e.ret).collect::<Vec<_>>()));
     let sparsity =
         [0, 1, 2].map(|i| prune::overall_sparsity(&prune::layer_stats(&dense, &actors[i])));
-    let restored = dense
-        .layers
-        .iter()
-        .zip(&pruned_mlp.layers)
-        .zip(&refined.layers)
-        .map(|((_, p), r)| {
-            p.weight
-                .iter()
-                .zip(&r.weight)
-                .filter(|(p, r)| **p == 0.0 && **r != 0.0)
-                .count()
-        })
-        .collect();
+    let restored = refine::restored_count(&pruned_mlp, &refined);
     report.refine.push(RefineRow {
         env_id: c.env_id.to_string(),
         k: c.k,
@@ -527,25 +510,11 @@ fn run_case(
 }
 
 fn falsify_row(env_id: &str, spec: &str, r: &stage::MethodResult) -> FalsifyRow {
-    let firsts: Vec<f64> = r
-        .runs
-        .iter()
-        .filter_map(|o| o.first_failure().map(|i| (i + 1) as f64))
-        .collect();
-    let n = r.runs.len();
     FalsifyRow {
         env_id: env_id.to_string(),
         spec: spec.to_string(),
         method: r.method.name().to_string(),
-        runs: n,
-        runs_with_failure: firsts.len(),
-        mean_first: if firsts.is_empty() {
-            f64::NAN
-        } else {
-            firsts.iter().sum::<f64>() / firsts.len() as f64
-        },
-        median_first: stage::median(firsts),
-        failures_per_run: r.runs.iter().map(|o| o.failures.len()).sum::<usize>() as f64 / n as f64,
+        stats: r.run_stats(),
         evaluations_per_run: r.runs[0].evaluations.len(),
         seconds: r.runs.iter().map(|o| o.wall_seconds).sum(),
     }
@@ -579,10 +548,10 @@ impl Report {
                 r.env_id.clone(),
                 r.spec.clone(),
                 r.method.clone(),
-                format!("{}/{}", r.runs_with_failure, r.runs),
-                dash_nan(r.mean_first),
-                dash_nan(r.median_first),
-                format!("{:.1}", r.failures_per_run),
+                format!("{}/{}", r.stats.runs_with_failure, r.stats.runs),
+                dash_nan(r.stats.mean_first),
+                dash_nan(r.stats.median_first),
+                format!("{:.1}", r.stats.failures_per_run),
                 r.evaluations_per_run.to_string(),
                 format!("{:.1}", r.seconds),
             ]);
@@ -754,11 +723,11 @@ fn write_outputs(opts: &Options, report: &Report) -> Result<()> {
                 r.env_id.clone(),
                 r.spec.clone(),
                 r.method.clone(),
-                r.runs.to_string(),
-                r.runs_with_failure.to_string(),
-                f(r.mean_first),
-                f(r.median_first),
-                f(r.failures_per_run),
+                r.stats.runs.to_string(),
+                r.stats.runs_with_failure.to_string(),
+                f(r.stats.mean_first),
+                f(r.stats.median_first),
+                f(r.stats.failures_per_run),
                 r.evaluations_per_run.to_string(),
                 f(r.seconds),
             ]

@@ -48,6 +48,40 @@ pub struct MethodResult {
     pub evaluations_file: PathBuf,
 }
 
+/// The ARCH-COMP-style summary of a method's runs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RunStats {
+    pub runs: usize,
+    pub runs_with_failure: usize,
+    /// Mean and median evaluations to the first failure over the runs that found one (NaN if none).
+    pub mean_first: f64,
+    pub median_first: f64,
+    pub failures_per_run: f64,
+}
+
+impl MethodResult {
+    pub fn run_stats(&self) -> RunStats {
+        let firsts: Vec<f64> = self
+            .runs
+            .iter()
+            .filter_map(|o| o.first_failure().map(|i| (i + 1) as f64))
+            .collect();
+        let runs = self.runs.len();
+        let failures: usize = self.runs.iter().map(|o| o.failures.len()).sum();
+        RunStats {
+            runs,
+            runs_with_failure: firsts.len(),
+            mean_first: if firsts.is_empty() {
+                f64::NAN
+            } else {
+                firsts.iter().sum::<f64>() / firsts.len() as f64
+            },
+            median_first: median(firsts),
+            failures_per_run: failures as f64 / runs as f64,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Report {
     pub env_id: String,
@@ -177,7 +211,7 @@ fn write_evaluations(path: &Path, params: &[&str], out: &Outcome) -> Result<()> 
 }
 
 /// The median of `v` (NaN when empty).
-pub fn median(mut v: Vec<f64>) -> f64 {
+fn median(mut v: Vec<f64>) -> f64 {
     if v.is_empty() {
         return f64::NAN;
     }
@@ -258,26 +292,19 @@ impl Report {
             "failures per run (mean)",
         ]);
         for r in &self.results {
-            let n = r.runs.len();
-            let firsts: Vec<f64> = r
-                .runs
-                .iter()
-                .filter_map(|o| o.first_failure().map(|i| (i + 1) as f64))
-                .collect();
-            let found = firsts.len();
-            let mean_first = if found > 0 {
-                firsts.iter().sum::<f64>() / found as f64
-            } else {
-                f64::NAN
-            };
-            let per_run = r.runs.iter().map(|o| o.failures.len()).sum::<usize>() as f64 / n as f64;
+            let st = r.run_stats();
             t.row([
                 r.method.name().to_string(),
-                n.to_string(),
-                format!("{found}/{n} ({:.0}%)", 100.0 * found as f64 / n as f64),
-                format!("{mean_first:.1}"),
-                format!("{:.1}", median(firsts)),
-                format!("{per_run:.1}"),
+                st.runs.to_string(),
+                format!(
+                    "{}/{} ({:.0}%)",
+                    st.runs_with_failure,
+                    st.runs,
+                    100.0 * st.runs_with_failure as f64 / st.runs as f64
+                ),
+                format!("{:.1}", st.mean_first),
+                format!("{:.1}", st.median_first),
+                format!("{:.1}", st.failures_per_run),
             ]);
         }
         t
