@@ -93,6 +93,7 @@ fn main() {
         spec: &spec,
         method: Method::Pruver,
         thresholds: Thresholds::default(),
+        max_failures: None,
     };
     // Best of 3.
     let mut best = None::<(f64, refine::Outcome)>;

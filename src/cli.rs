@@ -161,6 +161,13 @@ pub struct Cli {
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub refine_rounds: usize,
 
+    /// --refine against at most N of the failures (those the dense actor passes), evenly spaced over
+    /// the file; the others are held out and checked against the refined actor at the end [default:
+    /// all; --reproduce: 100, --quick: 8]. Each failure refined against costs a recovery search and a
+    /// re-run per restoration step.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub refine_max_failures: Option<u64>,
+
     /// Stage: figures into Graph/: a heatmap per weight matrix and a histogram of |w| per layer for
     /// --actor (and --pruned, --refined), and with them a mask figure per layer.
     #[arg(long)]

@@ -84,6 +84,12 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             "--refine-rounds repeats falsify → refine: give it with --refine --falsify".into(),
         ));
     }
+    if cli.refine_max_failures.is_some() && !(cli.refine || cli.reproduce) {
+        return Err(usage(
+            "--refine-max-failures applies to --refine (or --reproduce), which was not given"
+                .into(),
+        ));
+    }
     // NaN fails this test too.
     if !(cli.k > 0.0 && cli.k < 1.0) {
         return Err(usage(format!(
@@ -460,6 +466,7 @@ fn refine_stage(
             spec: &spec,
             method: cli.refine_method,
             thresholds,
+            max_failures: cli.refine_max_failures.map(|n| n as usize),
         })?;
         println!();
         if !outcome.dense_fails.is_empty() {
@@ -484,6 +491,14 @@ fn refine_stage(
                 outcome.total
             );
         } else {
+            if outcome.held_out > 0 {
+                println!(
+                    "round {round}: refining against {} of the {} failures the dense actor passes                      (evenly spaced, --refine-max-failures); the other {} are held out",
+                    outcome.total,
+                    outcome.total + outcome.held_out,
+                    outcome.held_out
+                );
+            }
             println!(
                 "round {round}: {}",
                 refine::recovery_summary(&outcome.recoveries)
@@ -496,6 +511,12 @@ fn refine_stage(
                 "time: replay check {:.3} s, recovery states {:.3} s ({episodes} episodes), \
                  gradient {:.3} s, restoration {:.3} s ({} re-runs of the failures)",
                 t.replay_check, t.recovery, t.gradient, t.restoration, outcome.checks
+            );
+        }
+        if outcome.held_out > 0 {
+            println!(
+                "round {round}: the refined actor also passes {} of the {} held-out failures",
+                outcome.held_out_fixed, outcome.held_out
             );
         }
         current = outcome.refined.clone();
@@ -748,11 +769,14 @@ fn train_stage(
 fn reproduce_stage(cli: &Cli) -> Result<(), Failure> {
     let device = cli.device.resolve()?;
     let hyperparameters = train::config::load_hyperparameters(cli.hyperparameters.as_deref())?;
-    let budget = if cli.quick {
+    let mut budget = if cli.quick {
         reproduce::Budget::quick()
     } else {
         reproduce::Budget::paper()
     };
+    if let Some(n) = cli.refine_max_failures {
+        budget.refine_max_failures = Some(n as usize);
+    }
     println!(
         "synapt-safety {} · --reproduce{} · libtorch device {device:?}",
         env!("CARGO_PKG_VERSION"),

@@ -368,6 +368,18 @@ pub struct Request<'a> {
     pub spec: &'a Spec,
     pub method: Method,
     pub thresholds: Thresholds,
+    /// Refine against at most this many of the failures the dense actor passes, evenly spaced (see
+    /// [`spread`]); the rest are held out and only checked against the refined actor. `None`: all.
+    pub max_failures: Option<usize>,
+}
+
+/// `cap` indices spread evenly over `0..n` (`⌊i·n/cap⌋`, so the first is 0), or all of them when
+/// `n ≤ cap`.
+pub fn spread(n: usize, cap: usize) -> Vec<usize> {
+    if n <= cap {
+        return (0..n).collect();
+    }
+    (0..cap).map(|i| i * n / cap).collect()
 }
 
 /// Wall time of each step.
@@ -397,8 +409,12 @@ pub struct Outcome {
     pub passed_before: usize,
     /// Failures the refined actor passes, of `total`.
     pub fixed: usize,
-    /// The failures refined against: those the dense actor passes.
+    /// The failures refined against: those the dense actor passes (at most `max_failures` of them).
     pub total: usize,
+    /// Failures the dense actor passes that the cap left out of refinement, and how many of them the
+    /// refined actor passes.
+    pub held_out: usize,
+    pub held_out_fixed: usize,
     /// Ids of the failures the dense actor fails too, set aside (no restoration can fix them).
     pub dense_fails: Vec<usize>,
     pub all_fixed: bool,
@@ -459,13 +475,24 @@ pub fn refine(req: &Request) -> Result<Outcome> {
         .filter(|(_, ok)| !**ok)
         .map(|(f, _)| f.id)
         .collect();
-    let kept: Vec<RecordedFailure> = req
+    let fixable: Vec<&RecordedFailure> = req
         .failures
         .iter()
         .zip(&dense_ok)
         .filter(|(_, ok)| **ok)
-        .map(|(f, _)| f.clone())
+        .map(|(f, _)| f)
         .collect();
+    let chosen = spread(fixable.len(), req.max_failures.unwrap_or(usize::MAX));
+    let mut in_chosen = vec![false; fixable.len()];
+    for &i in &chosen {
+        in_chosen[i] = true;
+    }
+    let (kept, held_out): (Vec<_>, Vec<_>) = fixable
+        .iter()
+        .zip(&in_chosen)
+        .partition(|(_, chosen)| **chosen);
+    let kept: Vec<RecordedFailure> = kept.into_iter().map(|(f, _)| (*f).clone()).collect();
+    let held_out: Vec<RecordedFailure> = held_out.into_iter().map(|(f, _)| (*f).clone()).collect();
     let failures = kept.as_slice();
     let total = failures.len();
 
@@ -478,10 +505,19 @@ pub fn refine(req: &Request) -> Result<Outcome> {
             .filter(|ok| *ok)
             .count())
     };
+    let held_out_passed = |actor: &Mlp| -> Result<usize> {
+        Ok(check_fixed(req.env, actor, &held_out, fixed_by, req.spec)?
+            .into_iter()
+            .filter(|ok| *ok)
+            .count())
+    };
     let t = Instant::now();
     let passed_before = passed(req.pruned)?;
     timings.restoration += t.elapsed().as_secs_f64();
     if passed_before == total {
+        let t = Instant::now();
+        let held_out_fixed = held_out_passed(req.pruned)?;
+        timings.restoration += t.elapsed().as_secs_f64();
         return Ok(Outcome {
             refined: req.pruned.clone(),
             recovered,
@@ -493,6 +529,8 @@ pub fn refine(req: &Request) -> Result<Outcome> {
             all_fixed: true,
             restored: vec![0; req.pruned.layers.len()],
             total,
+            held_out: held_out.len(),
+            held_out_fixed,
             dense_fails,
             checks: checks.get(),
             timings,
@@ -510,6 +548,7 @@ pub fn refine(req: &Request) -> Result<Outcome> {
 
     let t = Instant::now();
     let (refined, steps, all_fixed) = restore(req.dense, req.pruned, &grads, total, passed)?;
+    let held_out_fixed = held_out_passed(&refined)?;
     timings.restoration += t.elapsed().as_secs_f64();
     let fixed = steps.last().map_or(passed_before, |s| s.fixed);
     Ok(Outcome {
@@ -522,6 +561,8 @@ pub fn refine(req: &Request) -> Result<Outcome> {
         passed_before,
         fixed,
         total,
+        held_out: held_out.len(),
+        held_out_fixed,
         all_fixed,
         dense_fails,
         checks: checks.get(),
@@ -680,6 +721,16 @@ mod tests {
             dense_ranks(&[0.5, -0.1, 0.1, 0.0, 2.0]),
             vec![2, 1, 1, 0, 3]
         );
+    }
+
+    #[test]
+    fn spread_picks_evenly_spaced_distinct_indices() {
+        assert_eq!(spread(3, 5), vec![0, 1, 2]);
+        assert_eq!(spread(10, 4), vec![0, 2, 5, 7]);
+        let s = spread(409, 100);
+        assert_eq!(s.len(), 100);
+        assert!(s.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!((s[0], s[99]), (0, 404));
     }
 
     #[test]

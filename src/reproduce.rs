@@ -106,6 +106,9 @@ pub struct Budget {
     pub init_points: usize,
     /// BO iterations after the initial design (each method gets `init_points + budget` evaluations).
     pub budget: usize,
+    /// Refine against at most this many failures (evenly spaced; the rest are held out and checked
+    /// at the end).
+    pub refine_max_failures: Option<usize>,
 }
 
 impl Budget {
@@ -121,6 +124,9 @@ impl Budget {
             runs: 10,
             init_points: 5,
             budget: 200,
+            // PruVer's refinement scripts take the failures of 100 random-testing episodes, so never
+            // more than 100.
+            refine_max_failures: Some(100),
         }
     }
 
@@ -131,6 +137,7 @@ impl Budget {
             runs: 2,
             init_points: 3,
             budget: 5,
+            refine_max_failures: Some(8),
         }
     }
 }
@@ -180,16 +187,36 @@ pub struct RefineRow {
     pub env_id: String,
     pub k: f64,
     pub spec: String,
-    /// Failures given to refinement, those the dense actor fails too (set aside), and fixed ones.
+    /// Failures given to refinement, those the dense actor fails too (set aside), those refined
+    /// against and how many of them are fixed, and those the cap held out and how many of them the
+    /// refined actor passes.
     pub failures: usize,
     pub dense_fails: usize,
+    pub refined_against: usize,
     pub fixed: usize,
+    pub held_out: usize,
+    pub held_out_fixed: usize,
     pub restored: Vec<usize>,
     pub sparsity: [f64; 3],
     pub returns: [Summary; 3],
     /// Failures found against the dense, pruned and refined actors by BO and random, one run each,
     /// same seed and budget.
     pub found: [usize; 3],
+}
+
+impl RefineRow {
+    /// `fixed/refined against`, then `held out: passing/held out` and `+N dense fails` when there are
+    /// any.
+    pub fn fixed_cell(&self) -> String {
+        let mut s = format!("{}/{}", self.fixed, self.refined_against);
+        if self.held_out > 0 {
+            s += &format!("; held out {}/{}", self.held_out_fixed, self.held_out);
+        }
+        if self.dense_fails > 0 {
+            s += &format!(" (+{} dense fails)", self.dense_fails);
+        }
+        s
+    }
 }
 
 /// The wall time of each stage of one environment.
@@ -420,12 +447,12 @@ fn run_case(
     };
     let failures = falsified.recorded_failures();
     let refined_file = refine::refined_path(&dense_file, c.env_id);
-    let (refined, dense_fails, fixed, total) = if failures.is_empty() {
+    let (refined, dense_fails, fixed, total, held_out, held_out_fixed) = if failures.is_empty() {
         report.notes.push(format!(
             "{}: no failure of `{}` found against the pruned actor: the refined actor is the pruned one",
             c.env_id, c.refine_spec
         ));
-        (pruned_mlp.clone(), 0, 0, 0)
+        (pruned_mlp.clone(), 0, 0, 0, 0, 0)
     } else {
         let outcome = refine::refine(&refine::Request {
             env: refine::EnvRef {
@@ -438,6 +465,7 @@ fn run_case(
             spec: &falsified.spec,
             method: refine::Method::Pruver,
             thresholds,
+            max_failures: b.refine_max_failures,
         })?;
         if !outcome.all_fixed {
             report.notes.push(format!(
@@ -452,13 +480,16 @@ fn run_case(
             outcome.dense_fails.len(),
             outcome.fixed,
             outcome.total,
+            outcome.held_out,
+            outcome.held_out_fixed,
         )
     };
     refined.save(&refined_file)?;
     timing.refine = t0.elapsed().as_secs_f64();
     report.files.push(refined_file.clone());
     eprintln!(
-        "refined: {fixed}/{total} fixed ({dense_fails} fail for the dense actor too) → {}",
+        "refined: {fixed}/{total} fixed ({held_out_fixed}/{held_out} held out pass; {dense_fails} \
+         fail for the dense actor too) → {}",
         refined_file.display()
     );
 
@@ -482,7 +513,10 @@ fn run_case(
         env_id: c.env_id.to_string(),
         k: c.k,
         spec: c.refine_spec.to_string(),
-        failures: total + dense_fails,
+        failures: total + held_out + dense_fails,
+        refined_against: total,
+        held_out,
+        held_out_fixed,
         dense_fails,
         fixed,
         restored,
@@ -559,12 +593,13 @@ impl Report {
         t
     }
 
+    /// One row per environment's refinement.
     pub fn refine_table(&self) -> Table {
         let mut t = Table::new([
             "environment",
             "k",
             "specification",
-            "fixed",
+            "fixed / refined against",
             "restored per layer",
             "sparsity pruned → refined",
             "return dense",
@@ -578,16 +613,7 @@ impl Report {
                 r.env_id.clone(),
                 r.k.to_string(),
                 r.spec.clone(),
-                if r.dense_fails > 0 {
-                    format!(
-                        "{}/{} (+{} dense fails)",
-                        r.fixed,
-                        r.failures - r.dense_fails,
-                        r.dense_fails
-                    )
-                } else {
-                    format!("{}/{}", r.fixed, r.failures)
-                },
+                r.fixed_cell(),
                 r.restored
                     .iter()
                     .map(usize::to_string)
@@ -742,7 +768,10 @@ fn write_outputs(opts: &Options, report: &Report) -> Result<()> {
             "spec",
             "failures",
             "dense_fails",
+            "refined_against",
             "fixed",
+            "held_out",
+            "held_out_fixed",
             "restored_per_layer",
             "sparsity_dense",
             "sparsity_pruned",
@@ -761,7 +790,10 @@ fn write_outputs(opts: &Options, report: &Report) -> Result<()> {
                 r.spec.clone(),
                 r.failures.to_string(),
                 r.dense_fails.to_string(),
+                r.refined_against.to_string(),
                 r.fixed.to_string(),
+                r.held_out.to_string(),
+                r.held_out_fixed.to_string(),
                 r.restored
                     .iter()
                     .map(usize::to_string)

@@ -72,48 +72,9 @@ fn p(dir: &Path, rel: &str) -> PathBuf {
     dir.join(rel)
 }
 
-#[test]
-fn refinement_restores_what_pytorch_restores_and_fixes_every_failure() {
-    let d = workdir();
-    let dir = d.path();
-    let o = refine(dir, &["--failures", FAILURES]);
-    assert_ok(&o);
-    let out = stdout(&o);
-    let oracle: serde_json::Value = serde_json::from_str(&run_oracle(
-        "refine_oracle.py",
-        &[
-            "--env",
-            "CartPole-v0",
-            "--dense",
-            p(dir, DENSE).to_str().unwrap(),
-            "--pruned",
-            p(dir, PRUNED).to_str().unwrap(),
-            "--failures",
-            p(dir, FAILURES).to_str().unwrap(),
-            "--spec-var",
-            "theta",
-            "--spec-bound",
-            "0.2",
-        ],
-    ))
-    .unwrap();
-    let n = oracle["failures"].as_u64().unwrap();
-    assert!(n >= 2, "the campaign should find failures: {oracle}");
-    assert_eq!(oracle["fixed"], oracle["failures"], "{oracle}");
-    assert!(out.contains(&format!("{n}/{n}")), "{out}");
-    // The same points of no return as the step-by-step Python search (listed when there are few).
-    assert!(n <= 12, "{oracle}");
-    for (i, j) in oracle["no_return"].as_array().unwrap().iter().enumerate() {
-        let want = match j.as_u64() {
-            Some(j) => format!("{i}: j = {j}"),
-            None => format!("{i}: never"),
-        };
-        assert!(out.contains(&want), "expected `{want}` in {out}");
-    }
-    assert!(out.contains("actor    sparsity  mean return"), "{out}");
-
-    // Exactly the weights PruVer's algorithm restores in PyTorch, each with its dense value; every
-    // weight the pruned actor kept is untouched.
+/// Exactly the weights PruVer's algorithm restores in PyTorch, each with its dense value; every weight
+/// the pruned actor kept is untouched.
+fn assert_restores_as_oracle(dir: &Path, oracle: &serde_json::Value) {
     let dense = Mlp::load(&p(dir, DENSE)).unwrap();
     let pruned = Mlp::load(&p(dir, PRUNED)).unwrap();
     let refined = Mlp::load(&p(dir, REFINED)).unwrap();
@@ -144,6 +105,52 @@ fn refinement_restores_what_pytorch_restores_and_fixes_every_failure() {
         }
         assert_eq!(rl.bias, pl.bias);
     }
+}
+
+fn oracle(dir: &Path, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec![
+        "--env".to_string(),
+        "CartPole-v0".into(),
+        "--dense".into(),
+        p(dir, DENSE).to_str().unwrap().into(),
+        "--pruned".into(),
+        p(dir, PRUNED).to_str().unwrap().into(),
+        "--failures".into(),
+        p(dir, FAILURES).to_str().unwrap().into(),
+        "--spec-var".into(),
+        "theta".into(),
+        "--spec-bound".into(),
+        "0.2".into(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    serde_json::from_str(&run_oracle("refine_oracle.py", &args)).unwrap()
+}
+
+#[test]
+fn refinement_restores_what_pytorch_restores_and_fixes_every_failure() {
+    let d = workdir();
+    let dir = d.path();
+    let o = refine(dir, &["--failures", FAILURES]);
+    assert_ok(&o);
+    let out = stdout(&o);
+    let oracle = oracle(dir, &[]);
+    let n = oracle["failures"].as_u64().unwrap();
+    assert!(n >= 2, "the campaign should find failures: {oracle}");
+    assert_eq!(oracle["fixed"], oracle["failures"], "{oracle}");
+    assert!(out.contains(&format!("{n}/{n}")), "{out}");
+    // The same points of no return as the step-by-step Python search (listed when there are few).
+    assert!(n <= 12, "{oracle}");
+    for (i, j) in oracle["no_return"].as_array().unwrap().iter().enumerate() {
+        let want = match j.as_u64() {
+            Some(j) => format!("{i}: j = {j}"),
+            None => format!("{i}: never"),
+        };
+        assert!(out.contains(&want), "expected `{want}` in {out}");
+    }
+    assert!(out.contains("actor    sparsity  mean return"), "{out}");
+
+    assert_restores_as_oracle(dir, &oracle);
     let total: usize = oracle["restored_counts"]
         .as_array()
         .unwrap()
@@ -173,6 +180,30 @@ fn refinement_restores_what_pytorch_restores_and_fixes_every_failure() {
     std::fs::remove_file(p(dir, REFINED)).unwrap();
     assert_ok(&refine(dir, &["--failures", FAILURES]));
     assert_eq!(first, std::fs::read(p(dir, REFINED)).unwrap());
+}
+
+/// --refine-max-failures 1 refines against the first of the failures only, as the oracle does with
+/// --max-failures 1, and checks the others against the refined actor.
+#[test]
+fn a_cap_refines_against_evenly_spaced_failures_as_pytorch_does() {
+    let d = workdir();
+    let dir = d.path();
+    let o = refine(dir, &["--failures", FAILURES, "--refine-max-failures", "1"]);
+    assert_ok(&o);
+    let out = stdout(&o);
+    let all = oracle(dir, &[]);
+    let capped = oracle(dir, &["--max-failures", "1"]);
+    let n = all["failures"].as_u64().unwrap();
+    assert!(n >= 2, "{all}");
+    assert_eq!(capped["failures"], 1, "{capped}");
+    assert!(
+        out.contains(&format!(
+            "refining against 1 of the {n} failures the dense actor passes"
+        )),
+        "{out}"
+    );
+    assert!(out.contains("held-out failures"), "{out}");
+    assert_restores_as_oracle(dir, &capped);
 }
 
 #[test]
@@ -259,6 +290,30 @@ fn bad_inputs_are_refused_without_writing_an_actor() {
     let o = refine(dir, &["--failures", empty]);
     assert_ok(&o);
     assert!(stdout(&o).contains("nothing to refine"), "{}", stdout(&o));
+    assert!(!p(dir, REFINED).exists());
+
+    // A cap of 0, and a cap without --refine.
+    assert_refused(
+        &refine(dir, &["--failures", FAILURES, "--refine-max-failures", "0"]),
+        2,
+        "--refine-max-failures",
+    );
+    assert_refused(
+        &run_bin(
+            dir,
+            &[
+                "--test",
+                "--env",
+                "CartPole-v0",
+                "--actor",
+                DENSE,
+                "--refine-max-failures",
+                "5",
+            ],
+        ),
+        2,
+        "--refine-max-failures applies to --refine",
+    );
     assert!(!p(dir, REFINED).exists());
 
     // Dense and pruned of different shapes (neuron pruning removes units).

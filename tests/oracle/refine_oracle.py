@@ -105,7 +105,11 @@ def main():
     ap.add_argument("--env", required=True)
     ap.add_argument("--dense", required=True)
     ap.add_argument("--pruned", required=True)
-    ap.add_argument("--failures", required=True)
+    ap.add_argument("--failures", required=True, action="append",
+                    help="a failures CSV; repeat it to refine against several files' failures, in order")
+    ap.add_argument("--max-failures", type=int,
+                    help="refine against at most N of the failures the dense actor passes, evenly "
+                         "spaced (synapt-safety's --refine-max-failures)")
     ap.add_argument("--spec-var", required=True)
     ap.add_argument("--spec-bound", type=float, required=True)
     args = ap.parse_args()
@@ -113,9 +117,18 @@ def main():
     env = gym.make(args.env)
     dense_layers, pruned_layers = load(args.dense), load(args.pruned)
     dense = Actor(dense_layers)
-    failures = read_failures(args.failures)
+    failures = [f for path in args.failures for f in read_failures(path)]
     var, bound = args.spec_var, args.spec_bound
     seconds = {}
+
+    # Failures the dense actor fails too are set aside; a cap keeps evenly spaced ones.
+    t = time.perf_counter()
+    fixable = [f for f in failures if episode_ok(env, f, [], dense, var, bound)]
+    dense_fails = len(failures) - len(fixable)
+    if args.max_failures is not None and len(fixable) > args.max_failures:
+        fixable = [fixable[i * len(fixable) // args.max_failures] for i in range(args.max_failures)]
+    failures = fixable
+    seconds["dense_check"] = time.perf_counter() - t
 
     # Recovery states.
     t = time.perf_counter()
@@ -172,6 +185,7 @@ def main():
     restored = [np.flatnonzero((pw == 0) & (cw != 0)).tolist() for pw, cw in zip(pruned_w, cur)]
     print(json.dumps({
         "failures": len(failures),
+        "dense_fails": dense_fails,
         "fixed": fixed,
         "no_return": no_return,
         "restored": restored,
