@@ -1,6 +1,7 @@
 """GPyOpt's side of `cargo bench --bench falsify`: PruVer's NeurIPS 2021 predecessor's falsifier.
 
-    python benches/falsify_gpyopt.py run   ENV ACTOR.json SPEC FORMULA SEED [--init 5] [--max-iter 200]
+    python benches/falsify_gpyopt.py run    ENV ACTOR.json SPEC FORMULA SEED [--init 5] [--max-iter 200]
+    python benches/falsify_gpyopt.py random ENV ACTOR.json SPEC FORMULA SEED [--init 5] [--max-iter 200]
     python benches/falsify_gpyopt.py check ENV ACTOR.json SPEC FORMULA POINTS.json
 
 Runs in the GPyOpt virtual environment (benches/gpyopt_setup.sh: GPyOpt 1.2.6, GPy, NumPy 1.26,
@@ -16,7 +17,8 @@ comes as JSON (the bench exports the `.pth` with synapt-safety's own loader).
 
 over the same box as `synapt-safety --falsify` (the environment's initial-state parameters), with the
 same objective: reset Gymnasium's environment, set the initial state from the point, run the
-deterministic actor, and compute the robustness of the same specification. `check`: the robustness
+deterministic actor, and compute the robustness of the same specification. `random`: the baseline,
+init + max-iter points drawn uniformly from the box with NumPy (`np.random.seed(SEED)`). `check`: the robustness
 at given points, which the bench compares with synapt-safety's evaluations of the same points.
 
 Prints one JSON object on stdout.
@@ -73,6 +75,10 @@ SPECS = {
     "return_300": (
         "at_end(return >= -300)",
         lambda obs, rets: rets[-1] - (-300.0),
+    ),
+    "return_nonnegative": (
+        "at_end(return >= 0)",
+        lambda obs, rets: rets[-1],
     ),
     "flags": (
         "always(abs(x) <= 0.4)",
@@ -234,6 +240,30 @@ def run(env_id, actor, spec, formula, seed, init, max_iter):
     }
 
 
+def run_random(env_id, actor, spec, formula, seed, init, max_iter):
+    t0 = time.perf_counter()
+    f = Objective(env_id, actor, spec, formula, seed)
+    np.random.seed(seed)
+    lo = np.array([b[1] for b in f.box])
+    hi = np.array([b[2] for b in f.box])
+    f(lo + (hi - lo) * np.random.uniform(size=(init + max_iter, len(f.box))))
+    wall = time.perf_counter() - t0
+    evals = f.evaluations
+    failures = [i for i, e in enumerate(evals) if e["robustness"] < 0]
+    return {
+        "tool": f"NumPy {np.__version__} uniform",
+        "env": env_id,
+        "spec": spec,
+        "seed": seed,
+        "wall_seconds": wall,
+        "simulation_seconds": f.sim_seconds,
+        "evaluations": len(evals),
+        "failures": len(failures),
+        "first_failure": failures[0] if failures else None,
+        "min_robustness": min(e["robustness"] for e in evals),
+    }
+
+
 def check(env_id, actor, spec, formula, points_path):
     with open(points_path) as fh:
         pts = json.load(fh)
@@ -264,12 +294,13 @@ def main(argv):
     if len(argv) >= 1 and argv[0] == "versions":
         print(json.dumps(versions()))
         return
-    if len(argv) >= 6 and argv[0] == "run":
+    if len(argv) >= 6 and argv[0] in ("run", "random"):
         opts = {"--init": 5, "--max-iter": 200}
         rest = argv[6:]
         for k, v in zip(rest[::2], rest[1::2]):
             opts[k] = int(v)
-        print(json.dumps(run(argv[1], argv[2], argv[3], argv[4], int(argv[5]), opts["--init"], opts["--max-iter"])))
+        search = run if argv[0] == "run" else run_random
+        print(json.dumps(search(argv[1], argv[2], argv[3], argv[4], int(argv[5]), opts["--init"], opts["--max-iter"])))
         return
     if len(argv) == 6 and argv[0] == "check":
         print(json.dumps(check(*argv[1:6])))
