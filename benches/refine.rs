@@ -94,6 +94,7 @@ fn main() {
         method: Method::Pruver,
         thresholds: Thresholds::default(),
         max_failures: None,
+        progress: None,
     };
     // Best of 3.
     let mut best = None::<(f64, refine::Outcome)>;

@@ -467,6 +467,7 @@ fn refine_stage(
             method: cli.refine_method,
             thresholds,
             max_failures: cli.refine_max_failures.map(|n| n as usize),
+            progress: Some(&|msg: &str| eprintln!("{msg}")),
         })?;
         println!();
         if !outcome.dense_fails.is_empty() {
@@ -493,7 +494,8 @@ fn refine_stage(
         } else {
             if outcome.held_out > 0 {
                 println!(
-                    "round {round}: refining against {} of the {} failures the dense actor passes                      (evenly spaced, --refine-max-failures); the other {} are held out",
+                    "round {round}: refining against {} of the {} failures the dense actor passes \
+                     (evenly spaced, --refine-max-failures); the other {} are held out",
                     outcome.total,
                     outcome.total + outcome.held_out,
                     outcome.held_out

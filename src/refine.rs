@@ -311,14 +311,16 @@ pub fn restored_count(pruned: &Mlp, refined: &Mlp) -> Vec<usize> {
         .collect()
 }
 
-/// Step 4: restore dense weights by gradient rank until `check` says every failure passes. Returns the
-/// refined actor, the steps taken, and whether every failure passes.
+/// Step 4: restore dense weights by gradient rank until `check` says every failure passes; `on_step`
+/// sees each step as it is taken. Returns the refined actor, the steps taken, and whether every failure
+/// passes.
 pub fn restore(
     dense: &Mlp,
     pruned: &Mlp,
     grads: &[Vec<f64>],
     total: usize,
     mut check: impl FnMut(&Mlp) -> Result<usize>,
+    mut on_step: impl FnMut(&RestoreStep),
 ) -> Result<(Mlp, Vec<RestoreStep>, bool)> {
     let ranks: Vec<Vec<usize>> = grads.iter().map(|g| dense_ranks(g)).collect();
     let mut cur = pruned.clone();
@@ -342,12 +344,14 @@ pub fn restore(
             if changed || fixed == usize::MAX {
                 fixed = check(&cur)?;
             }
-            steps.push(RestoreStep {
+            let step = RestoreStep {
                 p,
                 layer: l,
                 restored: restored_count(pruned, &cur).iter().sum(),
                 fixed,
-            });
+            };
+            on_step(&step);
+            steps.push(step);
             if fixed == total {
                 return Ok((cur, steps, true));
             }
@@ -359,7 +363,7 @@ pub fn restore(
 }
 
 /// Everything one refinement needs.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Request<'a> {
     pub env: EnvRef<'a>,
     pub dense: &'a Mlp,
@@ -371,6 +375,8 @@ pub struct Request<'a> {
     /// Refine against at most this many of the failures the dense actor passes, evenly spaced (see
     /// [`spread`]); the rest are held out and only checked against the refined actor. `None`: all.
     pub max_failures: Option<usize>,
+    /// Told what each step is doing as it goes (a long refinement takes minutes).
+    pub progress: Option<&'a (dyn Fn(&str) + Sync)>,
 }
 
 /// `cap` indices spread evenly over `0..n` (`⌊i·n/cap⌋`, so the first is 0), or all of them when
@@ -458,6 +464,11 @@ pub fn check_shapes(
 pub fn refine(req: &Request) -> Result<Outcome> {
     let (recovered, fixed_by) = criteria(req.method, req.thresholds);
     let mut timings = Timings::default();
+    let say = |msg: String| {
+        if let Some(p) = req.progress {
+            p(&msg);
+        }
+    };
 
     let t = Instant::now();
     check_replays(req.env, req.failures, req.spec)?;
@@ -537,9 +548,21 @@ pub fn refine(req: &Request) -> Result<Outcome> {
         });
     }
 
+    say(format!(
+        "refine: the pruned actor passes {passed_before} of {total} failures ({} held out, {} the \
+         dense actor fails too); searching recovery states",
+        held_out.len(),
+        dense_fails.len()
+    ));
     let t = Instant::now();
     let recoveries = recovery_states(req.env, req.dense, failures, recovered, req.spec)?;
     timings.recovery = t.elapsed().as_secs_f64();
+    say(format!(
+        "refine: recovery states found in {:.1} s ({} episodes); restoring, at most {} steps",
+        timings.recovery,
+        recoveries.iter().map(|r| r.episodes).sum::<usize>(),
+        48 * req.pruned.layers.len()
+    ));
 
     let t = Instant::now();
     let states: Vec<Vec<f64>> = recoveries.iter().map(|r| r.state.clone()).collect();
@@ -547,7 +570,17 @@ pub fn refine(req: &Request) -> Result<Outcome> {
     timings.gradient = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
-    let (refined, steps, all_fixed) = restore(req.dense, req.pruned, &grads, total, passed)?;
+    let (refined, steps, all_fixed) =
+        restore(req.dense, req.pruned, &grads, total, passed, |step| {
+            say(format!(
+                "refine: p {:.2} layer{}: {} weights restored, {}/{total} fixed ({:.0} s)",
+                step.p,
+                step.layer + 1,
+                step.restored,
+                step.fixed,
+                t.elapsed().as_secs_f64()
+            ))
+        })?;
     let held_out_fixed = held_out_passed(&refined)?;
     timings.restoration += t.elapsed().as_secs_f64();
     let fixed = steps.last().map_or(passed_before, |s| s.fixed);
@@ -768,9 +801,14 @@ mod tests {
         let pruned = mlp(&[&[0.0, 2.0, 0.0, 0.0]]);
         let grads = vec![vec![-0.9, 0.0, 0.2, 0.5]];
         // "Fixed" once weight 3 (rank 2) is back: needs ceil(3p) <= 2, i.e. p <= 2/3.
-        let (refined, steps, ok) = restore(&dense, &pruned, &grads, 1, |m| {
-            Ok(usize::from(m.layers[0].weight[3] != 0.0))
-        })
+        let (refined, steps, ok) = restore(
+            &dense,
+            &pruned,
+            &grads,
+            1,
+            |m| Ok(usize::from(m.layers[0].weight[3] != 0.0)),
+            |_| {},
+        )
         .unwrap();
         assert!(ok);
         assert_eq!(refined.layers[0].weight, vec![1.0, 2.0, 0.0, 4.0]);
@@ -787,7 +825,7 @@ mod tests {
         let pruned = mlp(&[&[0.0, 0.0]]);
         let grads = vec![vec![0.0, 0.3]];
         // Never fixed: the rank-0 weight is never restored (p stays ≥ 0.0099…, ceil(1·p) = 1).
-        let (refined, steps, ok) = restore(&dense, &pruned, &grads, 1, |_| Ok(0)).unwrap();
+        let (refined, steps, ok) = restore(&dense, &pruned, &grads, 1, |_| Ok(0), |_| {}).unwrap();
         assert!(!ok);
         assert_eq!(refined.layers[0].weight, vec![0.0, 2.0]);
         assert_eq!(steps.len(), 48);

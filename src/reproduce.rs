@@ -466,6 +466,7 @@ fn run_case(
             method: refine::Method::Pruver,
             thresholds,
             max_failures: b.refine_max_failures,
+            progress: Some(&|msg: &str| eprintln!("{}: {msg}", c.env_id)),
         })?;
         if !outcome.all_fixed {
             report.notes.push(format!(

@@ -203,6 +203,10 @@ fn a_cap_refines_against_evenly_spaced_failures_as_pytorch_does() {
         "{out}"
     );
     assert!(out.contains("held-out failures"), "{out}");
+    // Progress goes to stderr as the steps run.
+    let err = stderr(&o);
+    assert!(err.contains("refine: recovery states found in"), "{err}");
+    assert!(err.contains("refine: p 0.95 layer1:"), "{err}");
     assert_restores_as_oracle(dir, &capped);
 }
 
