@@ -156,6 +156,7 @@ class Objective:
                 f"`{SPECS[spec][0]}` here; update SPECS"
             )
         self.env_id = env_id
+        self.spec = spec
         self.env = gym.make(env_id)
         self.actor = Actor(actor_path, isinstance(self.env.action_space, gym.spaces.Discrete))
         self.robustness = SPECS[spec][1]
@@ -220,23 +221,28 @@ def run(env_id, actor, spec, formula, seed, init, max_iter):
         initial_design_numdata=init,
     )
     bo.run_optimization(max_iter=max_iter, eps=1e-6)
-    wall = time.perf_counter() - t0
+    out = result(f"GPyOpt {GPyOpt.__version__}", f, time.perf_counter() - t0)
+    out["init_points"] = init
+    out["iterations"] = len(f.evaluations) - init
+    out["robustness"] = [e["robustness"] for e in f.evaluations]
+    return out
+
+
+def result(tool, f, wall):
+    """What every campaign reports: its wall and simulation time, failures, the first, the minimum."""
     evals = f.evaluations
     failures = [i for i, e in enumerate(evals) if e["robustness"] < 0]
     return {
-        "tool": f"GPyOpt {GPyOpt.__version__}",
-        "env": env_id,
-        "spec": spec,
-        "seed": seed,
-        "init_points": init,
+        "tool": tool,
+        "env": f.env_id,
+        "spec": f.spec,
+        "seed": f.seed,
         "wall_seconds": wall,
         "simulation_seconds": f.sim_seconds,
         "evaluations": len(evals),
-        "iterations": len(evals) - init,
         "failures": len(failures),
         "first_failure": failures[0] if failures else None,
         "min_robustness": min(e["robustness"] for e in evals),
-        "robustness": [e["robustness"] for e in evals],
     }
 
 
@@ -247,21 +253,7 @@ def run_random(env_id, actor, spec, formula, seed, init, max_iter):
     lo = np.array([b[1] for b in f.box])
     hi = np.array([b[2] for b in f.box])
     f(lo + (hi - lo) * np.random.uniform(size=(init + max_iter, len(f.box))))
-    wall = time.perf_counter() - t0
-    evals = f.evaluations
-    failures = [i for i, e in enumerate(evals) if e["robustness"] < 0]
-    return {
-        "tool": f"NumPy {np.__version__} uniform",
-        "env": env_id,
-        "spec": spec,
-        "seed": seed,
-        "wall_seconds": wall,
-        "simulation_seconds": f.sim_seconds,
-        "evaluations": len(evals),
-        "failures": len(failures),
-        "first_failure": failures[0] if failures else None,
-        "min_robustness": min(e["robustness"] for e in evals),
-    }
+    return result(f"NumPy {np.__version__} uniform", f, time.perf_counter() - t0)
 
 
 def check(env_id, actor, spec, formula, points_path):

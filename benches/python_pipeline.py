@@ -119,7 +119,7 @@ def secs(s):
     return f"{s:.0f}" if s >= 100 else f"{s:.1f}" if s >= 1 else f"{s:.3f}"
 
 
-def ours():
+def our_timing():
     with open(TIMING, newline="") as f:
         for row in csv.DictReader(f):
             if row["env"] == ENV:
@@ -143,7 +143,7 @@ def main():
             raise SystemExit(
                 f"python_pipeline.py: {FAILURES.format(m)} is missing: run `synapt-safety --reproduce` first"
             )
-    theirs = ours()
+    ours = our_timing()
     py = args.gpyopt_python
     t_ = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -224,7 +224,7 @@ def main():
     total_ours = total_py = 0.0
     for stage, work, key in rows:
         py_s = t_[stage.replace("-", "")]
-        our_s = theirs[key]
+        our_s = ours[key]
         if stage == "falsify" and args.runs < FULL_RUNS:
             scaled = py_s * FULL_RUNS / args.runs
             work += f" (scaled to {FULL_RUNS}: {scaled:.0f} s)"
@@ -243,7 +243,7 @@ def main():
         + ", ".join(f"{n} {v:.1f}" for n, v in returns.items())
     )
     if args.json:
-        print(json.dumps({"python_seconds": t_, "ours_seconds": theirs, "runs": args.runs}))
+        print(json.dumps({"python_seconds": t_, "ours_seconds": ours, "runs": args.runs}))
 
 
 def visualize(out_dir, paths):

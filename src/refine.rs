@@ -509,19 +509,17 @@ pub fn refine(req: &Request) -> Result<Outcome> {
 
     let discrete = req.env.make()?.action_space().is_discrete();
     let checks = std::cell::Cell::new(0usize);
+    let passing = |actor: &Mlp, fs: &[RecordedFailure]| -> Result<usize> {
+        Ok(check_fixed(req.env, actor, fs, fixed_by, req.spec)?
+            .into_iter()
+            .filter(|ok| *ok)
+            .count())
+    };
     let passed = |actor: &Mlp| -> Result<usize> {
         checks.set(checks.get() + 1);
-        Ok(check_fixed(req.env, actor, failures, fixed_by, req.spec)?
-            .into_iter()
-            .filter(|ok| *ok)
-            .count())
+        passing(actor, failures)
     };
-    let held_out_passed = |actor: &Mlp| -> Result<usize> {
-        Ok(check_fixed(req.env, actor, &held_out, fixed_by, req.spec)?
-            .into_iter()
-            .filter(|ok| *ok)
-            .count())
-    };
+    let held_out_passed = |actor: &Mlp| passing(actor, &held_out);
     let t = Instant::now();
     let passed_before = passed(req.pruned)?;
     timings.restoration += t.elapsed().as_secs_f64();
