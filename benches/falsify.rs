@@ -105,6 +105,8 @@ struct Run {
     /// 0-based index of the first failing evaluation.
     first_failure: Option<usize>,
     min_robustness: f64,
+    /// How spread out the failures are: see `failure_spacing`.
+    spacing: f64,
     /// Set when the process ran past the timeout or failed.
     problem: Option<String>,
 }
@@ -121,6 +123,7 @@ impl Run {
             failures: 0,
             first_failure: None,
             min_robustness: f64::NAN,
+            spacing: f64::NAN,
             problem: Some(why),
         }
     }
@@ -128,6 +131,48 @@ impl Run {
     /// Seconds per BO iteration outside the simulation.
     fn per_iteration_s(&self) -> f64 {
         (self.campaign_s - self.simulation_s) / self.evaluations.saturating_sub(INIT_POINTS) as f64
+    }
+}
+
+/// The median, over the failures, of the distance to the nearest other failure, in the box scaled to
+/// the unit cube (NaN with fewer than two failures). A search that finds many failures close together
+/// (a local one) has a small spacing; one that finds them across the failure region, a large one.
+fn failure_spacing(failures: &[&[f64]], bounds: &[(f64, f64)]) -> f64 {
+    let unit: Vec<Vec<f64>> = failures
+        .iter()
+        .map(|p| {
+            p.iter()
+                .zip(bounds)
+                .map(|(v, (lo, hi))| (v - lo) / (hi - lo))
+                .collect()
+        })
+        .collect();
+    let mut nearest: Vec<f64> = unit
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            unit.iter()
+                .enumerate()
+                .filter(|&(j, _)| j != i)
+                .map(|(_, b)| {
+                    a.iter()
+                        .zip(b)
+                        .map(|(x, y)| (x - y).powi(2))
+                        .sum::<f64>()
+                        .sqrt()
+                })
+                .fold(f64::INFINITY, f64::min)
+        })
+        .collect();
+    if nearest.len() < 2 {
+        return f64::NAN;
+    }
+    nearest.sort_by(f64::total_cmp);
+    let n = nearest.len();
+    if n % 2 == 1 {
+        nearest[n / 2]
+    } else {
+        0.5 * (nearest[n / 2 - 1] + nearest[n / 2])
     }
 }
 
@@ -218,15 +263,25 @@ struct Setup<'a> {
     hyper: &'a Path,
     actor: &'a Path,
     case: &'a Case,
+    /// The searched parameters' bounds, in the evaluations files' column order.
+    bounds: Vec<(f64, f64)>,
     timeout: Duration,
     gpyopt_timeout: Duration,
 }
 
-/// One campaign of `synapt-safety --falsify`; returns the outcome and its evaluations file.
-fn ours(s: &Setup, method: &str, seed: u64) -> (Run, Option<PathBuf>) {
-    let dir = s.work.join(format!("ours-{method}-{seed}"));
+/// One campaign of `synapt-safety --falsify`: `bo` (its default trust region), `bo-global` (`--bo-region
+/// global`, GPyOpt's search region) or `random`; returns the outcome and its evaluations file.
+fn ours(s: &Setup, variant: &str, seed: u64) -> (Run, Option<PathBuf>) {
+    let dir = s.work.join(format!("ours-{variant}-{seed}"));
     std::fs::create_dir_all(&dir).unwrap();
-    let tool = format!("synapt-safety {method}");
+    let (method, region) = match variant {
+        "bo-global" => ("bo", "global"),
+        m => (m, "trust"),
+    };
+    let tool = match variant {
+        "bo-global" => "synapt-safety bo, global region".to_string(),
+        m => format!("synapt-safety {m}"),
+    };
     let mut cmd = Command::new(BIN);
     cmd.current_dir(&dir).args([
         "--hyperparameters",
@@ -246,6 +301,8 @@ fn ours(s: &Setup, method: &str, seed: u64) -> (Run, Option<PathBuf>) {
         method,
         "--seed",
         &seed.to_string(),
+        "--bo-region",
+        region,
     ]);
     let (out, err, ok, secs) = run_timed(&mut cmd, s.timeout).expect("the release binary runs");
     match ok {
@@ -291,6 +348,10 @@ fn ours(s: &Setup, method: &str, seed: u64) -> (Run, Option<PathBuf>) {
             failures: failing.len(),
             first_failure: failing.first().copied(),
             min_robustness: evals.iter().map(|e| e.2).fold(f64::INFINITY, f64::min),
+            spacing: failure_spacing(
+                &failing.iter().map(|&i| &evals[i].1[..]).collect::<Vec<_>>(),
+                &s.bounds,
+            ),
             problem: None,
         },
         Some(csv),
@@ -335,6 +396,33 @@ fn gpyopt(s: &Setup, python: &Path, json_actor: &Path, formula: &str, seed: u64)
         failures: v["failures"].as_u64().unwrap() as usize,
         first_failure: v["first_failure"].as_u64().map(|i| i as usize),
         min_robustness: v["min_robustness"].as_f64().unwrap(),
+        spacing: {
+            let points: Vec<Vec<f64>> = v["points"]
+                .as_array()
+                .expect("the GPyOpt script lists its points")
+                .iter()
+                .map(|p| {
+                    p.as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|x| x.as_f64().unwrap())
+                        .collect()
+                })
+                .collect();
+            let robustness: Vec<f64> = v["robustness"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_f64().unwrap())
+                .collect();
+            let failing: Vec<&[f64]> = points
+                .iter()
+                .zip(&robustness)
+                .filter(|(_, r)| **r < 0.0)
+                .map(|(p, _)| &p[..])
+                .collect();
+            failure_spacing(&failing, &s.bounds)
+        },
         problem: None,
     }
 }
@@ -428,6 +516,15 @@ fn gpyopt_python() -> Option<PathBuf> {
     }
     let s = String::from_utf8_lossy(&out.stdout);
     s.lines().last().map(|l| PathBuf::from(l.trim()))
+}
+
+/// A failure spacing for the tables.
+fn spacing(x: f64) -> String {
+    if x.is_nan() {
+        "–".into()
+    } else {
+        format!("{x:.3}")
+    }
 }
 
 fn opt_first(r: &Run) -> String {
@@ -537,6 +634,7 @@ fn main() {
         "failures",
         "evals to 1st failure",
         "min robustness",
+        "failure spacing",
         "speed-up",
     ]);
     let mut summary = Table::new([
@@ -547,6 +645,7 @@ fn main() {
         "ms/iteration (mean)",
         "failures (mean)",
         "evals to 1st failure (mean)",
+        "failure spacing (mean)",
         "speed-up (campaign, process)",
     ]);
     let mut checks = Vec::new();
@@ -613,6 +712,12 @@ fn main() {
             hyper: &hyper,
             actor: &actor,
             case,
+            bounds: env
+                .perturbations()
+                .iter()
+                .filter(|p| p.searched_by_default)
+                .map(|p| (p.low, p.high))
+                .collect(),
             timeout,
             gpyopt_timeout,
         };
@@ -633,6 +738,7 @@ fn main() {
             let seed = first_seed + r;
             eprintln!("{label}: seed {seed}: synapt-safety");
             let (bo, bo_csv) = ours(&setup, "bo", seed);
+            let (global, _) = ours(&setup, "bo-global", seed);
             let (random, random_csv) = ours(&setup, "random", seed);
             // The same-objective check on BO's points, or the random campaign's if BO did not finish.
             let checked = bo_csv
@@ -647,6 +753,7 @@ fn main() {
                 ));
             }
             push(bo, &mut by_tool);
+            push(global, &mut by_tool);
             push(random, &mut by_tool);
             if let Some(py) = &python {
                 eprintln!("{label}: seed {seed}: GPyOpt");
@@ -666,6 +773,7 @@ fn main() {
         by_tool.sort_by_key(|(k, _)| match k.as_str() {
             "GPyOpt" => 0,
             "synapt-safety bo" => 1,
+            "synapt-safety random" => 3,
             _ => 2,
         });
         for (key, runs) in &by_tool {
@@ -697,6 +805,7 @@ fn main() {
                         String::new(),
                         String::new(),
                         String::new(),
+                        String::new(),
                     ]);
                     continue;
                 }
@@ -715,6 +824,7 @@ fn main() {
                     run.failures.to_string(),
                     opt_first(run),
                     format!("{:.4}", run.min_robustness),
+                    spacing(run.spacing),
                     speed,
                 ]);
             }
@@ -762,6 +872,7 @@ fn main() {
                         ok.len()
                     )
                 },
+                spacing(mean(ok.iter().map(|r| r.spacing).filter(|x| !x.is_nan()))),
                 speed,
             ]);
         }
@@ -774,7 +885,8 @@ fn main() {
     }
     println!(
         "budget: {INIT_POINTS} initial points + {ITERATIONS} BO iterations (EI), same box, actor and \
-         specification on both sides; seeds {first_seed}..{}",
+         specification on both sides; seeds {first_seed}..{}\nfailure spacing: median distance from a \
+         failure to the nearest other one, in the box scaled to the unit cube",
         first_seed + seeds - 1
     );
     println!();

@@ -243,6 +243,7 @@ def result(tool, f, wall):
         "failures": len(failures),
         "first_failure": failures[0] if failures else None,
         "min_robustness": min(e["robustness"] for e in evals),
+        "points": [e["values"] for e in evals],
     }
 
 

@@ -129,6 +129,13 @@ pub struct Cli {
     #[arg(long, value_enum, default_value = "ei", value_name = "ACQ")]
     pub acquisition: AcquisitionChoice,
 
+    /// Where BO maximises the acquisition: trust (TuRBO's trust region around the best point, which
+    /// grows while the search improves on it and shrinks while it does not: many failures close to
+    /// the worst ones) or global (the whole box at every iteration, as GPyOpt does: failures more
+    /// spread out).
+    #[arg(long, value_enum, default_value = "trust", value_name = "REGION")]
+    pub bo_region: RegionChoice,
+
     /// Repeat each campaign with seeds --seed, --seed + 1, …, and report how often and how soon each
     /// method finds a failure.
     #[arg(long, default_value_t = 1, value_name = "N")]
@@ -271,6 +278,23 @@ impl AcquisitionChoice {
             AcquisitionChoice::Ei => Acquisition::Ei { xi: 0.01 },
             AcquisitionChoice::Lcb => Acquisition::Lcb { kappa: 2.0 },
             AcquisitionChoice::Pi => Acquisition::Pi { xi: 0.01 },
+        }
+    }
+}
+
+/// `--bo-region`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RegionChoice {
+    Trust,
+    Global,
+}
+
+impl RegionChoice {
+    pub fn region(self) -> crate::falsify::bo::SearchRegion {
+        use crate::falsify::bo::SearchRegion;
+        match self {
+            RegionChoice::Trust => SearchRegion::Trust,
+            RegionChoice::Global => SearchRegion::Global,
         }
     }
 }

@@ -293,6 +293,7 @@ fn falsify_request(
         budget: cli.budget,
         init_points: cli.init_points,
         acquisition: cli.acquisition.acquisition(),
+        region: cli.bo_region.region(),
         seed: cli.seed,
         runs: cli.runs,
         out_dir: PathBuf::from("Failure_Trajectories"),

@@ -132,6 +132,16 @@ impl Summary {
     }
 }
 
+/// `x` to one decimal, or "–" when it is NaN (a mean over nothing, such as the evaluations to the
+/// first failure of campaigns that found none).
+pub fn dash_nan(x: f64) -> String {
+    if x.is_nan() {
+        "–".into()
+    } else {
+        format!("{x:.1}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,5 +175,11 @@ mod tests {
         assert_eq!(lines[0], "name    value");
         assert_eq!(lines[2], "a          1.5");
         assert_eq!(lines[3], "longer  -10.25");
+    }
+
+    #[test]
+    fn nan_is_a_dash() {
+        assert_eq!(dash_nan(f64::NAN), "–");
+        assert_eq!(dash_nan(4.66), "4.7");
     }
 }

@@ -26,7 +26,7 @@ use crate::plot::{self, SweepSeries};
 use crate::policy::Mlp;
 use crate::prune::{self, PruneOptions};
 use crate::refine;
-use crate::report::{Summary, Table};
+use crate::report::{dash_nan, Summary, Table};
 use crate::train;
 use crate::visualize::{self, VisualizeOptions};
 
@@ -407,6 +407,7 @@ fn run_case(
         budget: b.budget,
         init_points: b.init_points,
         acquisition: crate::cli::AcquisitionChoice::Ei.acquisition(),
+        region: crate::falsify::bo::SearchRegion::default(),
         seed: opts.seed,
         runs,
         out_dir: opts.failures.clone(),
@@ -556,14 +557,6 @@ fn falsify_row(env_id: &str, spec: &str, r: &stage::MethodResult) -> FalsifyRow 
 }
 
 /// `x` to one decimal, or "–" when no run found a failure (NaN).
-fn dash_nan(x: f64) -> String {
-    if x.is_nan() {
-        "–".into()
-    } else {
-        format!("{x:.1}")
-    }
-}
-
 /// The tables of the README's "Results" section.
 impl Report {
     pub fn falsify_table(&self) -> Table {

@@ -101,6 +101,33 @@ fn campaigns_write_reproducible_files_and_a_report() {
     assert_eq!(evals.lines().count(), 1 + 17);
 }
 
+/// `--bo-region global` is the search without the trust region: another campaign, as reproducible.
+#[test]
+fn the_global_search_region_is_another_reproducible_campaign() {
+    let (d, _) = workdir();
+    let evaluations = |region: &str| {
+        let o = falsify(
+            d.path(),
+            &["--spec", "upright", "--seed", "5", "--bo-region", region],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        std::fs::read(
+            d.path()
+                .join("Failure_Trajectories/CartPole-v0_actor_upright_bo_evaluations.csv"),
+        )
+        .unwrap()
+    };
+    let global = evaluations("global");
+    assert_eq!(global, evaluations("global"));
+    let trust = evaluations("trust");
+    assert_ne!(global, trust, "the trust region changes where BO looks");
+    // The initial design is the same; the guided points differ.
+    let lines = |b: &[u8]| String::from_utf8(b.to_vec()).unwrap();
+    let (g, t) = (lines(&global), lines(&trust));
+    let head = |s: &str| s.lines().take(6).collect::<Vec<_>>().join("\n");
+    assert_eq!(head(&g), head(&t));
+}
+
 #[test]
 fn several_runs_give_the_arch_comp_summary() {
     let (d, _) = workdir();
@@ -198,6 +225,11 @@ fn bad_requests_are_refused_before_any_campaign() {
         ],
     );
     assert_refused(&o, 1, "Pendulum-v1 needs 3 inputs");
+    assert_refused(
+        &falsify(dir, &["--bo-region", "local"]),
+        2,
+        "invalid value 'local' for '--bo-region <REGION>'",
+    );
     // Nothing was written by any refused request.
     assert!(!dir.join("Failure_Trajectories").exists());
 }

@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use crate::env::{self, EnvOptions, Param, Perturbation};
 use crate::error::{Error, Result};
-use crate::falsify::bo::{self, Acquisition, BoOptions};
+use crate::falsify::bo::{self, Acquisition, BoOptions, SearchRegion};
 use crate::falsify::catalog::{signals, Spec};
 use crate::policy::Mlp;
 use crate::rollout::{self, Trajectory};
@@ -52,6 +52,7 @@ pub struct Campaign<'a> {
     pub budget: usize,
     pub init_points: usize,
     pub acquisition: Acquisition,
+    pub region: SearchRegion,
     pub seed: u64,
 }
 
@@ -193,6 +194,7 @@ pub fn run(c: &Campaign) -> Result<Outcome> {
                 init_points: c.init_points.min(c.budget),
                 iterations: c.budget.saturating_sub(c.init_points),
                 acquisition: c.acquisition,
+                region: c.region,
                 seed: c.seed,
                 ..BoOptions::default()
             };
@@ -269,6 +271,7 @@ mod tests {
             budget,
             init_points: 5,
             acquisition: Acquisition::default(),
+            region: SearchRegion::default(),
             seed: 3,
         }
     }

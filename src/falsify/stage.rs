@@ -5,12 +5,12 @@ use std::path::{Path, PathBuf};
 
 use crate::env::{self, EnvOptions, Param};
 use crate::error::{Error, Result};
-use crate::falsify::bo::Acquisition;
+use crate::falsify::bo::{Acquisition, SearchRegion};
 use crate::falsify::catalog::{Catalog, Spec};
 use crate::falsify::search::{self, Campaign, Method, Outcome};
 use crate::fsutil::write_csv;
 use crate::policy::Mlp;
-use crate::report::Table;
+use crate::report::{dash_nan, Table};
 use crate::trajectory::{write_failures, FailureRow};
 
 /// Everything `--falsify` needs.
@@ -30,6 +30,8 @@ pub struct Request {
     pub budget: usize,
     pub init_points: usize,
     pub acquisition: Acquisition,
+    /// Where BO maximises the acquisition (`--bo-region`).
+    pub region: SearchRegion,
     pub seed: u64,
     pub runs: usize,
     pub out_dir: PathBuf,
@@ -139,6 +141,7 @@ pub fn run(req: &Request) -> Result<Report> {
                 budget: total,
                 init_points: req.init_points,
                 acquisition: req.acquisition,
+                region: req.region,
                 seed: req.seed.wrapping_add(r as u64),
             })?);
         }
@@ -302,8 +305,8 @@ impl Report {
                     st.runs,
                     100.0 * st.runs_with_failure as f64 / st.runs as f64
                 ),
-                format!("{:.1}", st.mean_first),
-                format!("{:.1}", st.median_first),
+                dash_nan(st.mean_first),
+                dash_nan(st.median_first),
                 format!("{:.1}", st.failures_per_run),
             ]);
         }
