@@ -270,3 +270,53 @@ fn pendulum_failures_replay_and_render() {
     // 200 steps of 50 ms: every observation is a frame.
     assert_eq!(gif_frames(&written[0]), 201);
 }
+
+#[test]
+fn bipedal_walker_failures_replay_and_render() {
+    let d = workdir("ppo_actorBipedalWalker-v3_0.5.pth", "walker.pth");
+    let dir = d.path();
+    // Pruned at 0.5 the walker falls: PruVer's `return >= 0` fails.
+    let o = run_bin(
+        dir,
+        &[
+            "--falsify",
+            "--env",
+            "BipedalWalker-v3",
+            "--actor",
+            "Policies/walker.pth",
+            "--budget",
+            "1",
+            "--falsify-method",
+            "random",
+            "--spec",
+            "return_nonnegative",
+        ],
+    );
+    assert_ok(&o);
+    let name = "Failure_Trajectories/BipedalWalker-v3_walker_return_nonnegative_random.csv";
+    let (header, rows) = rows(&dir.join(name));
+    let steps = rows
+        .iter()
+        .map(|r| r[col(&header, "steps")].parse::<usize>().unwrap())
+        .max()
+        .expect("at least one failure");
+    assert!(steps > 1, "the longest failure has {steps} steps");
+    let o = display(dir, "BipedalWalker-v3", name, &["--gifs", "1"]);
+    assert_ok(&o);
+    assert!(
+        stdout(&o).contains("every failure replays bit for bit"),
+        "{}",
+        stdout(&o)
+    );
+    let written = gifs(
+        dir,
+        "BipedalWalker-v3_walker_return_nonnegative_random_failure",
+    );
+    assert_eq!(written.len(), 1);
+    // 50 steps per second: a frame per step up to 300, then every few steps, and the last.
+    let frames = gif_frames(&written[0]);
+    assert!(
+        frames > 1 && frames <= (steps + 1).min(301),
+        "{frames} frames, {steps} steps"
+    );
+}

@@ -1,4 +1,5 @@
-//! Episodes as animated GIFs (`--display`), drawn from the recorded observations.
+//! Episodes as animated GIFs (`--display`), drawn from the recorded observations (BipedalWalker's,
+//! which hold no position, from a replay of the episode's actions).
 //!
 //! Each environment's picture is a [`Scene`]: shapes in world units (metres, radians), in the
 //! proportions of the renderer its users know (Gymnasium's for the classic environments, the
@@ -15,8 +16,9 @@ use std::path::Path;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
+use crate::env::box2d::bipedal_walker::{self as walker, BipedalWalker, Terrain, WalkerPose};
 use crate::env::box2d::lunar_lander as lunar;
-use crate::env::{Action, Perturbation};
+use crate::env::{Action, Env, Perturbation};
 use crate::error::{Error, Result};
 use crate::fsutil::write_atomic;
 use crate::plot::{draw_rgb, Canvas, Caption};
@@ -79,6 +81,11 @@ enum Kind {
     LunarLander {
         terrain: Option<[f64; lunar::CHUNKS]>,
     },
+    /// Gymnasium's BipedalWalker: its observation holds no position, so it is drawn from a replay of
+    /// the episode (the bodies' poses and the seed's terrain), the view following the hull.
+    BipedalWalker {
+        hardcore: bool,
+    },
 }
 
 fn kind(env_id: &str) -> Result<Kind> {
@@ -93,11 +100,13 @@ fn kind(env_id: &str) -> Result<Kind> {
         | "LunarLander-v3"
         | "LunarLanderContinuous-v2"
         | "LunarLanderContinuous-v3" => Kind::LunarLander { terrain: None },
+        "BipedalWalker-v3" => Kind::BipedalWalker { hardcore: false },
+        "BipedalWalkerHardcore-v3" => Kind::BipedalWalker { hardcore: true },
         _ => {
             return Err(Error::Invalid(format!(
                 "{env_id}: no renderer for this environment; GIFs can be drawn for CartPole-v0/v1, \
                  Pendulum-v0/v1, MountainCarContinuous-v0, CartPoleSwingUp-v0/v1, the pybullet \
-                 swing-ups and LunarLander (BipedalWalker's observation holds no position to draw)"
+                 swing-ups, LunarLander and BipedalWalker"
             )))
         }
     })
@@ -113,6 +122,7 @@ impl Kind {
             Kind::SwingUp => 0.01,
             Kind::BulletSwingUp { .. } => 0.0165,
             Kind::LunarLander { .. } => 1.0 / lunar::FPS,
+            Kind::BipedalWalker { .. } => 1.0 / walker::FPS,
         }
     }
 
@@ -123,6 +133,7 @@ impl Kind {
             Kind::MountainCar => 2,
             Kind::SwingUp | Kind::BulletSwingUp { .. } => 5,
             Kind::LunarLander { .. } => 8,
+            Kind::BipedalWalker { .. } => 24,
         }
     }
 }
@@ -248,6 +259,12 @@ fn scene_of(k: Kind, env_id: &str, obs: &[f64], perturbation: &Perturbation) -> 
     }
     let param = |name: &str, default: f64| perturbation.0.get(name).copied().unwrap_or(default);
     Ok(match k {
+        Kind::BipedalWalker { .. } => {
+            return Err(Error::Invalid(format!(
+            "{env_id}: the observation holds no position to draw; BipedalWalker is drawn from a \
+                 replay of the episode (`render_gif`)"
+        )))
+        }
         // Gymnasium: 600 px for 4.8 m (125 px/m); a 50 × 30 px cart, a 10 px pole of 2·length, the
         // axle a quarter of the cart's height above its centre.
         Kind::CartPole => {
@@ -449,6 +466,140 @@ fn scene_of(k: Kind, env_id: &str, obs: &[f64], perturbation: &Perturbation) -> 
     })
 }
 
+/// Gymnasium's BipedalWalker at one instant: a lavender sky, the ground in olive under its green
+/// surface line, white hardcore obstacles, the red start flag, the legs (the first one lighter) and
+/// the purple hull, in a 20 × 13.3 m window (600 × 400 px at 30 px per metre) scrolled to keep the
+/// hull a fifth of the way in, as Gymnasium's viewport does.
+pub fn bipedal_scene(terrain: &Terrain, pose: &WalkerPose) -> Scene {
+    let scale = walker::SCALE;
+    let (w, h) = (walker::VIEWPORT_W / scale, walker::VIEWPORT_H / scale);
+    let scroll = pose.hull.0 .0 - w / 5.0;
+    let view = (scroll, scroll + w, 0.0, h);
+    let mut parts = vec![part(
+        "sky",
+        Shape::Polygon(vec![
+            (scroll, 0.0),
+            (scroll + w, 0.0),
+            (scroll + w, h),
+            (scroll, h),
+        ]),
+        (215, 215, 255),
+    )];
+    // Everything is cut at the window's sides, as Gymnasium's surface cuts it.
+    let strip = (scroll, scroll + w);
+    let surface: Vec<(f64, f64)> = terrain
+        .x
+        .iter()
+        .copied()
+        .zip(terrain.y.iter().copied())
+        .collect();
+    let mut ground = surface.clone();
+    if let (Some(&(x0, _)), Some(&(x1, _))) = (surface.first(), surface.last()) {
+        ground.extend([(x1, 0.0), (x0, 0.0)]);
+    }
+    let ground = clip_to_strip(&ground, strip);
+    if ground.len() >= 3 {
+        parts.push(part("ground", Shape::Polygon(ground), (102, 153, 76)));
+        let visible: Vec<(f64, f64)> = surface
+            .iter()
+            .copied()
+            .filter(|&(x, _)| x >= strip.0 && x <= strip.1)
+            .collect();
+        if visible.len() >= 2 {
+            parts.push(part("surface", line(visible, 2, false), (76, 204, 76)));
+        }
+    }
+    for o in &terrain.obstacles {
+        let o = clip_to_strip(o, strip);
+        if o.len() >= 3 {
+            parts.push(part("obstacle", Shape::Polygon(o), (255, 255, 255)));
+        }
+    }
+    let (fx, y1) = (walker::TERRAIN_STEP * 3.0, walker::TERRAIN_HEIGHT);
+    let y2 = y1 + 50.0 / scale;
+    if fx >= strip.0 && fx + 25.0 / scale <= strip.1 {
+        parts.push(part(
+            "flagpole",
+            line(vec![(fx, y1), (fx, y2)], 2, false),
+            BLACK_,
+        ));
+        parts.push(part(
+            "flag",
+            Shape::Polygon(vec![
+                (fx, y2),
+                (fx, y2 - 10.0 / scale),
+                (fx + 25.0 / scale, y2 - 5.0 / scale),
+            ]),
+            (230, 51, 0),
+        ));
+    }
+    let names = ["leg1_upper", "leg1_lower", "leg2_upper", "leg2_lower"];
+    for (k, (&(centre, angle), name)) in pose.legs.iter().zip(names).enumerate() {
+        let i = if k < 2 { -1.0 } else { 1.0 };
+        let shade = |c: f64| (c - i * 25.0) as u8;
+        let width = if k % 2 == 0 { 1.0 } else { 0.8 } * walker::LEG_W;
+        parts.push(part(
+            name,
+            boxed(centre, width, walker::LEG_H, angle),
+            (shade(153.0), shade(76.0), shade(127.0)),
+        ));
+    }
+    let ((hx, hy), ha) = pose.hull;
+    let (sa, ca) = ha.sin_cos();
+    let hull = walker::HULL_POLY
+        .iter()
+        .map(|&(px, py)| {
+            let (px, py) = (px / scale, py / scale);
+            (hx + ca * px - sa * py, hy + sa * px + ca * py)
+        })
+        .collect();
+    parts.push(part("hull", Shape::Polygon(hull), (127, 51, 229)));
+    Scene { view, parts }
+}
+
+/// The part of polygon `poly` with `x0 <= x <= x1` (Sutherland–Hodgman against the two sides).
+fn clip_to_strip(poly: &[(f64, f64)], (x0, x1): (f64, f64)) -> Vec<(f64, f64)> {
+    let cut = |pts: &[(f64, f64)], inside: &dyn Fn(f64) -> bool, edge: f64| {
+        let mut out = Vec::with_capacity(pts.len() + 2);
+        for (i, &b) in pts.iter().enumerate() {
+            let a = pts[(i + pts.len() - 1) % pts.len()];
+            let cross = || (edge, a.1 + (b.1 - a.1) * (edge - a.0) / (b.0 - a.0));
+            match (inside(a.0), inside(b.0)) {
+                (true, true) => out.push(b),
+                (true, false) => out.push(cross()),
+                (false, true) => {
+                    out.push(cross());
+                    out.push(b);
+                }
+                (false, false) => {}
+            }
+        }
+        out
+    };
+    let left = cut(poly, &|x| x >= x0, x0);
+    cut(&left, &|x| x <= x1, x1)
+}
+
+/// The terrain and the walker's pose after reset and after every step of `traj`, replayed from its
+/// seed, perturbation and actions (the replay is exact: the engine is deterministic).
+pub fn walker_replay(hardcore: bool, traj: &Trajectory) -> Result<(Terrain, Vec<WalkerPose>)> {
+    let id = if hardcore {
+        "BipedalWalkerHardcore-v3"
+    } else {
+        "BipedalWalker-v3"
+    };
+    let mut env = BipedalWalker::new(id, hardcore);
+    env.reset(Some(traj.seed));
+    crate::env::perturb::apply(&mut env, &traj.perturbation)?;
+    let mut poses = Vec::with_capacity(traj.actions.len() + 1);
+    poses.push(env.pose());
+    for a in &traj.actions {
+        env.step(a);
+        poses.push(env.pose());
+    }
+    Ok((env.terrain().clone(), poses))
+}
+
 /// A black disc at the pole's tip (the swing-ups', so its direction reads at a glance).
 fn bob(sc: &mut Scene, width: f64) {
     if let Some(Part {
@@ -594,6 +745,10 @@ fn action_text(a: &Action) -> String {
 /// for long episodes), each showing `title`, the step, the time and the action taken.
 pub fn render_gif(env_id: &str, traj: &Trajectory, title: &str, path: &Path) -> Result<()> {
     let k = lunar_kind(env_id, traj.seed)?;
+    let walker = match k {
+        Kind::BipedalWalker { hardcore } => Some(walker_replay(hardcore, traj)?),
+        _ => None,
+    };
     let n = traj.observations.len();
     if n == 0 {
         return Err(Error::Invalid(format!(
@@ -611,7 +766,10 @@ pub fn render_gif(env_id: &str, traj: &Trajectory, title: &str, path: &Path) -> 
         enc.set_repeat(gif::Repeat::Infinite).map_err(err)?;
         let mut prev: Option<Vec<u8>> = None;
         for (fi, &i) in frames.iter().enumerate() {
-            let sc = scene_of(k, env_id, &traj.observations[i], &traj.perturbation)?;
+            let sc = match &walker {
+                Some((terrain, poses)) => bipedal_scene(terrain, &poses[i.min(poses.len() - 1)]),
+                None => scene_of(k, env_id, &traj.observations[i], &traj.perturbation)?,
+            };
             let mut status = format!("step {i}/{steps}   t = {:.2} s", i as f64 * k.dt());
             if let Some(a) = traj.actions.get(i) {
                 status.push_str("   ");
@@ -829,10 +987,93 @@ mod tests {
         assert_eq!(sc.part("leg_left").unwrap().color, (128, 102, 230));
     }
 
+    /// The walker is drawn from a replay: the hull where the engine has it, the legs under it, the
+    /// view following it, the seed's terrain and (hardcore) its obstacles.
+    #[test]
+    fn bipedal_walker_is_drawn_from_a_replay_of_the_episode() {
+        for (id, hardcore) in [
+            ("BipedalWalker-v3", false),
+            ("BipedalWalkerHardcore-v3", true),
+        ] {
+            let mut env = make(id).unwrap();
+            let actions = vec![Action::Continuous(vec![0.5, -0.5, 0.5, -0.5]); 40];
+            let traj = replay(env.as_mut(), 3, &Perturbation::new(), &actions).unwrap();
+            let (terrain, poses) = walker_replay(hardcore, &traj).unwrap();
+            assert_eq!(poses.len(), traj.observations.len());
+            // The terrain of the episode's seed, not of another.
+            let mut fresh = BipedalWalker::new(id, hardcore);
+            fresh.reset(Some(3));
+            assert_eq!(&terrain, fresh.terrain());
+            fresh.reset(Some(4));
+            assert_ne!(&terrain, fresh.terrain());
+            // The hull's angle is the first observation, exactly (the replay is bit for bit).
+            for (pose, obs) in poses.iter().zip(&traj.observations) {
+                assert_eq!(pose.hull.1 as f32 as f64, obs[0]);
+            }
+            let start = walker::TERRAIN_STEP * walker::TERRAIN_STARTPAD as f64 / 2.0;
+            assert!((poses[0].hull.0 .0 - start).abs() < 0.05, "{:?}", poses[0]);
+            for pose in [&poses[0], poses.last().unwrap()] {
+                let sc = bipedal_scene(&terrain, pose);
+                let ((hx, hy), _) = pose.hull;
+                close((sc.view.0, sc.view.1), (hx - 4.0, hx + 16.0));
+                match &sc.part("hull").unwrap().shape {
+                    Shape::Polygon(p) => {
+                        let cx = p.iter().map(|q| q.0).sum::<f64>() / p.len() as f64;
+                        assert!((cx - hx).abs() < 0.5 && p.iter().all(|q| q.1 > hy - 0.5));
+                    }
+                    other => panic!("{other:?}"),
+                }
+                for leg in ["leg1_lower", "leg2_lower"] {
+                    match &sc.part(leg).unwrap().shape {
+                        Shape::Polygon(p) => assert!(p.iter().all(|q| q.1 < hy), "{leg}: {p:?}"),
+                        other => panic!("{other:?}"),
+                    }
+                }
+                let in_view = terrain
+                    .obstacles
+                    .iter()
+                    .filter(|o| o.iter().any(|q| q.0 > sc.view.0 && q.0 < sc.view.1))
+                    .count();
+                let obstacles = sc.parts.iter().filter(|p| p.name == "obstacle").count();
+                assert_eq!(obstacles, in_view);
+                // Nothing is drawn outside the window.
+                for p in &sc.parts {
+                    if let Shape::Polygon(pts) = &p.shape {
+                        assert!(
+                            pts.iter()
+                                .all(|q| q.0 >= sc.view.0 - 1e-9 && q.0 <= sc.view.1 + 1e-9),
+                            "{} leaves the window",
+                            p.name
+                        );
+                    }
+                }
+                assert!(sc.part("ground").is_some());
+            }
+            assert_eq!(hardcore, !terrain.obstacles.is_empty());
+            // The start flag is in the first frame's window.
+            assert!(bipedal_scene(&terrain, &poses[0]).part("flag").is_some());
+            // As a GIF: one frame per step at 50 steps per second (20 ms each).
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("w.gif");
+            render_gif(id, &traj, "walker", &path).unwrap();
+            let bytes = std::fs::read(&path).unwrap();
+            let mut opts = gif::DecodeOptions::new();
+            opts.set_color_output(gif::ColorOutput::Indexed);
+            let mut dec = opts.read_info(bytes.as_slice()).unwrap();
+            let mut frames = 0;
+            while dec.read_next_frame().unwrap().is_some() {
+                frames += 1;
+            }
+            assert_eq!(frames, traj.observations.len());
+        }
+    }
+
     #[test]
     fn unknown_environments_and_wrong_observations_are_refused() {
         let none = Perturbation::new();
         let e = scene("BipedalWalker-v3", &[0.0; 24], &none).unwrap_err();
+        assert!(e.to_string().contains("drawn from a replay"), "{e}");
+        let e = scene("Acrobot-v1", &[0.0; 6], &none).unwrap_err();
         assert!(e.to_string().contains("no renderer"), "{e}");
         let e = scene("CartPole-v1", &[0.0; 3], &none).unwrap_err();
         assert!(e.to_string().contains("expected 4"), "{e}");

@@ -56,13 +56,13 @@ pub const HULL_POLY: [(f64, f64); 5] = [
 pub const LEG_DOWN: f64 = -8.0 / SCALE;
 pub const LEG_W: f64 = 8.0 / SCALE;
 pub const LEG_H: f64 = 34.0 / SCALE;
-const VIEWPORT_W: f64 = 600.0;
-const VIEWPORT_H: f64 = 400.0;
+pub const VIEWPORT_W: f64 = 600.0;
+pub const VIEWPORT_H: f64 = 400.0;
 pub const TERRAIN_STEP: f64 = 14.0 / SCALE;
 pub const TERRAIN_LENGTH: usize = 200;
 pub const TERRAIN_HEIGHT: f64 = VIEWPORT_H / SCALE / 4.0;
 const TERRAIN_GRASS: i64 = 10;
-const TERRAIN_STARTPAD: i64 = 20;
+pub const TERRAIN_STARTPAD: i64 = 20;
 const FRICTION: f32 = 2.5;
 
 /// Body tags the contact listener reports: the terrain (edges and obstacles), the hull, and
@@ -193,6 +193,14 @@ struct Walker {
     legs: [usize; 4],
 }
 
+/// The walker's bodies at one instant: `(centre, angle)` in metres and radians.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct WalkerPose {
+    pub hull: ((f64, f64), f64),
+    /// Upper and lower segment of the first leg, then of the second.
+    pub legs: [((f64, f64), f64); 4],
+}
+
 pub struct BipedalWalker {
     id: &'static str,
     hardcore: bool,
@@ -264,6 +272,21 @@ impl BipedalWalker {
             [v.x, v.y],
             h.get_angular_velocity(),
         )
+    }
+
+    /// Where the walker's bodies are, for drawing it: the hull's and the four leg segments' centres
+    /// and angles (legs in Gymnasium's order: upper and lower of the first leg, then of the second).
+    pub fn pose(&self) -> WalkerPose {
+        let world = self.world();
+        let at = |i: usize| {
+            let b = world.body(i).borrow();
+            let p = b.get_position();
+            ((p.x as f64, p.y as f64), b.get_angle() as f64)
+        };
+        WalkerPose {
+            hull: at(self.walker.hull),
+            legs: self.walker.legs.map(at),
+        }
     }
 
     /// Build the world of a new episode, drawing from `self.rng` as Gymnasium's `reset` does, and take
