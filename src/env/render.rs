@@ -393,13 +393,7 @@ fn scene_of(k: Kind, env_id: &str, obs: &[f64], perturbation: &Perturbation) -> 
             let mut ground = vec![(0.0, 0.0)];
             ground.extend((0..lunar::CHUNKS).map(|i| (lunar::chunk_x(i), heights[i])));
             ground.push((w, 0.0));
-            let x = obs[0] * w / 2.0 + w / 2.0;
-            let y = obs[1] * h / 2.0 + lunar::HELIPAD_Y + lunar::LEG_DOWN / scale;
-            let angle = obs[4];
-            let rot = |a: f64, (px, py): (f64, f64)| {
-                let (s, c) = a.sin_cos();
-                (c * px - s * py, s * px + c * py)
-            };
+            let (x, y, angle) = lunar_pose(obs);
             let body: Vec<(f64, f64)> = lunar::LANDER_POLY
                 .iter()
                 .map(|&(px, py)| {
@@ -600,6 +594,90 @@ pub fn walker_replay(hardcore: bool, traj: &Trajectory) -> Result<(Terrain, Vec<
     Ok((env.terrain().clone(), poses))
 }
 
+/// Rotate `(px, py)` by `a` radians anticlockwise.
+fn rot(a: f64, (px, py): (f64, f64)) -> (f64, f64) {
+    let (s, c) = a.sin_cos();
+    (c * px - s * py, s * px + c * py)
+}
+
+/// The lander's origin in world units and its angle, from an observation.
+fn lunar_pose(obs: &[f64]) -> (f64, f64, f64) {
+    let (w, h) = (lunar::W, lunar::H);
+    (
+        obs[0] * w / 2.0 + w / 2.0,
+        obs[1] * h / 2.0 + lunar::HELIPAD_Y + lunar::LEG_DOWN / lunar::SCALE,
+        obs[4],
+    )
+}
+
+/// The engines the lander's `action` fires, as flames: the main engine's under the body, as long as
+/// its throttle (continuous: 50–100% for `action[0]` in (0, 1]; discrete: action 2), and a side
+/// engine's out of the side it fires from, pushing the lander the other way (continuous: `|action[1]|`
+/// over 0.5, the right engine for positive values; discrete: 1 left, 3 right), as Gymnasium's
+/// `step` decides. Gymnasium draws the exhaust as particles; these are their outline.
+pub fn lunar_flames(obs: &[f64], action: &Action) -> Vec<Part> {
+    let (main, side) = match action {
+        Action::Discrete(2) => (1.0, 0.0),
+        Action::Discrete(1) => (0.0, -1.0),
+        Action::Discrete(3) => (0.0, 1.0),
+        Action::Discrete(_) => (0.0, 0.0),
+        Action::Continuous(a) => {
+            let main = if a.first().is_some_and(|&m| m > 0.0) {
+                (a[0].clamp(0.0, 1.0) + 1.0) / 2.0
+            } else {
+                0.0
+            };
+            let side = match a.get(1) {
+                Some(&s) if s.abs() > 0.5 => s.signum() * s.abs().clamp(0.5, 1.0),
+                _ => 0.0,
+            };
+            (main, side)
+        }
+    };
+    let (x, y, angle) = lunar_pose(obs);
+    let at = |(px, py): (f64, f64)| {
+        let (rx, ry) = rot(angle, (px / lunar::SCALE, py / lunar::SCALE));
+        (x + rx, y + ry)
+    };
+    let (flame, core) = ((255, 153, 0), (255, 255, 102));
+    let mut parts = Vec::new();
+    if main > 0.0 {
+        let len = 8.0 + 22.0 * main;
+        parts.push(part(
+            "flame_main",
+            Shape::Polygon(vec![
+                at((-6.0, -10.0)),
+                at((6.0, -10.0)),
+                at((0.0, -10.0 - len)),
+            ]),
+            flame,
+        ));
+        parts.push(part(
+            "flame_main_core",
+            Shape::Polygon(vec![
+                at((-3.0, -10.0)),
+                at((3.0, -10.0)),
+                at((0.0, -10.0 - len / 2.0)),
+            ]),
+            core,
+        ));
+    }
+    if side != 0.0 {
+        let d = side.signum();
+        let len = 6.0 + 14.0 * side.abs();
+        parts.push(part(
+            if d > 0.0 { "flame_right" } else { "flame_left" },
+            Shape::Polygon(vec![
+                at((d * 17.0, -1.0)),
+                at((d * 17.0, 7.0)),
+                at((d * (17.0 + len), 3.0)),
+            ]),
+            flame,
+        ));
+    }
+    parts
+}
+
 /// A black disc at the pole's tip (the swing-ups', so its direction reads at a glance).
 fn bob(sc: &mut Scene, width: f64) {
     if let Some(Part {
@@ -766,10 +844,13 @@ pub fn render_gif(env_id: &str, traj: &Trajectory, title: &str, path: &Path) -> 
         enc.set_repeat(gif::Repeat::Infinite).map_err(err)?;
         let mut prev: Option<Vec<u8>> = None;
         for (fi, &i) in frames.iter().enumerate() {
-            let sc = match &walker {
+            let mut sc = match &walker {
                 Some((terrain, poses)) => bipedal_scene(terrain, &poses[i.min(poses.len() - 1)]),
                 None => scene_of(k, env_id, &traj.observations[i], &traj.perturbation)?,
             };
+            if let (Kind::LunarLander { .. }, Some(a)) = (k, traj.actions.get(i)) {
+                sc.parts.extend(lunar_flames(&traj.observations[i], a));
+            }
             let mut status = format!("step {i}/{steps}   t = {:.2} s", i as f64 * k.dt());
             if let Some(a) = traj.actions.get(i) {
                 status.push_str("   ");
@@ -1066,6 +1147,39 @@ mod tests {
             }
             assert_eq!(frames, traj.observations.len());
         }
+    }
+
+    #[test]
+    fn lunar_lander_engines_show_as_flames_where_they_fire() {
+        let obs = [0.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0];
+        let (x, y, _) = lunar_pose(&obs);
+        let polygon = |parts: &[Part], name: &str| -> Vec<(f64, f64)> {
+            match &parts.iter().find(|p| p.name == name).expect(name).shape {
+                Shape::Polygon(p) => p.clone(),
+                s => panic!("{s:?}"),
+            }
+        };
+        let bottom = y - 10.0 / lunar::SCALE;
+        // Full main throttle: a flame under the body, longer than at half throttle.
+        let full = lunar_flames(&obs, &Action::Continuous(vec![1.0, 0.0]));
+        let tip = |p: &[(f64, f64)]| p.iter().map(|q| q.1).fold(f64::INFINITY, f64::min);
+        let flame = polygon(&full, "flame_main");
+        assert!(flame.iter().all(|q| q.1 <= bottom + 1e-12), "{flame:?}");
+        let half = lunar_flames(&obs, &Action::Continuous(vec![0.01, 0.0]));
+        assert!(tip(&flame) < tip(&polygon(&half, "flame_main")));
+        // No main engine at or below 0; side engines only beyond ±0.5, on the side they fire from.
+        assert!(lunar_flames(&obs, &Action::Continuous(vec![0.0, 0.5])).is_empty());
+        let right = lunar_flames(&obs, &Action::Continuous(vec![-1.0, 0.8]));
+        assert_eq!(right.len(), 1);
+        assert!(polygon(&right, "flame_right").iter().all(|q| q.0 > x));
+        let left = lunar_flames(&obs, &Action::Discrete(1));
+        assert!(polygon(&left, "flame_left").iter().all(|q| q.0 < x));
+        assert!(lunar_flames(&obs, &Action::Discrete(0)).is_empty());
+        assert_eq!(lunar_flames(&obs, &Action::Discrete(2)).len(), 2);
+        // The flames turn with the lander: tilted by π the main flame points up.
+        let upside_down = [0.0, 0.5, 0.0, 0.0, std::f64::consts::PI, 0.0, 0.0, 0.0];
+        let f = lunar_flames(&upside_down, &Action::Discrete(2));
+        assert!(polygon(&f, "flame_main").iter().all(|q| q.1 > y));
     }
 
     #[test]
