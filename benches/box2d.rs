@@ -191,6 +191,7 @@ fn main() {
         "LunarLanderContinuous-v3",
         "LunarLander-v3",
         "BipedalWalker-v3",
+        "BipedalWalkerHardcore-v3",
     ];
     let only = std::env::var("BOX2D_ENVS").ok();
     let chosen = |id: &&&str| {
