@@ -235,19 +235,25 @@ fn cartpole_failures_replay_render_and_tampering_is_caught() {
     assert!(gifs(dir, "CartPole-v0_actor_0.9_position").is_empty());
 }
 
-#[test]
-fn pendulum_failures_replay_and_render() {
-    let d = workdir("ppo_actorPendulum-v1.pth", "pend.pth");
+/// One random-testing campaign of `env` against PruVer's `return >= 0` with the shipped actor
+/// `shipped` (as `name`.pth), then `--display --gifs 1` of its failures, which must replay bit for
+/// bit. Returns the directory, the failures file and the one GIF written.
+fn failures_displayed(
+    shipped: &str,
+    name: &str,
+    env: &str,
+) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let d = workdir(shipped, &format!("{name}.pth"));
     let dir = d.path();
-    // Pendulum's rewards are never positive: every episode violates PruVer's `return >= 0`.
+    let actor = format!("Policies/{name}.pth");
     let o = run_bin(
         dir,
         &[
             "--falsify",
             "--env",
-            "Pendulum-v1",
+            env,
             "--actor",
-            "Policies/pend.pth",
+            &actor,
             "--budget",
             "1",
             "--falsify-method",
@@ -257,64 +263,46 @@ fn pendulum_failures_replay_and_render() {
         ],
     );
     assert_ok(&o);
-    let name = "Failure_Trajectories/Pendulum-v1_pend_return_nonnegative_random.csv";
-    let o = display(dir, "Pendulum-v1", name, &["--gifs", "1"]);
+    let stem = format!("{env}_{name}_return_nonnegative_random");
+    let failures = format!("Failure_Trajectories/{stem}.csv");
+    let o = display(dir, env, &failures, &["--gifs", "1"]);
     assert_ok(&o);
     assert!(
         stdout(&o).contains("every failure replays bit for bit"),
         "{}",
         stdout(&o)
     );
-    let written = gifs(dir, "Pendulum-v1_pend_return_nonnegative_random_failure");
+    let written = gifs(dir, &format!("{stem}_failure"));
     assert_eq!(written.len(), 1);
+    let (failures, gif) = (dir.join(failures), written[0].clone());
+    (d, failures, gif)
+}
+
+#[test]
+fn pendulum_failures_replay_and_render() {
+    // Pendulum's rewards are never positive: every episode violates PruVer's `return >= 0`.
+    let (_d, _, gif) = failures_displayed("ppo_actorPendulum-v1.pth", "pend", "Pendulum-v1");
     // 200 steps of 50 ms: every observation is a frame.
-    assert_eq!(gif_frames(&written[0]), 201);
+    assert_eq!(gif_frames(&gif), 201);
 }
 
 #[test]
 fn bipedal_walker_failures_replay_and_render() {
-    let d = workdir("ppo_actorBipedalWalker-v3_0.5.pth", "walker.pth");
-    let dir = d.path();
     // Pruned at 0.5 the walker falls: PruVer's `return >= 0` fails.
-    let o = run_bin(
-        dir,
-        &[
-            "--falsify",
-            "--env",
-            "BipedalWalker-v3",
-            "--actor",
-            "Policies/walker.pth",
-            "--budget",
-            "1",
-            "--falsify-method",
-            "random",
-            "--spec",
-            "return_nonnegative",
-        ],
+    let (_d, failures, gif) = failures_displayed(
+        "ppo_actorBipedalWalker-v3_0.5.pth",
+        "walker",
+        "BipedalWalker-v3",
     );
-    assert_ok(&o);
-    let name = "Failure_Trajectories/BipedalWalker-v3_walker_return_nonnegative_random.csv";
-    let (header, rows) = rows(&dir.join(name));
+    let (header, rows) = rows(&failures);
     let steps = rows
         .iter()
         .map(|r| r[col(&header, "steps")].parse::<usize>().unwrap())
         .max()
         .expect("at least one failure");
     assert!(steps > 1, "the longest failure has {steps} steps");
-    let o = display(dir, "BipedalWalker-v3", name, &["--gifs", "1"]);
-    assert_ok(&o);
-    assert!(
-        stdout(&o).contains("every failure replays bit for bit"),
-        "{}",
-        stdout(&o)
-    );
-    let written = gifs(
-        dir,
-        "BipedalWalker-v3_walker_return_nonnegative_random_failure",
-    );
-    assert_eq!(written.len(), 1);
     // 50 steps per second: a frame per step up to 300, then every few steps, and the last.
-    let frames = gif_frames(&written[0]);
+    let frames = gif_frames(&gif);
     assert!(
         frames > 1 && frames <= (steps + 1).min(301),
         "{frames} frames, {steps} steps"
