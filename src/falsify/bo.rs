@@ -61,7 +61,7 @@ impl SearchRegion {
     /// L-BFGS iterations per polish of the acquisition. Over the whole box most polishes stop after
     /// a few iterations anyway (the acquisition is flat far from the data); inside a small trust
     /// region L-BFGS keeps making small gains: on LunarLander (5-D) a median 689 acquisition calls per
-    /// polish against 54 globally, which made the campaign 2.4× slower at 30 iterations without finding
+    /// polish against 54 globally, which made the campaign 2.2× slower at 30 iterations without finding
     /// more failures than at 5 (README, "`--falsify` against GPyOpt").
     fn polish_iterations(self) -> u64 {
         match self {
@@ -340,8 +340,6 @@ impl Acq<'_> {
     }
 }
 
-/// The next point: the best of a seeded candidate set, polished by L-BFGS, never a point already
-/// evaluated (GPyOpt's de-duplication).
 /// Where the acquisition is maximised: a box inside the unit cube.
 struct Bounds {
     lo: Vec<f64>,
@@ -433,6 +431,8 @@ fn incumbent(evals: &[Evaluation]) -> &Evaluation {
         .expect("the initial design is evaluated before the model")
 }
 
+/// The next point in `bounds`: the best of a seeded candidate set, polished by L-BFGS, never a point
+/// already evaluated (GPyOpt's de-duplication).
 fn propose(
     acq: &Acq<'_>,
     bounds: &Bounds,
