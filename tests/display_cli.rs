@@ -236,34 +236,45 @@ fn cartpole_failures_replay_render_and_tampering_is_caught() {
 }
 
 /// One random-testing campaign of `env` against PruVer's `return >= 0` with the shipped actor
-/// `shipped` (as `name`.pth), then `--display --gifs 1` of its failures, which must replay bit for
-/// bit. Returns the directory, the failures file and the one GIF written.
+/// `shipped` (as `name`.pth, first pruned at `k` when given), then `--display --gifs 1` of its
+/// failures, which must replay bit for bit. Returns the directory, the failures file and the one GIF
+/// written.
 fn failures_displayed(
     shipped: &str,
     name: &str,
     env: &str,
+    k: Option<&str>,
 ) -> (tempfile::TempDir, PathBuf, PathBuf) {
     let d = workdir(shipped, &format!("{name}.pth"));
     let dir = d.path();
     let actor = format!("Policies/{name}.pth");
+    let prune = match k {
+        Some(k) => vec!["--prune", "--k", k, "--episodes", "1"],
+        None => vec![],
+    };
+    let falsified = k.map_or(name.to_string(), |k| format!("{name}_{k}"));
     let o = run_bin(
         dir,
         &[
-            "--falsify",
-            "--env",
-            env,
-            "--actor",
-            &actor,
-            "--budget",
-            "1",
-            "--falsify-method",
-            "random",
-            "--spec",
-            "return_nonnegative",
-        ],
+            &prune[..],
+            &[
+                "--falsify",
+                "--env",
+                env,
+                "--actor",
+                &actor,
+                "--budget",
+                "1",
+                "--falsify-method",
+                "random",
+                "--spec",
+                "return_nonnegative",
+            ],
+        ]
+        .concat(),
     );
     assert_ok(&o);
-    let stem = format!("{env}_{name}_return_nonnegative_random");
+    let stem = format!("{env}_{falsified}_return_nonnegative_random");
     let failures = format!("Failure_Trajectories/{stem}.csv");
     let o = display(dir, env, &failures, &["--gifs", "1"]);
     assert_ok(&o);
@@ -281,18 +292,19 @@ fn failures_displayed(
 #[test]
 fn pendulum_failures_replay_and_render() {
     // Pendulum's rewards are never positive: every episode violates PruVer's `return >= 0`.
-    let (_d, _, gif) = failures_displayed("ppo_actorPendulum-v1.pth", "pend", "Pendulum-v1");
+    let (_d, _, gif) = failures_displayed("ppo_actorPendulum-v1.pth", "pend", "Pendulum-v1", None);
     // 200 steps of 50 ms: every observation is a frame.
     assert_eq!(gif_frames(&gif), 201);
 }
 
 #[test]
 fn bipedal_walker_failures_replay_and_render() {
-    // Pruned at 0.5 the walker falls: PruVer's `return >= 0` fails.
+    // Pruned at 0.5 (PruVer's k) the shipped walker falls: PruVer's `return >= 0` fails.
     let (_d, failures, gif) = failures_displayed(
-        "ppo_actorBipedalWalker-v3_0.5.pth",
+        "ppo_actorBipedalWalker-v3.pth",
         "walker",
         "BipedalWalker-v3",
+        Some("0.5"),
     );
     let (header, rows) = rows(&failures);
     let steps = rows
