@@ -6,11 +6,19 @@ Evaluations run every --eval-every environment steps and are not counted in the 
 is paused), exactly as on the Rust side. Prints one JSON object per environment.
 
 usage: train_sb3.py ENV_ID THRESHOLD MAX_STEPS EVAL_EVERY SEED
+
+InvertedPendulumSwingupLongRailBulletEnv-v0 is pybullet's own swing-up (pybullet 3.2.7 from PyPI,
+installed here on first use) with the slider range made -2..2 as tests/oracle/gym_traces.py does it,
+adapted to Gymnasium's API: `pybullet_envs` imports the retired `gym` package, which this environment
+replaces with the Gymnasium pieces it uses.
 """
 
 import json
+import os
+import subprocess
 import sys
 import time
+import types
 
 import gymnasium as gym
 import numpy as np
@@ -50,7 +58,72 @@ ZOO = {
         normalize=True, n_envs=32, n_timesteps=5e6, n_steps=2048, batch_size=64, gae_lambda=0.95,
         gamma=0.999, n_epochs=10, ent_coef=0.0, learning_rate=3e-4, clip_range=0.18,
     ),
+    # The zoo's InvertedPendulumSwingupBulletEnv-v0 entry (not marked tuned), on the long rail.
+    "InvertedPendulumSwingupLongRailBulletEnv-v0": dict(
+        normalize=True, n_envs=8, n_timesteps=2e6, n_steps=2048, batch_size=64, gae_lambda=0.95,
+        gamma=0.99, n_epochs=10, ent_coef=0.0, learning_rate=2.5e-4, clip_range=0.2,
+    ),
 }
+
+LONG_RAIL = "InvertedPendulumSwingupLongRailBulletEnv-v0"
+
+
+def gym_from_gymnasium():
+    """Make `import gym` give pybullet_envs what it uses of gym 0.18 (Env, spaces, utils.seeding, a
+    registry with `env_specs`, `__version__`), taken from Gymnasium; and `pkg_resources.parse_version`."""
+    if "gym" in sys.modules:
+        return
+    reg = types.ModuleType("gym.envs.registration")
+    reg.registry = types.SimpleNamespace(env_specs={})
+    reg.register = lambda *args, **kwargs: None
+    reg.make, reg.spec = gym.make, gym.spec
+    envs = types.ModuleType("gym.envs")
+    envs.registration = reg
+    shim = types.ModuleType("gym")
+    shim.__version__ = "0.18.0"
+    shim.Env, shim.spaces, shim.utils, shim.envs = gym.Env, gym.spaces, gym.utils, envs
+    pkg = types.ModuleType("pkg_resources")
+    pkg.parse_version = lambda v: tuple(int(x) for x in v.split(".")[:3] if x.isdigit())
+    sys.modules.update({
+        "gym": shim, "gym.envs": envs, "gym.envs.registration": reg, "gym.spaces": gym.spaces,
+        "gym.utils": gym.utils, "gym.utils.seeding": gym.utils.seeding, "pkg_resources": pkg,
+    })
+
+
+class LongRailSwingup(gym.Env):
+    """pybullet's InvertedPendulumSwingupBulletEnv on the -2..2 rail, with Gymnasium's API; episodes
+    end at 1000 steps as the registered id's TimeLimit ends them."""
+
+    def __init__(self):
+        try:
+            import pybullet  # noqa: F401
+        except ImportError:
+            subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", "pybullet==3.2.7"])
+        gym_from_gymnasium()
+        sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "oracle"))
+        from gym_traces import long_rail_data_path
+        import pybullet_data
+        path = long_rail_data_path()
+        pybullet_data.getDataPath = lambda: path
+        from pybullet_envs.gym_pendulum_envs import InvertedPendulumSwingupBulletEnv
+        self.env = InvertedPendulumSwingupBulletEnv()
+        self.observation_space = self.env.observation_space
+        self.action_space = self.env.action_space
+        self.t = 0
+
+    def reset(self, seed=None, options=None):
+        if seed is not None:
+            self.env.seed(seed)
+        self.t = 0
+        return np.asarray(self.env.reset(), dtype=np.float32), {}
+
+    def step(self, action):
+        obs, reward, done, info = self.env.step(action)
+        self.t += 1
+        return np.asarray(obs, dtype=np.float32), float(reward), bool(done), self.t >= 1000, info
+
+
+gym.register(LONG_RAIL, entry_point=LongRailSwingup)
 
 # PruVer's ids that Gymnasium 1.x no longer registers, and the ones that replace them.
 RENAMED = {"LunarLanderContinuous-v2": "LunarLanderContinuous-v3"}
@@ -96,6 +169,8 @@ class Race(BaseCallback):
         norm = self.model.get_vec_normalize_env()
         mean, std = evaluate(self.model, self.env_id, norm)
         self.last_eval = (self.num_timesteps, mean, std)
+        print(f"SB3 {self.env_id}: {self.num_timesteps} steps, {self.train_time:.1f} s training: "
+              f"{mean:.1f} ± {std:.1f}", file=sys.stderr, flush=True)
         self.t0 = time.perf_counter()
         if mean >= self.threshold:
             self.reached = (self.num_timesteps, self.train_time, mean, std)
