@@ -100,7 +100,9 @@ class LongRailSwingup(gym.Env):
         except ImportError:
             subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", "pybullet==3.2.7"])
         gym_from_gymnasium()
-        sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "oracle"))
+        oracle = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "oracle")
+        if oracle not in sys.path:
+            sys.path.insert(0, oracle)
         from gym_traces import long_rail_data_path
         import pybullet_data
         path = long_rail_data_path()
