@@ -539,12 +539,11 @@ pub fn bipedal_scene(terrain: &Terrain, pose: &WalkerPose) -> Scene {
         ));
     }
     let ((hx, hy), ha) = pose.hull;
-    let (sa, ca) = ha.sin_cos();
     let hull = walker::HULL_POLY
         .iter()
         .map(|&(px, py)| {
-            let (px, py) = (px / scale, py / scale);
-            (hx + ca * px - sa * py, hy + sa * px + ca * py)
+            let (rx, ry) = rot(ha, (px / scale, py / scale));
+            (hx + rx, hy + ry)
         })
         .collect();
     parts.push(part("hull", Shape::Polygon(hull), (127, 51, 229)));
