@@ -37,7 +37,7 @@ use std::time::{Duration, Instant};
 
 use synapt_safety::falsify::catalog::Catalog;
 use synapt_safety::policy::Mlp;
-use synapt_safety::report::Table;
+use synapt_safety::report::{median, Table};
 
 const BIN: &str = env!("CARGO_BIN_EXE_synapt-safety");
 const INIT_POINTS: usize = 5;
@@ -147,7 +147,7 @@ fn failure_spacing(failures: &[&[f64]], bounds: &[(f64, f64)]) -> f64 {
                 .collect()
         })
         .collect();
-    let mut nearest: Vec<f64> = unit
+    let nearest: Vec<f64> = unit
         .iter()
         .enumerate()
         .map(|(i, a)| {
@@ -167,13 +167,7 @@ fn failure_spacing(failures: &[&[f64]], bounds: &[(f64, f64)]) -> f64 {
     if nearest.len() < 2 {
         return f64::NAN;
     }
-    nearest.sort_by(f64::total_cmp);
-    let n = nearest.len();
-    if n % 2 == 1 {
-        nearest[n / 2]
-    } else {
-        0.5 * (nearest[n / 2 - 1] + nearest[n / 2])
-    }
+    median(nearest)
 }
 
 /// Run `cmd` to completion or `timeout`; returns (stdout, stderr, success, seconds).

@@ -132,6 +132,20 @@ impl Summary {
     }
 }
 
+/// The median of `v` (NaN when empty).
+pub fn median(mut v: Vec<f64>) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        0.5 * (v[n / 2 - 1] + v[n / 2])
+    }
+}
+
 /// `x` to one decimal, or "–" when it is NaN (a mean over nothing, such as the evaluations to the
 /// first failure of campaigns that found none).
 pub fn dash_nan(x: f64) -> String {

@@ -10,7 +10,7 @@ use crate::falsify::catalog::{Catalog, Spec};
 use crate::falsify::search::{self, Campaign, Method, Outcome};
 use crate::fsutil::write_csv;
 use crate::policy::Mlp;
-use crate::report::{dash_nan, Table};
+use crate::report::{dash_nan, median, Table};
 use crate::trajectory::{write_failures, FailureRow};
 
 /// Everything `--falsify` needs.
@@ -211,20 +211,6 @@ fn write_evaluations(path: &Path, params: &[&str], out: &Outcome) -> Result<()> 
         row
     });
     write_csv(path, &header, rows)
-}
-
-/// The median of `v` (NaN when empty).
-fn median(mut v: Vec<f64>) -> f64 {
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        0.5 * (v[n / 2 - 1] + v[n / 2])
-    }
 }
 
 fn opt(v: Option<usize>) -> String {
