@@ -53,9 +53,15 @@ pub struct EnvSection {
     pub vf_coef: Option<f64>,
     pub log_std_init: Option<f64>,
     pub normalize_obs: Option<bool>,
+    pub normalize_reward: Option<bool>,
+    pub clip_actions: Option<bool>,
     pub normalize_advantage: Option<bool>,
     pub anneal_lr: Option<bool>,
     pub ortho_init: Option<bool>,
+    /// Generalised state-dependent exploration (gSDE) in place of the state-independent log-std.
+    pub use_sde: Option<bool>,
+    /// gSDE: draw new exploration matrices every this many steps; -1 only at the start of a rollout.
+    pub sde_sample_freq: Option<i64>,
     /// Training keys that apply to `--ppo default` only, over the section's own: PruVer's values stay
     /// PruVer's, and the modern preset gets its own.
     pub default: Option<Box<EnvSection>>,

@@ -255,12 +255,19 @@ pub struct Worker {
     pub obs: Vec<f64>,
     /// The RNG the policy draws this environment's actions from.
     pub rng: crate::env::rng::NpRng,
+    /// What the policy keeps for this environment between steps (gSDE's exploration matrix; empty
+    /// otherwise). The policy redraws it at the first step of each rollout, so it never outlives one
+    /// and checkpoints need not carry it.
+    pub policy_state: Vec<f64>,
     /// Return and length of the episode in progress.
     pub ep_return: f64,
     pub ep_length: usize,
     /// The learner's own cap on episode length (PruVer's `max_timesteps_per_episode`), on top of the
     /// environment's time limit: reaching it truncates the episode.
     pub max_episode_steps: usize,
+    /// Bounds continuous actions are clipped to before the environment sees them (SB3's and CleanRL's
+    /// `ClipAction`); the segment keeps the action as drawn, whose log-probability the learner needs.
+    pub clip: Option<(Vec<f64>, Vec<f64>)>,
 }
 
 impl Worker {
@@ -278,16 +285,36 @@ impl Worker {
             env,
             obs,
             rng,
+            policy_state: Vec::new(),
             ep_return: 0.0,
             ep_length: 0,
             max_episode_steps,
+            clip: None,
         })
+    }
+
+    /// Clip continuous actions to the environment's action space from now on (no-op for discrete
+    /// spaces).
+    pub fn clip_actions(mut self) -> Worker {
+        if let env::Space::Box { low, high } = self.env.action_space() {
+            self.clip = Some((low, high));
+        }
+        self
     }
 
     /// One step with `action`; a finished episode is recorded in `seg` and the environment is reset
     /// (unseeded: its RNG carries on, so the episodes of a run are all different and reproducible).
     fn step(&mut self, action: env::Action, seg: &mut Segment) {
-        let step = self.env.step(&action);
+        let step = match (&self.clip, &action) {
+            (Some((lo, hi)), env::Action::Continuous(a)) => {
+                let clipped = a
+                    .iter()
+                    .zip(lo.iter().zip(hi))
+                    .map(|(v, (l, h))| v.clamp(*l, *h));
+                self.env.step(&env::Action::Continuous(clipped.collect()))
+            }
+            _ => self.env.step(&action),
+        };
         self.ep_return += step.reward;
         self.ep_length += 1;
         let capped = self.ep_length >= self.max_episode_steps;
@@ -351,8 +378,18 @@ pub struct Segment {
     pub episodes: Vec<FinishedEpisode>,
 }
 
-/// `policy(observation, rng)` gives the action to take; it must draw its randomness from `rng` only.
-pub type Policy<'a> = dyn Fn(&[f64], &mut crate::env::rng::NpRng) -> env::Action + Sync + 'a;
+/// What a training policy gets for one environment's step beside the observation.
+pub struct Draw<'w> {
+    /// The environment's noise stream: the policy's only source of randomness.
+    pub rng: &'w mut crate::env::rng::NpRng,
+    /// [`Worker::policy_state`].
+    pub state: &'w mut Vec<f64>,
+    /// The step's index within the rollout (0 at its first step).
+    pub t: usize,
+}
+
+/// `policy(observation, draw)` gives the action to take.
+pub type Policy<'a> = dyn Fn(&[f64], &mut Draw) -> env::Action + Sync + 'a;
 
 /// Step every worker `n_steps` times (PPO's fixed-length rollout), on up to `threads` threads. Each
 /// worker's segment depends only on its own environment and RNG, so the result is the same whatever
@@ -368,8 +405,13 @@ pub fn collect_steps(
             steps: Vec::with_capacity(n_steps),
             episodes: Vec::new(),
         };
-        for _ in 0..n_steps {
-            let action = policy(&w.obs, &mut w.rng);
+        for t in 0..n_steps {
+            let mut draw = Draw {
+                rng: &mut w.rng,
+                state: &mut w.policy_state,
+                t,
+            };
+            let action = policy(&w.obs, &mut draw);
             w.step(action, &mut seg);
         }
         seg
@@ -397,7 +439,12 @@ pub fn collect_episodes(worker: &mut Worker, min_steps: usize, policy: &Policy) 
     let mut seg = Segment::default();
     while seg.steps.len() < min_steps {
         loop {
-            let action = policy(&worker.obs, &mut worker.rng);
+            let mut draw = Draw {
+                rng: &mut worker.rng,
+                state: &mut worker.policy_state,
+                t: seg.steps.len(),
+            };
+            let action = policy(&worker.obs, &mut draw);
             worker.step(action, &mut seg);
             if worker.ep_length == 0 {
                 break;

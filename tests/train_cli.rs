@@ -27,6 +27,18 @@ Pendulum-v1:
   seed: 741
   hidden_sizes: [32, 32]
   ppo: pruver
+MountainCarContinuous-v0:
+  timesteps_per_batch: 256
+  training_step: 4
+  save_freq: 2
+  hidden_sizes: [32, 32]
+  n_envs: 2
+  minibatch_size: 64
+  n_updates_per_iteration: 2
+  normalize_obs: true
+  normalize_reward: true
+  use_sde: true
+  sde_sample_freq: 4
 ";
 
 fn refused(o: &Output, needle: &str) {
@@ -197,6 +209,34 @@ fn resuming_continues_exactly_default_preset() {
 #[test]
 fn resuming_continues_exactly_pruver_preset() {
     resume_is_exact("Pendulum-v1");
+}
+
+/// gSDE and reward scaling: resumed exactly (the scaler's statistics and discounted returns are in
+/// the checkpoint), and the exploration matrix's log-std (32 features × 1 action) lives in the
+/// checkpoint, never in the actor, which stays PruVer's three layers.
+#[test]
+fn gsde_and_reward_scaling_resume_exactly_and_stay_out_of_the_actor() {
+    let env = "MountainCarContinuous-v0";
+    resume_is_exact(env);
+    let dir = workdir();
+    assert_ok(&train(dir.path(), env, &["--iterations", "1"]));
+    let actor = Mlp::load(&dir.path().join(format!("Policies/ppo_actor{env}.pth"))).unwrap();
+    assert_eq!(actor.layers.len(), 3);
+    let net_len = |sizes: &[usize]| -> usize { sizes.windows(2).map(|w| w[0] * w[1] + w[1]).sum() };
+    let ckpt: serde_json::Value = serde_json::from_slice(&read(
+        dir.path(),
+        &format!("Policies/ppo_checkpoint{env}.json"),
+    ))
+    .unwrap();
+    let params = ckpt["params"].as_array().unwrap().len();
+    assert_eq!(
+        params,
+        net_len(&[2, 32, 32, 1]) * 2 + 32,
+        "actor, critic and a 32 × 1 log-std"
+    );
+    let scaler = &ckpt["reward_scaler"];
+    assert_eq!(scaler["returns"].as_array().unwrap().len(), 2, "{scaler}");
+    assert!(scaler["rms"]["count"].as_f64().unwrap() > 128.0, "{scaler}");
 }
 
 #[test]

@@ -253,6 +253,12 @@ impl Mlp {
 
     /// The forward pass with reusable buffers: no allocation once they have grown.
     pub fn forward_with<'s>(&self, x: &[f64], s: &'s mut Scratch) -> &'s [f64] {
+        self.forward_latent_with(x, s).0
+    }
+
+    /// The forward pass, with what the output layer read: the last hidden layer's activations (the
+    /// input itself for a single-layer network). gSDE's noise is a function of these.
+    pub fn forward_latent_with<'s>(&self, x: &[f64], s: &'s mut Scratch) -> (&'s [f64], &'s [f64]) {
         s.a.clear();
         s.a.extend_from_slice(x);
         let last = self.layers.len() - 1;
@@ -263,7 +269,7 @@ impl Mlp {
             }
             std::mem::swap(&mut s.a, &mut s.b);
         }
-        &s.a
+        (&s.a, &s.b)
     }
 
     /// The deterministic action: the Gaussian mean for boxes, the argmax (first on ties, as

@@ -8,7 +8,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::config::TrainConfig;
-use super::normalize::RunningMeanStd;
+use super::normalize::{RewardScaler, RunningMeanStd};
 use super::ppo::{self, Trainer, WorkerState};
 use crate::env::rng::NpRng;
 use crate::env::{EnvOptions, RngState};
@@ -36,6 +36,10 @@ pub struct Checkpoint {
     pub adam_v: Vec<f64>,
     pub adam_steps: u64,
     pub normalizer: Option<RunningMeanStd>,
+    /// The reward scaler's statistics and each environment's discounted return
+    /// (`normalize_reward`).
+    #[serde(default)]
+    pub reward_scaler: Option<RewardScaler>,
     pub shuffle_rng: RngState,
     pub workers: Vec<WorkerState>,
     /// Returns of the most recent episodes (the progress bar's window).
@@ -60,6 +64,7 @@ impl Checkpoint {
             adam_v,
             adam_steps: t.adam.steps,
             normalizer: t.norm.clone(),
+            reward_scaler: t.reward_scaler.clone(),
             shuffle_rng: t.shuffle_rng.to_state(),
             workers: ppo::worker_states(&t.workers),
             recent_returns: t.recent.iter().copied().collect(),
@@ -156,6 +161,14 @@ impl Checkpoint {
             )));
         }
         t.norm = self.normalizer.clone();
+        let want = t.reward_scaler.as_ref().map(|r| r.returns.len());
+        if self.reward_scaler.as_ref().map(|r| r.returns.len()) != want {
+            return Err(bad(format!(
+                "the reward scaler ({:?} environments) does not fit the configuration ({want:?})",
+                self.reward_scaler.as_ref().map(|r| r.returns.len())
+            )));
+        }
+        t.reward_scaler = self.reward_scaler.clone();
         t.shuffle_rng = NpRng::from_state(&self.shuffle_rng).map_err(|e| bad(e.to_string()))?;
         t.workers = ppo::restore_workers(&self.env_id, options, &self.config, &self.workers)?;
         t.iteration = self.iteration;

@@ -69,11 +69,35 @@ pub struct TrainConfig {
     /// Initial log-std of the Gaussian (`default` only; PruVer's variance is fixed at 0.5).
     pub log_std_init: f64,
     pub normalize_obs: bool,
+    /// Scale rewards by the running standard deviation of the discounted return (SB3's
+    /// `VecNormalize(norm_reward=True)`; `default` only).
+    #[serde(default)]
+    pub normalize_reward: bool,
+    /// Clip sampled continuous actions to the action space before the environment sees them (SB3,
+    /// CleanRL's `ClipAction`; `default` only). Every environment here clips its input itself, so
+    /// only rewards that read the unclipped action (MountainCarContinuous's −0.1·a²) change. Off by
+    /// default: actors are evaluated unclipped (PruVer, Gymnasium's `step`), and clipping in training
+    /// takes away the penalty that keeps the actor's output in range.
+    #[serde(default)]
+    pub clip_actions: bool,
     pub normalize_advantage: bool,
     /// Decay the learning rate linearly to 0 over the run (`default` only).
     pub anneal_lr: bool,
     /// Orthogonal initialisation (`default` only; PruVer starts from PyTorch's default).
     pub ortho_init: bool,
+    /// Generalised state-dependent exploration (gSDE, Raffin et al., CoRL 2021; SB3's `use_sde`): the
+    /// action noise is the actor's last hidden features times an exploration matrix drawn from
+    /// N(0, σ²), σ a learned `[features × actions]` matrix (`default` only, continuous actions).
+    #[serde(default)]
+    pub use_sde: bool,
+    /// gSDE: new exploration matrices every this many steps of a rollout; -1 draws them only at the
+    /// start of each rollout (SB3's `sde_sample_freq`).
+    #[serde(default = "no_resample")]
+    pub sde_sample_freq: i64,
+}
+
+fn no_resample() -> i64 {
+    -1
 }
 
 impl TrainConfig {
@@ -101,9 +125,13 @@ impl TrainConfig {
             vf_coef: 0.5,
             log_std_init: 0.0,
             normalize_obs: false,
+            normalize_reward: false,
+            clip_actions: false,
             normalize_advantage: true,
             anneal_lr: false,
             ortho_init: true,
+            use_sde: false,
+            sde_sample_freq: -1,
         };
         match preset {
             Preset::Default => common,
@@ -144,9 +172,13 @@ impl TrainConfig {
             vf_coef,
             log_std_init,
             normalize_obs,
+            normalize_reward,
+            clip_actions,
             normalize_advantage,
             anneal_lr,
-            ortho_init
+            ortho_init,
+            use_sde,
+            sde_sample_freq
         );
         if let Some(m) = s.max_timesteps_per_episode {
             self.max_timesteps_per_episode = Some(m);
@@ -213,6 +245,16 @@ impl TrainConfig {
                 format!("is {}; it must be finite", self.log_std_init),
             );
         }
+        if self.sde_sample_freq == 0 || self.sde_sample_freq < -1 {
+            return bad(
+                "sde_sample_freq",
+                format!(
+                    "is {}; it must be a positive number of steps, or -1 (new exploration \
+                     matrices only at the start of each rollout)",
+                    self.sde_sample_freq
+                ),
+            );
+        }
         if self.preset == Preset::Default && self.timesteps_per_batch % self.n_envs != 0 {
             return bad(
                 "timesteps_per_batch",
@@ -257,9 +299,15 @@ impl TrainConfig {
             kv("vf_coef", self.vf_coef.to_string());
             kv("log_std_init", self.log_std_init.to_string());
             kv("normalize_obs", self.normalize_obs.to_string());
+            kv("normalize_reward", self.normalize_reward.to_string());
+            kv("clip_actions", self.clip_actions.to_string());
             kv("normalize_advantage", self.normalize_advantage.to_string());
             kv("anneal_lr", self.anneal_lr.to_string());
             kv("ortho_init", self.ortho_init.to_string());
+            kv("use_sde", self.use_sde.to_string());
+            if self.use_sde {
+                kv("sde_sample_freq", self.sde_sample_freq.to_string());
+            }
         }
         s
     }
@@ -275,9 +323,13 @@ const DEFAULT_ONLY: &[&str] = &[
     "vf_coef",
     "log_std_init",
     "normalize_obs",
+    "normalize_reward",
+    "clip_actions",
     "normalize_advantage",
     "anneal_lr",
     "ortho_init",
+    "use_sde",
+    "sde_sample_freq",
     "default",
 ];
 
@@ -372,6 +424,12 @@ pub fn resolve(
         "the training defaults".to_string()
     };
     cfg.validate(&origin)?;
+    if cfg.preset == Preset::Default && cfg.use_sde && discrete_env {
+        return Err(Error::Invalid(format!(
+            "{origin}: `use_sde` is true, but {env_id} has a discrete action space; gSDE explores \
+             continuous actions only"
+        )));
+    }
     Ok((cfg, notes))
 }
 
@@ -385,9 +443,13 @@ fn section_sets(s: &EnvSection, key: &str) -> bool {
         "vf_coef" => s.vf_coef.is_some(),
         "log_std_init" => s.log_std_init.is_some(),
         "normalize_obs" => s.normalize_obs.is_some(),
+        "normalize_reward" => s.normalize_reward.is_some(),
+        "clip_actions" => s.clip_actions.is_some(),
         "normalize_advantage" => s.normalize_advantage.is_some(),
         "anneal_lr" => s.anneal_lr.is_some(),
         "ortho_init" => s.ortho_init.is_some(),
+        "use_sde" => s.use_sde.is_some(),
+        "sde_sample_freq" => s.sde_sample_freq.is_some(),
         "default" => s.default.is_some(),
         _ => false,
     }
@@ -484,6 +546,8 @@ mod tests {
             ("gamma: 1.5", "gamma"),
             ("n_envs: 3", "timesteps_per_batch"),
             ("default: {minibatch_size: 0}", "minibatch_size"),
+            ("sde_sample_freq: 0", "sde_sample_freq"),
+            ("sde_sample_freq: -2", "sde_sample_freq"),
         ] {
             let h = parse(&format!("CartPole-v1:\n  {yaml}\n"));
             let e = resolve(Some(&h), "CartPole-v1", true, &Overrides::default())
@@ -499,6 +563,11 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("discrete"), "{e}");
+        let h = parse("CartPole-v1:\n  use_sde: true\n");
+        let e = resolve(Some(&h), "CartPole-v1", true, &Overrides::default())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`use_sde`") && e.contains("discrete"), "{e}");
         let h = parse("CartPole-v1:\n  default: {numpy: 1}\n");
         let e = resolve(Some(&h), "CartPole-v1", true, &Overrides::default())
             .unwrap_err()

@@ -175,20 +175,30 @@ pub struct Views {
 }
 
 impl Views {
-    /// Linear layers with ReLU between them, over (weight, bias) pairs.
-    fn mlp(pairs: &[Tensor], xs: &Tensor) -> Tensor {
+    /// Linear layers with ReLU between them, over (weight, bias) pairs: the output, and what the
+    /// output layer read (the last hidden activations).
+    fn mlp(pairs: &[Tensor], xs: &Tensor) -> (Tensor, Tensor) {
         let last = pairs.len() / 2 - 1;
         let mut h = xs.shallow_clone();
+        let mut latent = xs.shallow_clone();
         for (i, wb) in pairs.chunks_exact(2).enumerate() {
+            if i == last {
+                latent = h.shallow_clone();
+            }
             h = h.linear(&wb[0], Some(&wb[1]));
             if i < last {
                 h = h.relu();
             }
         }
-        h
+        (h, latent)
     }
 
     pub fn actor(&self, xs: &Tensor) -> Tensor {
+        self.actor_latent(xs).0
+    }
+
+    /// The actor's output and its last hidden activations (gSDE's features).
+    pub fn actor_latent(&self, xs: &Tensor) -> (Tensor, Tensor) {
         Self::mlp(&self.tensors[..self.n_actor], xs)
     }
 
@@ -197,6 +207,7 @@ impl Views {
             &self.tensors[self.n_actor..self.n_actor + self.n_critic],
             xs,
         )
+        .0
     }
 
     pub fn log_std(&self) -> Option<&Tensor> {

@@ -1,6 +1,7 @@
-//! Observation normalisation for the `default` preset: running mean and variance of the observations
-//! (Chan et al.'s parallel update, as SB3's `RunningMeanStd`), and the algebra that folds the
-//! normaliser into a network's first layer so an exported actor works on raw observations.
+//! Normalisation for the `default` preset: running mean and variance of the observations (Chan et al.'s
+//! parallel update, as SB3's `RunningMeanStd`), the algebra that folds the normaliser into a network's
+//! first layer so an exported actor works on raw observations, and SB3's `VecNormalize` reward
+//! scaling.
 //!
 //! Normalised observations are not clipped: clipping would make the fold inexact.
 
@@ -98,6 +99,56 @@ pub fn fold_into_first_layer(net: &Mlp, norm: &RunningMeanStd) -> Mlp {
     out
 }
 
+/// SB3's `VecNormalize(norm_reward=True)`: each environment's reward is divided by the running
+/// standard deviation of its discounted return (`R ← γR + r`, reset when an episode ends), and
+/// clipped to ±[`REWARD_CLIP`]. The learner sees the scaled rewards; logs and evaluations keep the
+/// environment's own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RewardScaler {
+    pub rms: RunningMeanStd,
+    /// Each environment's discounted return so far in its episode.
+    pub returns: Vec<f64>,
+}
+
+/// SB3's `VecNormalize.clip_reward`.
+pub const REWARD_CLIP: f64 = 10.0;
+
+impl RewardScaler {
+    pub fn new(n_envs: usize) -> Self {
+        RewardScaler {
+            rms: RunningMeanStd::new(1),
+            returns: vec![0.0; n_envs],
+        }
+    }
+
+    /// Scale one rollout: `rewards[w][t]` and `ends[w][t]` are environment w's t-th step (every
+    /// environment takes the same number of steps). As `VecNormalize.step_wait`, step by step: the
+    /// returns advance, the statistics merge the batch of all environments' returns, the rewards are
+    /// scaled with the updated statistics, and the returns of ended episodes restart.
+    pub fn scale(&mut self, rewards: &[Vec<f64>], ends: &[Vec<bool>], gamma: f64) -> Vec<Vec<f64>> {
+        let n = rewards.first().map_or(0, |r| r.len());
+        let mut out: Vec<Vec<f64>> = rewards
+            .iter()
+            .map(|r| Vec::with_capacity(r.len()))
+            .collect();
+        for t in 0..n {
+            for (ret, r) in self.returns.iter_mut().zip(rewards) {
+                *ret = *ret * gamma + r[t];
+            }
+            self.rms
+                .update(self.returns.iter().map(std::slice::from_ref));
+            let s = self.rms.scale()[0];
+            for (w, o) in out.iter_mut().enumerate() {
+                o.push((rewards[w][t] / s).clamp(-REWARD_CLIP, REWARD_CLIP));
+                if ends[w][t] {
+                    self.returns[w] = 0.0;
+                }
+            }
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,5 +205,38 @@ mod tests {
                 assert!((a - b).abs() < 1e-4 * b.abs().max(1.0), "{a} vs {b}");
             }
         }
+    }
+
+    /// Two environments by hand: the returns advance and restart per environment, the statistics see
+    /// every environment's return at each step, and a spike after a quiet stretch is clipped.
+    #[test]
+    fn reward_scaling_follows_vecnormalize_step_by_step() {
+        let n = 400;
+        let mut rewards = vec![vec![0.01; n], vec![-0.02; n]];
+        (rewards[0][0], rewards[0][1], rewards[1][1]) = (1.0, 2.0, 0.5);
+        rewards[0][n - 1] = 1e3;
+        let mut ends = vec![vec![false; n]; 2];
+        ends[0][1] = true;
+        ends[1][n / 2] = true;
+        let mut s = RewardScaler::new(2);
+        let got = s.scale(&rewards, &ends, 0.5);
+        let mut rms = RunningMeanStd::new(1);
+        let mut ret = [0.0, 0.0];
+        for t in 0..n {
+            for w in 0..2 {
+                ret[w] = ret[w] * 0.5 + rewards[w][t];
+            }
+            rms.update([&ret[0..1], &ret[1..2]]);
+            for w in 0..2 {
+                let want = (rewards[w][t] / (rms.var[0] + EPS).sqrt()).clamp(-10.0, 10.0);
+                assert_eq!(got[w][t], want, "env {w} step {t}");
+                if ends[w][t] {
+                    ret[w] = 0.0;
+                }
+            }
+        }
+        assert_eq!(got[0][n - 1], REWARD_CLIP);
+        assert_eq!(s.returns.to_vec(), ret.to_vec());
+        assert!((ret[0] - (1e3 + 0.01)).abs() < 1e-9, "{ret:?}");
     }
 }

@@ -10,18 +10,32 @@ use tch::{Device, Kind, Reduction, Tensor};
 
 use super::config::{Preset, TrainConfig};
 use super::net::{self, Adam, Init, Params};
-use super::normalize::{fold_into_first_layer, RunningMeanStd};
+use super::normalize::{fold_into_first_layer, RewardScaler, RunningMeanStd};
 use crate::env::rng::NpRng;
 use crate::env::{self, Action, EnvOptions, Space};
 use crate::error::{Error, Result};
 use crate::policy::{Mlp, Scratch};
 use crate::report::Summary;
-use crate::rollout::{self, Segment, StepEnd, Worker};
+use crate::rollout::{self, Draw, Segment, StepEnd, Worker};
 
 /// PruVer's fixed diagonal covariance (`torch.full(size=(act_dim,), fill_value=0.5)`).
 pub const PRUVER_VARIANCE: f64 = 0.5;
 /// How many finished episodes the "recent return" averages (SB3's window).
 const RECENT: usize = 100;
+/// gSDE's variance floor (SB3's `StateDependentNoiseDistribution.epsilon`).
+const SDE_EPSILON: f64 = 1e-6;
+
+/// How the Gaussian's noise is drawn during a rollout (continuous actions).
+#[derive(Debug, Clone, PartialEq)]
+enum Noise {
+    /// Independent at every step, with these standard deviations (PruVer's fixed ones or the learned
+    /// log-std).
+    Diagonal(Vec<f64>),
+    /// gSDE: the noise is `φ(s)ᵀ E`, φ the actor's last hidden activations and `E` an exploration
+    /// matrix (`[features × actions]`, row-major) drawn elementwise from N(0, `std`²) at the first
+    /// step of a rollout and, with `every`, every that many steps.
+    Sde { std: Vec<f64>, every: Option<usize> },
+}
 
 /// What one iteration did. Losses and entropy are means over the iteration's gradient steps; returns
 /// and lengths are over the episodes that finished in it (NaN when none did).
@@ -74,6 +88,7 @@ pub struct Trainer {
     pub(crate) adam: Adam,
     pub(crate) workers: Vec<Worker>,
     pub(crate) norm: Option<RunningMeanStd>,
+    pub(crate) reward_scaler: Option<RewardScaler>,
     /// Minibatch shuffling.
     pub(crate) shuffle_rng: NpRng,
     pub iteration: usize,
@@ -129,8 +144,15 @@ impl Trainer {
         };
         let actor = net::init_mlp(&[&sizes[..], &[act_dim]].concat(), actor_init, &mut rng);
         let critic = net::init_mlp(&[&sizes[..], &[1]].concat(), critic_init, &mut rng);
+        // The learned log-std: one per action, or gSDE's `[features × actions]` matrix (SB3's
+        // `full_std`), the features being the actor's last hidden layer.
+        let n_std = if cfg.use_sde {
+            sizes.last().copied().unwrap_or(obs_dim) * act_dim
+        } else {
+            act_dim
+        };
         let log_std = (cfg.preset == Preset::Default && !act_space.is_discrete())
-            .then(|| vec![cfg.log_std_init; act_dim]);
+            .then(|| vec![cfg.log_std_init; n_std]);
         let params = Params::new(&actor, &critic, log_std.as_deref(), device);
         let adam = Adam::new(&params);
         let n_envs = match cfg.preset {
@@ -142,10 +164,13 @@ impl Trainer {
             .map(|i| {
                 let noise = NpRng::from_seed(stream_seed(cfg.seed, TAG_NOISE + i as u64));
                 Worker::new(env_id, options, cfg.seed.wrapping_add(i as u64), noise, cap)
+                    .map(|w| clipping(w, &cfg))
             })
             .collect::<Result<Vec<_>>>()?;
         let norm = (cfg.preset == Preset::Default && cfg.normalize_obs)
             .then(|| RunningMeanStd::new(obs_dim));
+        let reward_scaler = (cfg.preset == Preset::Default && cfg.normalize_reward)
+            .then(|| RewardScaler::new(workers.len()));
         Ok(Trainer {
             env_id: env_id.to_string(),
             shuffle_rng: NpRng::from_seed(stream_seed(cfg.seed, TAG_SHUFFLE)),
@@ -158,6 +183,7 @@ impl Trainer {
             adam,
             workers,
             norm,
+            reward_scaler,
             iteration: 0,
             timesteps: 0,
             episodes: 0,
@@ -198,7 +224,8 @@ impl Trainer {
         self.norm.as_ref()
     }
 
-    /// The Gaussian's standard deviations (continuous actions).
+    /// The Gaussian's standard deviations (continuous actions); with gSDE, those of the exploration
+    /// matrix's entries.
     pub fn action_std(&self) -> Option<Vec<f64>> {
         if self.discrete() {
             return None;
@@ -263,8 +290,8 @@ impl Trainer {
         let cfg = self.cfg.clone();
         let actor = self.raw_actor();
         let space = self.act_space.clone();
-        let std = vec![PRUVER_VARIANCE.sqrt(); space.size()];
-        let policy = move |obs: &[f64], rng: &mut NpRng| sample(&actor, &space, &std, obs, rng);
+        let noise = Noise::Diagonal(vec![PRUVER_VARIANCE.sqrt(); space.size()]);
+        let policy = move |obs: &[f64], draw: &mut Draw| sample(&actor, &space, &noise, obs, draw);
         let seg = rollout::collect_episodes(&mut self.workers[0], cfg.timesteps_per_batch, &policy);
         let batch = PruverBatch::from_segment(&seg, self.discrete(), cfg.gamma, self.device);
         let stats = pruver_update(
@@ -287,14 +314,22 @@ impl Trainer {
         let actor = self.raw_actor();
         let space = self.act_space.clone();
         let std = self.action_std().unwrap_or_default();
+        let noise = if cfg.use_sde {
+            Noise::Sde {
+                std,
+                every: usize::try_from(cfg.sde_sample_freq).ok(),
+            }
+        } else {
+            Noise::Diagonal(std)
+        };
         let norm = self.norm.clone();
-        let policy = move |obs: &[f64], rng: &mut NpRng| match &norm {
+        let policy = move |obs: &[f64], draw: &mut Draw| match &norm {
             Some(n) => NORMED.with(|b| {
                 let mut b = b.borrow_mut();
                 n.normalize(obs, &mut b);
-                sample(&actor, &space, &std, &b, rng)
+                sample(&actor, &space, &noise, &b, draw)
             }),
-            None => sample(&actor, &space, &std, obs, rng),
+            None => sample(&actor, &space, &noise, obs, draw),
         };
         let segments = rollout::collect_steps(&mut self.workers, n_steps, self.threads, &policy);
 
@@ -307,12 +342,24 @@ impl Trainer {
                     .flat_map(|s| s.steps.iter().map(|t| t.obs.as_slice())),
             );
         }
-        let batch = self.default_batch(&segments);
-        let lr = if cfg.anneal_lr {
-            cfg.lr * (1.0 - (self.iteration - 1) as f64 / cfg.training_step as f64)
-        } else {
-            cfg.lr
-        };
+        let mut rewards: Vec<Vec<f64>> = segments
+            .iter()
+            .map(|s| s.steps.iter().map(|t| t.reward).collect())
+            .collect();
+        if let Some(scaler) = &mut self.reward_scaler {
+            let ends: Vec<Vec<bool>> = segments
+                .iter()
+                .map(|s| {
+                    s.steps
+                        .iter()
+                        .map(|t| !matches!(t.end, StepEnd::Running))
+                        .collect()
+                })
+                .collect();
+            rewards = scaler.scale(&rewards, &ends, cfg.gamma);
+        }
+        let batch = self.default_batch(&segments, &rewards);
+        let lr = learning_rate(&cfg, self.iteration);
         let discrete = self.discrete();
         let stats = default_update(
             &mut self.params,
@@ -346,9 +393,10 @@ impl Trainer {
             .to_device(self.device)
     }
 
-    /// GAE(λ) over each worker's segment, bootstrapping from the critic where an episode was cut
-    /// short (time limit, episode cap) and at the segment's end.
-    fn default_batch(&self, segments: &[Segment]) -> DefaultBatch {
+    /// GAE(λ) over each worker's segment (`rewards[w]`: its rewards as the learner sees them),
+    /// bootstrapping from the critic where an episode was cut short (time limit, episode cap) and at
+    /// the segment's end.
+    fn default_batch(&self, segments: &[Segment], rewards: &[Vec<f64>]) -> DefaultBatch {
         let steps = || segments.iter().flat_map(|s| s.steps.iter());
         let obs = self.obs_tensor(steps().map(|t| t.obs.as_slice()));
         // Observations to bootstrap from: each truncation's last observation, then each worker's
@@ -404,23 +452,30 @@ impl Trainer {
                     StepEnd::Running => vals[t + 1],
                 })
                 .collect();
-            let rewards: Vec<f64> = seg.steps.iter().map(|s| s.reward).collect();
             let ends: Vec<bool> = seg
                 .steps
                 .iter()
                 .map(|s| !matches!(s.end, StepEnd::Running))
                 .collect();
-            adv[offset..offset + n].copy_from_slice(&gae(&rewards, vals, &next, &ends, gamma, lam));
+            adv[offset..offset + n].copy_from_slice(&gae(
+                &rewards[w],
+                vals,
+                &next,
+                &ends,
+                gamma,
+                lam,
+            ));
             offset += n;
         }
         let returns: Vec<f64> = adv.iter().zip(&values).map(|(a, v)| a + v).collect();
         let actions = action_tensor(steps().map(|t| &t.action), self.discrete(), self.device);
         let old_logp = tch::no_grad(|| {
-            let out = self.params.forward(&self.params.actor, &obs);
+            let views = self.params.views();
+            let (out, latent) = views.actor_latent(&obs);
             log_prob(
                 &out,
                 &actions,
-                self.params.log_std().as_ref(),
+                dist(&views, &latent, self.cfg.use_sde),
                 self.discrete(),
             )
             .0
@@ -436,6 +491,17 @@ impl Trainer {
             advantages: f(&adv),
             returns: f(&returns),
         }
+    }
+}
+
+/// The learning rate of iteration `iteration` (from 1): constant, or with `anneal_lr` decaying
+/// linearly from `lr` to 0 at iteration `training_step + 1`, and 0 after it (a run driven past its
+/// `training_step`, as the training bench does, stops learning rather than ascending the loss).
+pub fn learning_rate(cfg: &TrainConfig, iteration: usize) -> f64 {
+    if cfg.anneal_lr {
+        cfg.lr * (1.0 - (iteration - 1) as f64 / cfg.training_step as f64).max(0.0)
+    } else {
+        cfg.lr
     }
 }
 
@@ -472,14 +538,15 @@ thread_local! {
 }
 
 /// Draw an action from the actor's distribution: a softmax over its outputs for discrete actions, or
-/// a Gaussian around them with standard deviations `std`, rounded to float32 (as a float32 sample
-/// from PyTorch is). The Gaussian sample is not clipped: the environment clips, as in PruVer.
-fn sample(actor: &Mlp, space: &Space, std: &[f64], obs: &[f64], rng: &mut NpRng) -> Action {
+/// a Gaussian around them shaped by `noise`, rounded to float32 (as a float32 sample from PyTorch is).
+/// The Gaussian sample is not clipped: the environment clips, as in PruVer.
+fn sample(actor: &Mlp, space: &Space, noise: &Noise, obs: &[f64], draw: &mut Draw) -> Action {
     SCRATCH.with(|s| {
         let mut s = s.borrow_mut();
-        let out = actor.forward_with(obs, &mut s);
-        match space {
-            Space::Discrete { .. } => {
+        let (out, latent) = actor.forward_latent_with(obs, &mut s);
+        let rng = &mut *draw.rng;
+        match (space, noise) {
+            (Space::Discrete { .. }, _) => {
                 let max = out.iter().copied().fold(f64::NEG_INFINITY, f64::max);
                 let total: f64 = out.iter().map(|z| (z - max).exp()).sum();
                 let u = rng.random() * total;
@@ -492,12 +559,32 @@ fn sample(actor: &Mlp, space: &Space, std: &[f64], obs: &[f64], rng: &mut NpRng)
                 }
                 Action::Discrete(out.len() - 1)
             }
-            Space::Box { .. } => Action::Continuous(
+            (Space::Box { .. }, Noise::Diagonal(std)) => Action::Continuous(
                 out.iter()
                     .zip(std)
                     .map(|(m, s)| (m + s * net::standard_normal(rng)) as f32 as f64)
                     .collect(),
             ),
+            (Space::Box { .. }, Noise::Sde { std, every }) => {
+                let e = &mut *draw.state;
+                if draw.t == 0 || every.is_some_and(|k| draw.t % k == 0) || e.len() != std.len() {
+                    e.clear();
+                    e.extend(std.iter().map(|s| s * net::standard_normal(rng)));
+                }
+                let k = out.len();
+                Action::Continuous(
+                    (0..k)
+                        .map(|j| {
+                            let n: f64 = latent
+                                .iter()
+                                .enumerate()
+                                .map(|(i, f)| f * e[i * k + j])
+                                .sum();
+                            (out[j] + n) as f32 as f64
+                        })
+                        .collect(),
+                )
+            }
         }
     })
 }
@@ -531,49 +618,80 @@ fn action_tensor<'a>(
     }
 }
 
+/// The Gaussian of a default-preset step: `None` (discrete), the learned log-std, or gSDE's.
+#[derive(Clone, Copy)]
+enum Dist<'a> {
+    /// PruVer's fixed variance (and every discrete policy, which ignores it).
+    Fixed,
+    /// A state-independent log-std `[act_dim]`.
+    LogStd(&'a Tensor),
+    /// gSDE: the log-std of the exploration matrix (flat, `[features × actions]` row-major) and the
+    /// features the actions were drawn from.
+    Sde {
+        log_std: &'a Tensor,
+        latent: &'a Tensor,
+    },
+}
+
+/// The distribution a parameter view defines, for actions drawn with `latent` features.
+fn dist<'a>(views: &'a net::Views, latent: &'a Tensor, sde: bool) -> Dist<'a> {
+    match views.log_std() {
+        None => Dist::Fixed,
+        Some(log_std) if sde => Dist::Sde { log_std, latent },
+        Some(ls) => Dist::LogStd(ls),
+    }
+}
+
 /// Log-probabilities and entropies of `actions` under the distribution the actor's `out` defines: a
-/// categorical over softmax(out) per row, or a Gaussian with `log_std` (PruVer's fixed variance when
-/// `None`).
-fn log_prob(
-    out: &Tensor,
-    actions: &Tensor,
-    log_std: Option<&Tensor>,
-    discrete: bool,
-) -> (Tensor, Tensor) {
+/// categorical over softmax(out) per row, or a Gaussian shaped by `dist`.
+fn log_prob(out: &Tensor, actions: &Tensor, dist: Dist, discrete: bool) -> (Tensor, Tensor) {
     if discrete {
         let logp_all = out.log_softmax(-1, Kind::Float);
         let logp = logp_all
             .gather(-1, &actions.unsqueeze(-1), false)
             .squeeze_dim(-1);
         let entropy = -(logp_all.exp() * &logp_all).sum_dim_intlist(-1, false, Kind::Float);
-        (logp, entropy)
-    } else {
-        let k = out.size()[1] as f64;
-        let half_log_2pi = 0.5 * (2.0 * std::f64::consts::PI).ln();
-        match log_std {
-            Some(ls) => {
-                let z = (actions - out) * (-ls).exp();
-                let logp =
-                    (z.square() * -0.5 - ls - half_log_2pi).sum_dim_intlist(-1, false, Kind::Float);
-                let entropy =
-                    (ls.sum(Kind::Float) + k * (0.5 + half_log_2pi)).expand([out.size()[0]], false);
-                (logp, entropy)
-            }
-            None => {
-                // PruVer's MultivariateNormal(mean, diag(0.5)): −½(k·log 2π + Mahalanobis) − ½·log det.
-                let scale = PRUVER_VARIANCE.sqrt();
-                let m = ((actions - out) / scale)
-                    .square()
-                    .sum_dim_intlist(-1, false, Kind::Float);
-                let half_log_det = k * scale.ln();
-                let logp = (m + k * 2.0 * half_log_2pi) * -0.5 - half_log_det;
-                let entropy = Tensor::full(
-                    [out.size()[0]],
-                    k * (0.5 + half_log_2pi) + half_log_det,
-                    (Kind::Float, out.device()),
-                );
-                (logp, entropy)
-            }
+        return (logp, entropy);
+    }
+    let k = out.size()[1] as f64;
+    let half_log_2pi = 0.5 * (2.0 * std::f64::consts::PI).ln();
+    match dist {
+        Dist::LogStd(ls) => {
+            let z = (actions - out) * (-ls).exp();
+            let logp =
+                (z.square() * -0.5 - ls - half_log_2pi).sum_dim_intlist(-1, false, Kind::Float);
+            let entropy =
+                (ls.sum(Kind::Float) + k * (0.5 + half_log_2pi)).expand([out.size()[0]], false);
+            (logp, entropy)
+        }
+        Dist::Sde { log_std, latent } => {
+            // SB3's StateDependentNoiseDistribution: Var[φᵀE]_j = Σ_i φ_i² σ_ij², the features
+            // detached (its `learn_features=False`), plus a floor.
+            let var = latent
+                .detach()
+                .square()
+                .mm(&(log_std * 2.0).exp().view([latent.size()[1], -1]))
+                + SDE_EPSILON;
+            let log_s = var.log() * 0.5;
+            let logp = ((actions - out).square() / &var * -0.5 - &log_s - half_log_2pi)
+                .sum_dim_intlist(-1, false, Kind::Float);
+            let entropy = (log_s + (0.5 + half_log_2pi)).sum_dim_intlist(-1, false, Kind::Float);
+            (logp, entropy)
+        }
+        Dist::Fixed => {
+            // PruVer's MultivariateNormal(mean, diag(0.5)): −½(k·log 2π + Mahalanobis) − ½·log det.
+            let scale = PRUVER_VARIANCE.sqrt();
+            let m = ((actions - out) / scale)
+                .square()
+                .sum_dim_intlist(-1, false, Kind::Float);
+            let half_log_det = k * scale.ln();
+            let logp = (m + k * 2.0 * half_log_2pi) * -0.5 - half_log_det;
+            let entropy = Tensor::full(
+                [out.size()[0]],
+                k * (0.5 + half_log_2pi) + half_log_det,
+                (Kind::Float, out.device()),
+            );
+            (logp, entropy)
         }
     }
 }
@@ -715,7 +833,7 @@ fn pruver_log_prob(
     per_row: bool,
 ) -> (Tensor, Tensor) {
     if !discrete {
-        return log_prob(out, actions, None, false);
+        return log_prob(out, actions, Dist::Fixed, false);
     }
     let dim = if per_row { -1 } else { 0 };
     let p = out.softmax(dim, Kind::Float);
@@ -833,8 +951,13 @@ pub fn default_update(
             }
             let o = slice(&obs);
             let views = params.views();
-            let out = views.actor(&o);
-            let (logp, entropy) = log_prob(&out, &slice(&act), views.log_std(), discrete);
+            let (out, latent) = views.actor_latent(&o);
+            let (logp, entropy) = log_prob(
+                &out,
+                &slice(&act),
+                dist(&views, &latent, cfg.use_sde),
+                discrete,
+            );
             let ratio = (&logp - slice(&old)).exp();
             let surr1 = &ratio * &adv;
             let surr2 = ratio.clamp(1.0 - cfg.clip, 1.0 + cfg.clip) * &adv;
@@ -877,10 +1000,19 @@ pub(crate) fn restore_workers(
             w.obs = s.obs.clone();
             w.ep_return = s.ep_return;
             w.ep_length = s.ep_length;
-            Ok(w)
+            Ok(clipping(w, cfg))
         })
         .collect::<Result<Vec<_>>>()
         .map_err(|e: Error| Error::Invalid(format!("restoring the environments: {e}")))
+}
+
+/// The worker, clipping its actions when the run does (`clip_actions`, `default` only).
+fn clipping(w: Worker, cfg: &TrainConfig) -> Worker {
+    if cfg.preset == Preset::Default && cfg.clip_actions {
+        w.clip_actions()
+    } else {
+        w
+    }
 }
 
 pub(crate) fn worker_states(workers: &[Worker]) -> Vec<WorkerState> {
@@ -961,6 +1093,157 @@ mod tests {
         .unwrap();
         u.iterate().unwrap();
         assert_eq!(u.actor_mlp(), u.raw_actor());
+    }
+
+    /// gSDE's action noise is the actor's last hidden activations times the exploration matrix, and
+    /// the matrix is redrawn at a rollout's first step and every `sde_sample_freq` steps, not between.
+    #[test]
+    fn sde_noise_is_the_features_times_a_matrix_redrawn_on_schedule() {
+        let actor = net::init_mlp(&[3, 5, 2], Init::TorchDefault, &mut NpRng::from_seed(1));
+        let space = Space::Box {
+            low: vec![-1.0; 2],
+            high: vec![1.0; 2],
+        };
+        let std: Vec<f64> = (0..10).map(|i| 0.1 + 0.05 * i as f64).collect();
+        let obs = [0.3, -0.7, 1.1];
+        let mut s = Scratch::default();
+        let (out, latent) = actor.forward_latent_with(&obs, &mut s);
+        let (out, latent) = (out.to_vec(), latent.to_vec());
+        assert_eq!(latent.len(), 5);
+        assert!(latent.iter().any(|&f| f > 0.0), "{latent:?}");
+        let (mut rng, mut state) = (NpRng::from_seed(7), Vec::new());
+        let mut matrices = Vec::new();
+        for (every, t) in [
+            (Some(3), 0),
+            (Some(3), 1),
+            (Some(3), 2),
+            (Some(3), 3),
+            (None, 4),
+        ] {
+            let noise = Noise::Sde {
+                std: std.clone(),
+                every,
+            };
+            let mut draw = Draw {
+                rng: &mut rng,
+                state: &mut state,
+                t,
+            };
+            let Action::Continuous(a) = sample(&actor, &space, &noise, &obs, &mut draw) else {
+                panic!("a continuous action")
+            };
+            for j in 0..2 {
+                let n: f64 = (0..5).map(|i| latent[i] * state[i * 2 + j]).sum();
+                assert_eq!(a[j], (out[j] + n) as f32 as f64, "t {t}");
+            }
+            matrices.push(state.clone());
+        }
+        assert_eq!(matrices[0], matrices[1]);
+        assert_eq!(matrices[1], matrices[2]);
+        assert_ne!(
+            matrices[2], matrices[3],
+            "redrawn at t = 3 with sde_sample_freq 3"
+        );
+        assert_eq!(
+            matrices[3], matrices[4],
+            "kept at t = 4 with sde_sample_freq -1"
+        );
+        // Each entry is drawn with its own standard deviation.
+        let mut rng = NpRng::from_seed(7);
+        let want: Vec<f64> = std
+            .iter()
+            .map(|s| s * net::standard_normal(&mut rng))
+            .collect();
+        assert_eq!(matrices[0], want);
+    }
+
+    /// gSDE's log-probability is the Gaussian with variance Σ_i φ_i² σ_ij² + ε per action, and no
+    /// gradient reaches the features through it (SB3's `learn_features=False`).
+    #[test]
+    fn sde_log_prob_is_the_gaussian_of_the_feature_variance() {
+        let phi = [[0.5, 0.0, 2.0], [1.5, 0.25, 0.0]];
+        let log_std = [[-1.0, 0.5], [0.0, -2.0], [0.3, 0.1]];
+        let mean = [[0.1, -0.2], [0.4, 0.0]];
+        let act = [[0.3, -0.1], [0.0, 0.7]];
+        let t = |rows: &[&[f64]]| {
+            let flat: Vec<f32> = rows
+                .iter()
+                .flat_map(|r| r.iter().map(|&v| v as f32))
+                .collect();
+            Tensor::from_slice(&flat).view([rows.len() as i64, -1])
+        };
+        let latent = t(&[&phi[0], &phi[1]]).set_requires_grad(true);
+        let ls = t(&[&log_std[0], &log_std[1], &log_std[2]])
+            .view([-1])
+            .set_requires_grad(true);
+        let out = t(&[&mean[0], &mean[1]]);
+        let (logp_t, entropy) = log_prob(
+            &out,
+            &t(&[&act[0], &act[1]]),
+            Dist::Sde {
+                log_std: &ls,
+                latent: &latent,
+            },
+            false,
+        );
+        let (logp, entropy) = (net::tensor_f64(&logp_t), net::tensor_f64(&entropy));
+        for n in 0..2 {
+            let (mut lp, mut h) = (0.0, 0.0);
+            for j in 0..2 {
+                let var: f64 = (0..3)
+                    .map(|i| phi[n][i] * phi[n][i] * (2.0 * log_std[i][j]).exp())
+                    .sum::<f64>()
+                    + SDE_EPSILON;
+                let d = act[n][j] - mean[n][j];
+                lp += -d * d / (2.0 * var) - 0.5 * (2.0 * std::f64::consts::PI * var).ln();
+                h += 0.5 * (2.0 * std::f64::consts::PI * std::f64::consts::E * var).ln();
+            }
+            assert!((logp[n] - lp).abs() < 1e-4, "{} vs {lp}", logp[n]);
+            assert!((entropy[n] - h).abs() < 1e-4, "{} vs {h}", entropy[n]);
+        }
+        logp_t.sum(Kind::Float).backward();
+        assert!(ls.grad().defined() && !latent.grad().defined());
+    }
+
+    /// Clipping actions before the environment changes nothing where the environment clips its input
+    /// itself (Pendulum: bit-identical training), and changes MountainCarContinuous, whose reward
+    /// penalises the action as given.
+    #[test]
+    fn clipping_actions_matters_only_where_the_reward_reads_the_unclipped_action() {
+        let run = |env: &str, clip_actions: bool| {
+            let cfg = TrainConfig {
+                clip_actions,
+                log_std_init: 0.5,
+                ..config(false)
+            };
+            let mut t = Trainer::new(env, EnvOptions::default(), cfg, Device::Cpu, 2).unwrap();
+            let logs: Vec<IterationLog> = (0..2).map(|_| t.iterate().unwrap()).collect();
+            (t.params.values(), logs.last().unwrap().critic_loss)
+        };
+        assert_eq!(run("Pendulum-v1", true), run("Pendulum-v1", false));
+        assert_ne!(
+            run("MountainCarContinuous-v0", true),
+            run("MountainCarContinuous-v0", false)
+        );
+    }
+
+    #[test]
+    fn an_annealed_learning_rate_stops_at_zero() {
+        let cfg = TrainConfig {
+            anneal_lr: true,
+            lr: 1e-3,
+            training_step: 4,
+            ..config(false)
+        };
+        let lrs: Vec<f64> = (1..=7).map(|i| learning_rate(&cfg, i)).collect();
+        for (got, want) in lrs.iter().zip([1e-3, 7.5e-4, 5e-4, 2.5e-4, 0.0, 0.0, 0.0]) {
+            assert!((got - want).abs() < 1e-15, "{lrs:?}");
+        }
+        let flat = TrainConfig {
+            anneal_lr: false,
+            ..cfg
+        };
+        assert_eq!(learning_rate(&flat, 9), 1e-3);
     }
 
     #[test]
