@@ -106,6 +106,10 @@ fn ours(race: &Race, hyper: &Hyperparameters, seed: u64) -> Outcome {
             let eps = rollout::evaluate(race.env, &t.actor_mlp(), 100, 0).unwrap();
             let s = Summary::of(&eps.iter().map(|e| e.ret).collect::<Vec<_>>());
             last = (t.timesteps, s.mean, s.std);
+            eprintln!(
+                "ours {}: {} steps, {:.1} s training: {:.1} ± {:.1}",
+                race.env, t.timesteps, t.wall_s, s.mean, s.std
+            );
             if s.mean >= race.threshold {
                 reached = Some((t.timesteps, t.wall_s));
                 break;

@@ -132,14 +132,19 @@ RENAMED = {"LunarLanderContinuous-v2": "LunarLanderContinuous-v3"}
 
 
 def evaluate(model, env_id, norm, episodes=100):
-    """100 deterministic episodes, episode i from reset(seed=i), stepped as one batch."""
+    """100 deterministic episodes, episode i from reset(seed=i), stepped as one batch. The action is
+    the policy's mean as it is, as `synapt-safety --test` steps an actor: `model.predict` would clip it
+    to the action space, which only MountainCarContinuous's reward (-0.1 a^2 of the unclipped action)
+    can tell apart."""
     envs = [gym.make(env_id) for _ in range(episodes)]
     obs = np.array([e.reset(seed=i)[0] for i, e in enumerate(envs)])
     ret = np.zeros(episodes)
     active = np.ones(episodes, dtype=bool)
     while active.any():
         o = norm.normalize_obs(obs) if norm is not None else obs
-        act, _ = model.predict(o, deterministic=True)
+        with torch.no_grad():
+            act = model.policy._predict(model.policy.obs_to_tensor(o)[0], deterministic=True)
+        act = act.cpu().numpy()
         for i in np.flatnonzero(active):
             ob, r, term, trunc, _ = envs[i].step(act[i])
             obs[i] = ob
