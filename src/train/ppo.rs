@@ -618,7 +618,8 @@ fn action_tensor<'a>(
     }
 }
 
-/// The Gaussian of a default-preset step: `None` (discrete), the learned log-std, or gSDE's.
+/// The Gaussian the actions of a batch were drawn from: PruVer's fixed one, the learned log-std, or
+/// gSDE's. Categorical policies ignore it.
 #[derive(Clone, Copy)]
 enum Dist<'a> {
     /// PruVer's fixed variance (and every discrete policy, which ignores it).
