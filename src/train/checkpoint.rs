@@ -152,22 +152,30 @@ impl Checkpoint {
         t.params.set_values(&self.params);
         t.adam
             .set_state(&self.adam_m, &self.adam_v, self.adam_steps);
-        // A fresh learner has a normaliser exactly when the configuration asks for one.
-        let want = t.norm.as_ref().map(|n| n.mean.len());
-        if self.normalizer.as_ref().map(|n| n.mean.len()) != want {
-            return Err(bad(format!(
-                "the normaliser statistics ({:?} components) do not fit the configuration ({want:?})",
-                self.normalizer.as_ref().map(|n| n.mean.len())
-            )));
-        }
+        // A fresh learner has a normaliser and a reward scaler exactly when the configuration asks
+        // for them, of the sizes it gives: the saved ones must be the same.
+        let fits = |what: &str, saved: Option<usize>, fresh: Option<usize>| {
+            if saved == fresh {
+                Ok(())
+            } else {
+                Err(bad(format!(
+                    "the {what} ({saved:?}) do not fit the configuration ({fresh:?})"
+                )))
+            }
+        };
+        let dim = |n: &Option<RunningMeanStd>| n.as_ref().map(|n| n.mean.len());
+        fits(
+            "normaliser statistics' components",
+            dim(&self.normalizer),
+            dim(&t.norm),
+        )?;
         t.norm = self.normalizer.clone();
-        let want = t.reward_scaler.as_ref().map(|r| r.returns.len());
-        if self.reward_scaler.as_ref().map(|r| r.returns.len()) != want {
-            return Err(bad(format!(
-                "the reward scaler ({:?} environments) does not fit the configuration ({want:?})",
-                self.reward_scaler.as_ref().map(|r| r.returns.len())
-            )));
-        }
+        let envs = |r: &Option<RewardScaler>| r.as_ref().map(|r| r.returns.len());
+        fits(
+            "reward scaler's environments",
+            envs(&self.reward_scaler),
+            envs(&t.reward_scaler),
+        )?;
         t.reward_scaler = self.reward_scaler.clone();
         t.shuffle_rng = NpRng::from_state(&self.shuffle_rng).map_err(|e| bad(e.to_string()))?;
         t.workers = ppo::restore_workers(&self.env_id, options, &self.config, &self.workers)?;

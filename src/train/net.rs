@@ -130,12 +130,6 @@ impl Params {
         }
     }
 
-    /// The log-std as a view (`[act_dim]`); `None` for a fixed or discrete distribution.
-    pub fn log_std(&self) -> Option<Tensor> {
-        self.log_std
-            .map(|(at, n)| self.flat.narrow(0, at as i64, n as i64))
-    }
-
     /// Every parameter, in layout order, widened to f64 (exact).
     pub fn values(&self) -> Vec<f64> {
         tensor_f64(&self.flat)

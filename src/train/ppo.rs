@@ -346,19 +346,19 @@ impl Trainer {
             .iter()
             .map(|s| s.steps.iter().map(|t| t.reward).collect())
             .collect();
+        let ends: Vec<Vec<bool>> = segments
+            .iter()
+            .map(|s| {
+                s.steps
+                    .iter()
+                    .map(|t| !matches!(t.end, StepEnd::Running))
+                    .collect()
+            })
+            .collect();
         if let Some(scaler) = &mut self.reward_scaler {
-            let ends: Vec<Vec<bool>> = segments
-                .iter()
-                .map(|s| {
-                    s.steps
-                        .iter()
-                        .map(|t| !matches!(t.end, StepEnd::Running))
-                        .collect()
-                })
-                .collect();
             rewards = scaler.scale(&rewards, &ends, cfg.gamma);
         }
-        let batch = self.default_batch(&segments, &rewards);
+        let batch = self.default_batch(&segments, &rewards, &ends);
         let lr = learning_rate(&cfg, self.iteration);
         let discrete = self.discrete();
         let stats = default_update(
@@ -393,10 +393,15 @@ impl Trainer {
             .to_device(self.device)
     }
 
-    /// GAE(λ) over each worker's segment (`rewards[w]`: its rewards as the learner sees them),
-    /// bootstrapping from the critic where an episode was cut short (time limit, episode cap) and at
-    /// the segment's end.
-    fn default_batch(&self, segments: &[Segment], rewards: &[Vec<f64>]) -> DefaultBatch {
+    /// GAE(λ) over each worker's segment (`rewards[w]`: its rewards as the learner sees them;
+    /// `ends[w]`: where its episodes ended), bootstrapping from the critic where an episode was cut
+    /// short (time limit, episode cap) and at the segment's end.
+    fn default_batch(
+        &self,
+        segments: &[Segment],
+        rewards: &[Vec<f64>],
+        ends: &[Vec<bool>],
+    ) -> DefaultBatch {
         let steps = || segments.iter().flat_map(|s| s.steps.iter());
         let obs = self.obs_tensor(steps().map(|t| t.obs.as_slice()));
         // Observations to bootstrap from: each truncation's last observation, then each worker's
@@ -452,16 +457,11 @@ impl Trainer {
                     StepEnd::Running => vals[t + 1],
                 })
                 .collect();
-            let ends: Vec<bool> = seg
-                .steps
-                .iter()
-                .map(|s| !matches!(s.end, StepEnd::Running))
-                .collect();
             adv[offset..offset + n].copy_from_slice(&gae(
                 &rewards[w],
                 vals,
                 &next,
-                &ends,
+                &ends[w],
                 gamma,
                 lam,
             ));
