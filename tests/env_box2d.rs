@@ -1,8 +1,9 @@
 //! The Box2D environments against Gymnasium 1.4 itself (pybox2d 2.3.10, `tests/oracle/box2d_fidelity.py
 //! seeds`), on many seeds: the terrain `reset(seed)` draws is Gymnasium's bit for bit (so the RNG is
-//! in step), and the first ten steps under the same actions agree to 1e-4 in every observation and
-//! reward: on every seed for LunarLander, on most for BipedalWalker (the engines are Box2D 2.3 and a
-//! patched 2.4.1 port: not bit-exact, see the README's fidelity table).
+//! in step), and the first ten steps under the same actions agree in every observation and reward on
+//! every seed: to the last bit on x86-64 (the vendored engine is box2d-rs with Box2D 2.3's code put
+//! back, see `vendor/box2d-rs/PATCHES.md`), and to the 1e-4 wherever pybox2d's C++ may have
+//! been compiled with fused multiply-adds.
 mod common;
 
 use serde_json::Value;
@@ -89,6 +90,21 @@ fn first_steps(id: &str, refs: &[Value]) -> Vec<f64> {
     per_seed
 }
 
+/// Every seed's largest difference is 0 on x86-64, where pybox2d's wheel and Rust both round every
+/// f32 operation on its own; elsewhere (a C++ compiler may fuse multiply-adds) within 1e-4.
+fn agree(id: &str, worst: &[f64]) {
+    let limit = if cfg!(target_arch = "x86_64") {
+        0.0
+    } else {
+        1e-4
+    };
+    let shown: Vec<String> = worst.iter().map(|w| format!("{w:.0e}")).collect();
+    let within = worst.iter().filter(|&&w| w <= limit).count();
+    eprintln!("{id}: seeds within {limit:e} over {STEPS} steps: {within}/{SEEDS}");
+    assert_eq!(within, worst.len(), "{id}: per seed {shown:?}");
+    assert_eq!(worst.len(), SEEDS as usize);
+}
+
 #[test]
 fn lunar_lander_terrain_is_gymnasiums_and_first_steps_agree() {
     for id in ["LunarLanderContinuous-v3", "LunarLander-v3"] {
@@ -104,10 +120,7 @@ fn lunar_lander_terrain_is_gymnasiums_and_first_steps_agree() {
             assert_eq!(heights.to_vec(), want, "{id} seed {seed}: terrain");
             assert_eq!(chunk_x(CHUNKS - 1), 20.0);
         }
-        let worst = first_steps(id, &refs);
-        let max = worst.iter().copied().fold(0.0, f64::max);
-        eprintln!("{id}: largest difference over {STEPS} steps of {SEEDS} seeds: {max:e}");
-        assert!(max <= 1e-4, "{id}: {worst:?}");
+        agree(id, &first_steps(id, &refs));
     }
 }
 
@@ -127,18 +140,6 @@ fn bipedal_walker_terrain_is_gymnasiums_and_first_steps_agree() {
             let got: Vec<f64> = t.x.iter().chain(&t.y).copied().collect();
             assert_eq!(got, want, "{id} seed {seed}: terrain");
         }
-        let worst = first_steps(id, &refs);
-        let within = worst.iter().filter(|&&w| w <= 1e-4).count();
-        let shown: Vec<String> = worst.iter().map(|w| format!("{w:.0e}")).collect();
-        eprintln!(
-            "{id}: seeds within 1e-4 over {STEPS} steps: {within}/{SEEDS}; per seed {shown:?}"
-        );
-        // Not all: where a foot meets the vertex of two terrain edges, box2d-rs's edge collision
-        // (2.4.1's, not 2.3's) can pick another contact and a foot's contact flag flips (the README's
-        // fidelity table). 33 and 35 of 40 when this was written.
-        assert!(
-            within >= 30,
-            "{id}: only {within}/{SEEDS} seeds within 1e-4: {shown:?}"
-        );
+        agree(id, &first_steps(id, &refs));
     }
 }

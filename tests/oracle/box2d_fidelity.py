@@ -174,6 +174,8 @@ def measure(args):
         ctl = controller(args.env, env)
         ret, n, land, _ = episode(args.env, env, i, ctl)
         out["heuristic"].append({"return": ret, "length": n, "landed": land})
+        # Fresh again: the heuristic's episode would otherwise leave its history in the world.
+        env = gym.make(args.env)
         ret, n, land, obs = episode(args.env, env, i, random_policy(env, i))
         out["random"].append({"return": ret, "length": n, "landed": land,
                               "observations": obs if i < args.traces else None})

@@ -3,10 +3,9 @@
 //!
 //! The terrain is pure Python arithmetic and is reproduced bit for bit, with every RNG draw in
 //! Gymnasium's order (the render-only clouds included, since they consume the RNG). The walker runs on
-//! box2d-rs where Gymnasium runs pybox2d 2.3.10, so trajectories agree closely, not exactly: over the
-//! reference trajectories (reset and five steps) observations agree to 3e-6. Replaying the actions of
-//! Gymnasium's heuristic episodes open loop, the difference grows as the gait's chaos amplifies it,
-//! tenfold every 25-30 steps; it first passes 1e-3 between steps 76 and 126 (16 episodes).
+//! the vendored box2d-rs with Box2D 2.3's code put back where it differs (`vendor/box2d-rs/PATCHES.md`),
+//! so episodes are Gymnasium's to the last bit: observations, rewards, and whole heuristic episodes
+//! (the tests below; the README's fidelity table for 100 seeds).
 //!
 //! What pybox2d does that Box2D alone does not, reproduced here: `revoluteJointDef(bodyA=, bodyB=)`
 //! sets `referenceAngle = bodyB.angle - bodyA.angle` (the hips start at -0.05 and +0.05), and setting
@@ -1378,15 +1377,24 @@ mod tests {
                 "hardcore={hardcore}: max obs deviation {obs:.3e}, max reward deviation {reward:.3e}, \
                  reset lidar deviation {lidar:.3e}"
             );
+            // Bit for bit on x86-64 (see `tests/env_box2d.rs` for why not everywhere).
+            let limit = if cfg!(target_arch = "x86_64") {
+                0.0
+            } else {
+                1e-4
+            };
             assert!(
-                obs < 1e-4,
+                obs <= limit,
                 "hardcore={hardcore}: observation deviation {obs}"
             );
             assert!(
-                reward < 1e-4,
+                reward <= limit,
                 "hardcore={hardcore}: reward deviation {reward}"
             );
-            assert!(lidar < 1e-6, "hardcore={hardcore}: lidar at reset {lidar}");
+            assert!(
+                lidar <= limit,
+                "hardcore={hardcore}: lidar at reset {lidar}"
+            );
         }
     }
 
@@ -1633,28 +1641,46 @@ mod tests {
     }
 
     #[test]
-    fn heuristic_walks_forward() {
-        // Gymnasium 1.4 with the same loop under its TimeLimit, seeds 0..4: 314.63 (1591 steps),
-        // -20.91 (430), -40.18 (346), 148.38 (1245), -37.69 (345); hardcore -43.44 (375),
-        // -63.42 (256), -80.86 (205), -70.67 (219), -51.69 (333). The gait is chaotic, so the
-        // engines' 1e-6 differences change some outcomes. (Fed Gymnasium's observations, the
-        // heuristic returns Python's actions bit for bit: checked on 9796 steps of 16 episodes.)
-        let mut first = 0.0;
-        for hardcore in [false, true] {
-            for seed in 0..5 {
-                let (ret, steps) = heuristic_episode(hardcore, seed);
+    fn heuristic_episodes_are_gymnasiums() {
+        // Gymnasium 1.4 with the same loop under its TimeLimit, a fresh environment per seed,
+        // seeds 0..4: return (to 0.01) and steps. The gait is chaotic, so these only come out equal
+        // when every step is (fed Gymnasium's observations, the heuristic returns Python's actions
+        // bit for bit: checked on 9796 steps of 16 episodes).
+        let gymnasium = [
+            (
+                false,
+                [
+                    (314.63, 1591),
+                    (-20.91, 430),
+                    (-40.18, 346),
+                    (148.38, 1245),
+                    (-37.69, 345),
+                ],
+            ),
+            (
+                true,
+                [
+                    (-43.44, 375),
+                    (-63.42, 256),
+                    (-80.86, 205),
+                    (-70.67, 219),
+                    (-51.69, 333),
+                ],
+            ),
+        ];
+        for (hardcore, episodes) in gymnasium {
+            for (seed, (want, want_steps)) in episodes.into_iter().enumerate() {
+                let (ret, steps) = heuristic_episode(hardcore, seed as u64);
                 eprintln!(
                     "heuristic hardcore={hardcore} seed {seed}: return {ret:.2} in {steps} steps"
                 );
-                if !hardcore && seed == 0 {
-                    first = ret;
-                }
+                assert_eq!(
+                    (format!("{ret:.2}"), steps),
+                    (format!("{want:.2}"), want_steps),
+                    "hardcore={hardcore} seed {seed}"
+                );
             }
         }
-        assert!(
-            first > 100.0,
-            "the heuristic should walk forward: return {first}"
-        );
     }
 
     #[test]

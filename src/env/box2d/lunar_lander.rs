@@ -676,26 +676,27 @@ mod tests {
         let mut env = LunarLander::new("LunarLanderContinuous-v3", true);
         let mut worst = 0.0f64;
         let obs = env.reset(Some(0));
-        let mut check = |got: &[f64], want: &[f64; 8]| {
+        let check = |worst: &mut f64, got: &[f64], want: &[f64; 8]| {
             for (g, w) in got.iter().zip(want) {
-                worst = worst.max((g - w).abs());
+                *worst = worst.max((g - w).abs());
             }
         };
-        check(&obs, &GYM_OBS[0]);
+        check(&mut worst, &obs, &GYM_OBS[0]);
         // The terrain and the initial push come from the RNG: x and vx are exact.
         assert_eq!((obs[0], obs[2]), (GYM_OBS[0][0], GYM_OBS[0][2]));
         for (t, a) in GYM_ACTIONS.iter().enumerate() {
             let s = env.step(&Action::Continuous(a.to_vec()));
-            check(&s.obs, &GYM_OBS[t + 1]);
-            assert!(
-                (s.reward - GYM_REWARDS[t]).abs() < 1e-4,
-                "step {t}: {}",
-                s.reward
-            );
+            check(&mut worst, &s.obs, &GYM_OBS[t + 1]);
+            worst = worst.max((s.reward - GYM_REWARDS[t]).abs());
             assert!(!s.terminated);
         }
-        // Box2D 2.4.1 with 2.3's revolute joint against Box2D 2.3.10: float32 rounding apart.
-        assert!(worst < 1e-6, "{worst}");
+        // The patched box2d-rs against Box2D 2.3.10: bit for bit on x86-64 (see `tests/env_box2d.rs`).
+        let limit = if cfg!(target_arch = "x86_64") {
+            0.0
+        } else {
+            1e-6
+        };
+        assert!(worst <= limit, "{worst}");
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! The Box2D environments of Gymnasium (LunarLander, BipedalWalker) on box2d-rs, a Rust port of Box2D
-//! 2.4.1. Gymnasium runs Box2D 2.3.10 (pybox2d): the two share their collision code, contact solver,
-//! sleeping and continuous collision; they differ in the revolute joint's limit solver, so trajectories
-//! agree closely but not bit for bit (the README's fidelity table measures how closely).
+//! 2.4.1, vendored with Box2D 2.3's code put back wherever the two differ for these environments
+//! (`vendor/box2d-rs/PATCHES.md`: the revolute joint, edge and polygon collision, polygon mass, the
+//! broad phase's pair order, velocity integration and sweep advance). Gymnasium runs pybox2d 2.3.10,
+//! and with these patches episodes here are Gymnasium's to the last bit on x86-64 (the README's
+//! fidelity table; `tests/env_box2d.rs`).
 //!
 //! Everything Gymnasium computes in Python (engine impulses, observations, rewards, terrain) is computed
 //! here in f64 as Python does, and rounded to f32 exactly where pybox2d hands a value to Box2D.

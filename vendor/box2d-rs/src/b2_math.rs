@@ -773,8 +773,9 @@ pub fn b2_sweep_get_transform(self_: B2Sweep, xf: &mut B2Transform, beta: f32) {
 pub fn b2_sweep_advance(self_: &mut B2Sweep, alpha: f32) {
     b2_assert(self_.alpha0 < 1.0);
     let beta: f32 = (alpha - self_.alpha0) / (1.0 - self_.alpha0);
-    self_.c0 += beta * (self_.c - self_.c0);
-    self_.a0 += beta * (self_.a - self_.a0);
+    // synapt-safety: Box2D 2.3's interpolation (2.4.1's c0 += beta * (c - c0) rounds differently).
+    self_.c0 = (1.0 - beta) * self_.c0 + beta * self_.c;
+    self_.a0 = (1.0 - beta) * self_.a0 + beta * self_.a;
     self_.alpha0 = alpha;
 }
 

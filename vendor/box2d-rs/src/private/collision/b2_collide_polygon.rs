@@ -4,45 +4,121 @@ use crate::b2_math::*;
 use crate::shapes::b2_polygon_shape::*;
 use crate::b2_common::*;
 
-// Find the max separation between poly1 and poly2 using edge normals from poly1.
-fn b2_find_max_separation(
-	edge_index: &mut usize,
-	poly1: B2polygonShape,
-	xf1: B2Transform,
-	poly2: B2polygonShape,
-	xf2: B2Transform,
+// synapt-safety: Box2D 2.3's b2EdgeSeparation and b2FindMaxSeparation (b2CollidePolygon.cpp in Box2D
+// 2.3.2 and pybox2d 2.3.10): start from the edge normal most aligned with the line between the
+// centroids and climb to a neighbour while the separation grows. 2.4.1 tries every normal of poly1;
+// the two can pick different reference edges, and round the separation differently.
+
+// Find the separation between poly1 and poly2 for a given edge normal on poly1.
+fn b2_edge_separation(
+	poly1: &B2polygonShape,
+	xf1: &B2Transform,
+	edge1: usize,
+	poly2: &B2polygonShape,
+	xf2: &B2Transform,
 ) -> f32 {
-	let count1: usize = poly1.m_count;
+	let vertices1 = &poly1.m_vertices;
+	let normals1 = &poly1.m_normals;
+
 	let count2: usize = poly2.m_count;
-	let n1s = &poly1.m_normals;
-	let v1s = &poly1.m_vertices;
-	let v2s = &poly2.m_vertices;
-	let xf: B2Transform = b2_mul_t_transform(xf2, xf1);
+	let vertices2 = &poly2.m_vertices;
 
-	let mut best_index: usize = 0;
-	let mut max_separation: f32 = -B2_MAX_FLOAT;
-	for i in 0..count1 {
-		// Get poly1 normal in frame2.
-		let n: B2vec2 = b2_mul_rot_by_vec2(xf.q, n1s[i]);
-		let v1: B2vec2 = b2_mul_transform_by_vec2(xf, v1s[i]);
+	b2_assert(edge1 < poly1.m_count);
 
-		// Find deepest point for normal i.
-		let mut si: f32 = B2_MAX_FLOAT;
-		for j in 0..count2 {
-			let sij: f32 = b2_dot(n, v2s[j] - v1);
-			if sij < si {
-				si = sij;
-			}
-		}
+	// Convert normal from poly1's frame into poly2's frame.
+	let normal1_world: B2vec2 = b2_mul_rot_by_vec2(xf1.q, normals1[edge1]);
+	let normal1: B2vec2 = b2_mul_t_rot_by_vec2(xf2.q, normal1_world);
 
-		if si > max_separation {
-			max_separation = si;
-			best_index = i;
+	// Find support vertex on poly2 for -normal.
+	let mut index: usize = 0;
+	let mut min_dot: f32 = B2_MAX_FLOAT;
+	for i in 0..count2 {
+		let dot: f32 = b2_dot(vertices2[i], normal1);
+		if dot < min_dot {
+			min_dot = dot;
+			index = i;
 		}
 	}
 
-	*edge_index = best_index;
-	return max_separation;
+	let v1: B2vec2 = b2_mul_transform_by_vec2(*xf1, vertices1[edge1]);
+	let v2: B2vec2 = b2_mul_transform_by_vec2(*xf2, vertices2[index]);
+	return b2_dot(v2 - v1, normal1_world);
+}
+
+// Find the max separation between poly1 and poly2 using edge normals from poly1.
+fn b2_find_max_separation(
+	edge_index: &mut usize,
+	poly1: &B2polygonShape,
+	xf1: &B2Transform,
+	poly2: &B2polygonShape,
+	xf2: &B2Transform,
+) -> f32 {
+	let count1: usize = poly1.m_count;
+	let normals1 = &poly1.m_normals;
+
+	// Vector pointing from the centroid of poly1 to the centroid of poly2.
+	let d: B2vec2 = b2_mul_transform_by_vec2(*xf2, poly2.m_centroid) - b2_mul_transform_by_vec2(*xf1, poly1.m_centroid);
+	let d_local1: B2vec2 = b2_mul_t_rot_by_vec2(xf1.q, d);
+
+	// Find edge normal on poly1 that has the largest projection onto d.
+	let mut edge: usize = 0;
+	let mut max_dot: f32 = -B2_MAX_FLOAT;
+	for i in 0..count1 {
+		let dot: f32 = b2_dot(normals1[i], d_local1);
+		if dot > max_dot {
+			max_dot = dot;
+			edge = i;
+		}
+	}
+
+	// Get the separation for the edge normal.
+	let mut s: f32 = b2_edge_separation(poly1, xf1, edge, poly2, xf2);
+
+	// Check the separation for the previous edge normal.
+	let prev_edge: usize = if edge >= 1 { edge - 1 } else { count1 - 1 };
+	let s_prev: f32 = b2_edge_separation(poly1, xf1, prev_edge, poly2, xf2);
+
+	// Check the separation for the next edge normal.
+	let next_edge: usize = if edge + 1 < count1 { edge + 1 } else { 0 };
+	let s_next: f32 = b2_edge_separation(poly1, xf1, next_edge, poly2, xf2);
+
+	// Find the best edge and the search direction.
+	let mut best_edge: usize;
+	let mut best_separation: f32;
+	let increment: i32;
+	if s_prev > s && s_prev > s_next {
+		increment = -1;
+		best_edge = prev_edge;
+		best_separation = s_prev;
+	} else if s_next > s {
+		increment = 1;
+		best_edge = next_edge;
+		best_separation = s_next;
+	} else {
+		*edge_index = edge;
+		return s;
+	}
+
+	// Perform a local search for the best edge normal.
+	loop {
+		if increment == -1 {
+			edge = if best_edge >= 1 { best_edge - 1 } else { count1 - 1 };
+		} else {
+			edge = if best_edge + 1 < count1 { best_edge + 1 } else { 0 };
+		}
+
+		s = b2_edge_separation(poly1, xf1, edge, poly2, xf2);
+
+		if s > best_separation {
+			best_edge = edge;
+			best_separation = s;
+		} else {
+			break;
+		}
+	}
+
+	*edge_index = best_edge;
+	return best_separation;
 }
 
 pub fn b2_find_incident_edge(
@@ -110,13 +186,13 @@ pub fn b2_collide_polygons(
 	let total_radius: f32 = poly_a.base.m_radius + poly_b.base.m_radius;
 
 	let mut edge_a: usize = 0;
-	let separation_a: f32 = b2_find_max_separation(&mut edge_a, poly_a, xf_a, poly_b, xf_b);
+	let separation_a: f32 = b2_find_max_separation(&mut edge_a, &poly_a, &xf_a, &poly_b, &xf_b);
 	if separation_a > total_radius {
 		return;
 	}
 
 	let mut edge_b: usize = 0;
-	let separation_b: f32 = b2_find_max_separation(&mut edge_b, poly_b, xf_b, poly_a, xf_a);
+	let separation_b: f32 = b2_find_max_separation(&mut edge_b, &poly_b, &xf_b, &poly_a, &xf_a);
 	if separation_b > total_radius {
 		return;
 	}
@@ -127,9 +203,11 @@ pub fn b2_collide_polygons(
 	let xf2: B2Transform;
 	let edge1: usize; // reference edge
 	let flip: u8;
-	const K_TOL: f32 = 0.1 * B2_LINEAR_SLOP;
+	// synapt-safety: 2.3's hysteresis (2.4.1: separation_b > separation_a + 0.1 * linear slop).
+	const K_RELATIVE_TOL: f32 = 0.98;
+	const K_ABSOLUTE_TOL: f32 = 0.001;
 
-	if separation_b > separation_a + K_TOL {
+	if separation_b > K_RELATIVE_TOL * separation_a + K_ABSOLUTE_TOL {
 		poly1 = poly_b;
 		poly2 = poly_a;
 		xf1 = xf_b;

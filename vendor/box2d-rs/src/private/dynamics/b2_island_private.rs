@@ -149,7 +149,9 @@ pub(crate) fn solve<D: UserDataType>(self_: &mut B2island<D>, profile: &mut B2Pr
 		if b.m_type == B2bodyType::B2DynamicBody
 		{
 			// Integrate velocities.
-			v += h * b.m_inv_mass * (b.m_gravity_scale * b.m_mass * gravity + b.m_force);
+			// synapt-safety: Box2D 2.3's integration (2.4.1 multiplies gravity by the mass and then the
+			// inverse mass, which rounds differently) and damping (2.4.1: 1 / (1 + h c)).
+			v += h * (b.m_gravity_scale * gravity + b.m_inv_mass * b.m_force);
 			w += h * b.m_inv_i * b.m_torque;
 
 			// Apply damping.
@@ -159,8 +161,8 @@ pub(crate) fn solve<D: UserDataType>(self_: &mut B2island<D>, profile: &mut B2Pr
 			// v2 = exp(-c * dt) * v1
 			// Pade approximation:
 			// v2 = v1 * 1 / (1 + c * dt)
-			v *= 1.0 / (1.0 + h * b.m_linear_damping);
-			w *= 1.0 / (1.0 + h * b.m_angular_damping);
+			v *= b2_clamp(1.0 - h * b.m_linear_damping, 0.0, 1.0);
+			w *= b2_clamp(1.0 - h * b.m_angular_damping, 0.0, 1.0);
 		}
 
 		self_.m_positions[i].c = c;
