@@ -8,7 +8,8 @@ For episode i (seed = i, `env.reset(seed=i)`), it records:
     per step for boxes, `integers(0, n)` for discrete), so both sides feed the same actions whatever
     the state: return, length, and every observation (the divergence curve);
   * actor: a PruVer-layout actor (`--actor FILE.pth`), deterministic: return and length.
-and the steps per second of one core under the random actions and under a 128x128 actor.
+and the steps per second of one core under the random actions and under a 128x128 actor, and the
+time per step spent inside Box2D's C++ `world.Step` alone (what a bit-exact engine cannot avoid).
 
     python box2d_fidelity.py measure ENV_ID --episodes 100 [--actor A.pth] > out.json
     python box2d_fidelity.py train ENV_ID OUT.pth --steps 300000 [--seed 0]   # SB3 PPO, ReLU 64-64
@@ -199,6 +200,35 @@ def measure(args):
                 obs, _ = env.reset(seed=ep)
         return n / (time.perf_counter() - t)
 
+    def engine_seconds_per_step(policy, steps):
+        """Seconds per step spent inside Box2D's C++ `world.Step` alone (a separate run: the timing
+        wrapper costs Python time that must not count in the rates above)."""
+        spent = [0.0]
+
+        def timed(world):
+            if getattr(world, "_synapt_timed", False):
+                return
+            step = world.Step
+
+            def wrapper(*a):
+                t = time.perf_counter()
+                step(*a)
+                spent[0] += time.perf_counter() - t
+            world.Step = wrapper
+            world._synapt_timed = True
+
+        obs, _ = env.reset(seed=0)
+        timed(env.unwrapped.world)
+        n, ep = 0, 0
+        while n < steps:
+            obs, _r, term, trunc, _ = env.step(policy(obs))
+            n += 1
+            if term or trunc:
+                ep += 1
+                obs, _ = env.reset(seed=ep)
+                timed(env.unwrapped.world)  # LunarLander makes a new world per reset
+        return spent[0] / n
+
     obs_dim = env.observation_space.shape[0]
     act_dim = env.action_space.n if discrete else env.action_space.shape[0]
     big = Actor([obs_dim, 128, 128, act_dim]).eval()
@@ -206,6 +236,7 @@ def measure(args):
         "random": rate(random_policy(env, 0), args.rate_steps),
         "actor128": rate(lambda o: actor_action(big, o, discrete), args.rate_steps),
     }
+    out["box2d_step_seconds"] = engine_seconds_per_step(random_policy(env, 0), args.rate_steps)
     json.dump(out, sys.stdout)
 
 
