@@ -188,24 +188,32 @@ def measure(args):
                                       lambda o: actor_action(actor, o, discrete))
             out["actor"].append({"return": ret, "length": n, "landed": land})
 
-    # Throughput on one core: random actions, then a 128x128 actor in PyTorch (1 thread).
-    def rate(policy, steps):
+    def drive(policy, steps, on_reset=lambda: None):
+        """`steps` steps of `policy`, resetting to the next seed as episodes end."""
         obs, _ = env.reset(seed=0)
-        t, n, ep = time.perf_counter(), 0, 0
+        on_reset()
+        n, ep = 0, 0
         while n < steps:
             obs, _r, term, trunc, _ = env.step(policy(obs))
             n += 1
             if term or trunc:
                 ep += 1
                 obs, _ = env.reset(seed=ep)
-        return n / (time.perf_counter() - t)
+                on_reset()
+
+    # Throughput on one core: random actions, then a 128x128 actor in PyTorch (1 thread).
+    def rate(policy, steps):
+        t = time.perf_counter()
+        drive(policy, steps)
+        return steps / (time.perf_counter() - t)
 
     def engine_seconds_per_step(policy, steps):
         """Seconds per step spent inside Box2D's C++ `world.Step` alone (a separate run: the timing
         wrapper costs Python time that must not count in the rates above)."""
         spent = [0.0]
 
-        def timed(world):
+        def timed():
+            world = env.unwrapped.world  # LunarLander makes a new world per reset
             if getattr(world, "_synapt_timed", False):
                 return
             step = world.Step
@@ -217,17 +225,8 @@ def measure(args):
             world.Step = wrapper
             world._synapt_timed = True
 
-        obs, _ = env.reset(seed=0)
-        timed(env.unwrapped.world)
-        n, ep = 0, 0
-        while n < steps:
-            obs, _r, term, trunc, _ = env.step(policy(obs))
-            n += 1
-            if term or trunc:
-                ep += 1
-                obs, _ = env.reset(seed=ep)
-                timed(env.unwrapped.world)  # LunarLander makes a new world per reset
-        return spent[0] / n
+        drive(policy, steps, timed)
+        return spent[0] / steps
 
     obs_dim = env.observation_space.shape[0]
     act_dim = env.action_space.n if discrete else env.action_space.shape[0]
