@@ -293,45 +293,24 @@ fn main() {
             }
         }
 
-        // Episodes that are the same: the heuristic's (closed loop) by length and return, the random
-        // actions' by every observation to the last bit and their length. (Gymnasium's heuristic
-        // hands the walker a float64 array, whose energy cost NumPy computes in float64; here actions
-        // are the action space's float32, so its returns may differ in the ninth digit.)
-        let heuristic_lengths = theirs(&py, "heuristic", "length");
+        // The heuristic's episodes (closed loop) by length and return. (Gymnasium's walker heuristic
+        // hands the environment a float64 array: NumPy computes its energy cost in float64 and its
+        // motor torques round from float64, where our environments round actions to float32 first.)
         let same_heuristic = heur
             .iter()
-            .zip(&heuristic_lengths)
-            .filter(|(e, n)| e.len as f64 == **n)
+            .zip(theirs(&py, "heuristic", "length"))
+            .filter(|(e, n)| e.len as f64 == *n)
             .count();
         let heuristic_gap = heur
             .iter()
             .zip(theirs(&py, "heuristic", "return"))
             .map(|(e, r)| (e.ret - r).abs())
             .fold(0.0, f64::max);
-        let same_random = rand
-            .iter()
-            .enumerate()
-            .filter(|(ep, e)| {
-                py["random"][*ep]["observations"]
-                    .as_array()
-                    .is_some_and(|obs| {
-                        obs.len() == e.observations.len()
-                            && obs.iter().zip(&e.observations).all(|(b, a)| {
-                                b.as_array()
-                                    .unwrap()
-                                    .iter()
-                                    .zip(a)
-                                    .all(|(y, x)| y.as_f64() == Some(*x))
-                            })
-                    })
-            })
-            .count();
-        println!(
-            "  same episodes: heuristic {same_heuristic}/{episodes} of the same length (returns within {heuristic_gap:.0e}), random actions {same_random}/{episodes} identical to the last bit"
-        );
 
         // Divergence of the open-loop random-action episodes: the largest |difference| over every
-        // observation component and every episode still running on both sides, by step.
+        // observation component and every episode still running on both sides, by step; and the
+        // episodes identical to the last bit (every observation, and the length).
+        let mut same_random = 0;
         let marks = [0usize, 1, 10, 50, 100, 200, 400, 1000, 1600];
         let mut worst = vec![0.0f64; marks.len()];
         let mut median_at = vec![Vec::new(); marks.len()];
@@ -340,6 +319,7 @@ fn main() {
                 continue;
             };
             let mut max_so_far = 0.0f64;
+            let mut identical = ours.observations.len() == obs.len();
             for (t, (a, b)) in ours.observations.iter().zip(obs).enumerate() {
                 let b: Vec<f64> = b
                     .as_array()
@@ -347,6 +327,7 @@ fn main() {
                     .iter()
                     .map(|v| v.as_f64().unwrap())
                     .collect();
+                identical &= *a == b;
                 let d = a
                     .iter()
                     .zip(&b)
@@ -358,7 +339,11 @@ fn main() {
                     median_at[k].push(max_so_far);
                 }
             }
+            same_random += usize::from(identical);
         }
+        println!(
+            "  same episodes: heuristic {same_heuristic}/{episodes} of the same length (returns within {heuristic_gap:.0e}), random actions {same_random}/{episodes} identical to the last bit"
+        );
         println!("  largest |observation difference| up to step t (random actions, episodes still running):");
         print!("  {:<12}", "t");
         for m in marks {
