@@ -18,7 +18,7 @@ use serde_json::Value;
 use synapt_safety::env::box2d::lunar_lander::heuristic as lander_heuristic;
 use synapt_safety::env::rng::NpRng;
 use synapt_safety::env::{self, Action, Env, Space};
-use synapt_safety::policy::{Dtype, Linear, Mlp, Scratch};
+use synapt_safety::policy::{Actor, Dtype, Linear, Scratch};
 
 fn python() -> String {
     std::env::var("SYNAPT_PYTHON").unwrap_or_else(|_| {
@@ -160,7 +160,7 @@ fn rate(env: &mut dyn Env, mut policy: Policy, steps: usize) -> f64 {
 
 /// A 128x128 actor with small deterministic weights (the speed of a forward pass does not depend on
 /// them).
-fn random_actor(sizes: &[usize]) -> Mlp {
+fn random_actor(sizes: &[usize]) -> Actor {
     let mut rng = NpRng::from_seed(1);
     let layers = sizes
         .windows(2)
@@ -171,14 +171,11 @@ fn random_actor(sizes: &[usize]) -> Mlp {
                 in_features: w[0],
                 out_features: w[1],
                 weight: draw(w[0] * w[1]),
-                bias: draw(w[1]),
+                bias: Some(draw(w[1])),
             }
         })
         .collect();
-    Mlp {
-        layers,
-        dtype: Dtype::F32,
-    }
+    Actor::new(layers, Dtype::F32)
 }
 
 fn main() {
@@ -216,7 +213,7 @@ fn main() {
         let rand: Vec<Episode> = (0..episodes as u64)
             .map(|i| run(e.as_mut(), i, random_policy(&space, i), true))
             .collect();
-        let actor = actor_path.as_ref().map(|p| Mlp::load(p).unwrap());
+        let actor = actor_path.as_ref().map(|p| Actor::load(p).unwrap());
         let acted: Vec<Episode> = match &actor {
             Some(a) => (0..episodes as u64)
                 .map(|i| {

@@ -36,7 +36,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use synapt_safety::falsify::catalog::Catalog;
-use synapt_safety::policy::Mlp;
+use synapt_safety::policy::Actor;
 use synapt_safety::report::{median, Table};
 
 const BIN: &str = env!("CARGO_BIN_EXE_synapt-safety");
@@ -667,7 +667,7 @@ fn main() {
             None => dense.clone(),
         };
         // The actor for the NumPy side, exported with our own loader (no torch in GPyOpt's venv).
-        let mlp = Mlp::load(&actor).unwrap();
+        let mlp = Actor::load(&actor).unwrap();
         let json_actor = work.join("actor.json");
         let layers: Vec<serde_json::Value> = mlp
             .layers

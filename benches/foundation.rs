@@ -12,8 +12,8 @@ use std::process::Command;
 use std::time::Instant;
 
 use synapt_safety::env::{self, Action};
-use synapt_safety::policy::torch::TchMlp;
-use synapt_safety::policy::{Mlp, Scratch};
+use synapt_safety::policy::torch::TchActor;
+use synapt_safety::policy::{Actor, Scratch};
 use synapt_safety::report::Table;
 use synapt_safety::rollout;
 use tch::nn::Module;
@@ -43,7 +43,7 @@ fn python() -> String {
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let actor_path = root.join("Policies/bc_actorCartPole-v1.pth");
-    let actor = Mlp::load(&actor_path).expect("the shipped actor loads");
+    let actor = Actor::load(&actor_path).expect("the shipped actor loads");
     let episodes = 100;
 
     // Forward passes.
@@ -58,7 +58,7 @@ fn main() {
         black_box(actor.forward_with(black_box(&obs), &mut scratch));
     });
     tch::set_num_threads(1);
-    let net = TchMlp::from_mlp(&actor, tch::Device::Cpu);
+    let net = TchActor::from_mlp(&actor, tch::Device::Cpu);
     let x = tch::Tensor::from_slice(&obs).to_kind(tch::Kind::Float);
     let tch_fwd = per_call(5_000, || {
         let _g = tch::no_grad_guard();

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use synapt_safety::policy::Mlp;
+use synapt_safety::policy::Actor;
 use synapt_safety::prune::{self, Method, PruneOptions};
 use synapt_safety::report::Table;
 use synapt_safety::rollout;
@@ -38,7 +38,7 @@ fn best_of<T>(n: usize, mut f: impl FnMut() -> T) -> (f64, T) {
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let actor_path = root.join("Policies/bc_actorCartPole-v1.pth");
-    let actor = Mlp::load(&actor_path).expect("the shipped actor loads");
+    let actor = Actor::load(&actor_path).expect("the shipped actor loads");
     let ks = prune::parse_k_list("0.5,0.55,...,0.95").unwrap();
     let episodes = 100;
     let opts = PruneOptions {
@@ -59,7 +59,7 @@ fn main() {
 
     // The sweep as --sweep runs it: every (actor, episode) pair shared out over all cores.
     let (sweep_s, sweep) = best_of(3, || prune::sweep(&opts, &actor_path, &ks).unwrap());
-    let nets: Vec<Mlp> = std::iter::once(actor.clone())
+    let nets: Vec<Actor> = std::iter::once(actor.clone())
         .chain(
             ks.iter()
                 .map(|&k| prune::prune(&actor, Method::Pruver, k, 0).unwrap()),

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use synapt_safety::env;
 use synapt_safety::falsify::catalog::Catalog;
-use synapt_safety::policy::Mlp;
+use synapt_safety::policy::Actor;
 use synapt_safety::refine::{self, EnvRef, Method, Thresholds};
 use synapt_safety::report::Table;
 use synapt_safety::trajectory::read_failures;
@@ -80,8 +80,8 @@ fn main() {
         .unwrap()
         .get(probe.as_ref(), Some("upright"))
         .unwrap();
-    let dense = Mlp::load(&dense_path).unwrap();
-    let pruned = Mlp::load(&pruned_path).unwrap();
+    let dense = Actor::load(&dense_path).unwrap();
+    let pruned = Actor::load(&pruned_path).unwrap();
     let req = refine::Request {
         env: EnvRef {
             id: ENV,

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::env;
 use crate::error::{Error, Result};
 use crate::fsutil::write_csv;
-use crate::policy::Mlp;
+use crate::policy::Actor;
 use crate::report::{Summary, Table};
 use crate::rollout::{self, Episode};
 
@@ -20,7 +20,7 @@ pub struct TestReport {
 
 /// Load an actor and check that it fits `env_id` (and, with `isdiscrete`, that the environment's
 /// actions really are discrete).
-pub fn load_actor(env_id: &str, path: &Path, isdiscrete: bool) -> Result<Mlp> {
+pub fn load_actor(env_id: &str, path: &Path, isdiscrete: bool) -> Result<Actor> {
     let env = env::make(env_id)?;
     let (obs, act) = (env.observation_space(), env.action_space());
     if isdiscrete && !act.is_discrete() {
@@ -28,7 +28,7 @@ pub fn load_actor(env_id: &str, path: &Path, isdiscrete: bool) -> Result<Mlp> {
             "--isdiscrete was given, but {env_id} has a continuous action space"
         )));
     }
-    let actor = Mlp::load(path)?;
+    let actor = Actor::load(path)?;
     actor.check_fits(&obs, &act, env_id, path)?;
     Ok(actor)
 }

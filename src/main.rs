@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use synapt_safety::cli::{Cli, Stage};
 use synapt_safety::config::Hyperparameters;
 use synapt_safety::falsify::catalog::Catalog;
-use synapt_safety::policy::Mlp;
+use synapt_safety::policy::Actor;
 use synapt_safety::prune::{self, PruneOptions, Sweep};
 use synapt_safety::report::Table;
 use synapt_safety::trajectory::read_failures;
@@ -361,8 +361,8 @@ fn refine_stage(
         None => refine::Thresholds::defaults(&cli.env),
     };
     let probe = env::make_with(&cli.env, env_options)?;
-    let dense = Mlp::load(&dense_path)?;
-    let pruned = Mlp::load(&pruned_path)?;
+    let dense = Actor::load(&dense_path)?;
+    let pruned = Actor::load(&pruned_path)?;
     for (m, p) in [(&dense, &dense_path), (&pruned, &pruned_path)] {
         m.check_fits(
             &probe.observation_space(),

@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use crate::env::{self, rng::NpRng};
 use crate::error::{Error, Result};
 use crate::evaluate::{self, TestReport};
-use crate::policy::{Linear, Mlp};
+pub use crate::policy::Mask;
+use crate::policy::{Actor, Linear};
 use crate::report::{Summary, Table};
 use crate::rollout::{self, Episode};
 
@@ -62,23 +63,6 @@ impl Method {
 impl fmt::Display for Method {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
-    }
-}
-
-/// Which weights survive: per layer, one flag per weight (row-major `out × in`, like the weights),
-/// `true` for kept.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mask {
-    pub layers: Vec<Vec<bool>>,
-}
-
-impl Mask {
-    /// The pruned (false) count per layer.
-    pub fn pruned_counts(&self) -> Vec<usize> {
-        self.layers
-            .iter()
-            .map(|l| l.iter().filter(|&&keep| !keep).count())
-            .collect()
     }
 }
 
@@ -141,7 +125,7 @@ pub fn magnitude_layer(weight: &[f64], k: f64) -> Vec<bool> {
 }
 
 /// The global variant: the round(k · n) smallest |w| among all layers' weights together.
-pub fn global_mask(mlp: &Mlp, k: f64) -> Mask {
+pub fn global_mask(mlp: &Actor, k: f64) -> Mask {
     let all = mlp.layers.iter().flat_map(|l| l.weight.iter());
     let total: usize = mlp.layers.iter().map(|l| l.weight.len()).sum();
     let mut flat = vec![true; total];
@@ -164,7 +148,7 @@ const RANDOM_MASK_SEED_OFFSET: u64 = 0x7072_756e_6500_0000; // "prune" in ASCII,
 
 /// Per layer, round(k · n) weights chosen uniformly without replacement (a partial Fisher–Yates
 /// shuffle), layers in order from one seeded stream.
-pub fn random_mask(mlp: &Mlp, k: f64, seed: u64) -> Mask {
+pub fn random_mask(mlp: &Actor, k: f64, seed: u64) -> Mask {
     let mut rng = NpRng::from_seed(seed.wrapping_add(RANDOM_MASK_SEED_OFFSET));
     let layers = mlp
         .layers
@@ -189,7 +173,7 @@ pub fn random_mask(mlp: &Mlp, k: f64, seed: u64) -> Mask {
 
 /// The mask of an unstructured method. `Neuron` has no mask over the dense shape (it changes the
 /// shape), so it is refused here; see [`neuron_units`].
-pub fn mask(mlp: &Mlp, method: Method, k: f64, seed: u64) -> Result<Mask> {
+pub fn mask(mlp: &Actor, method: Method, k: f64, seed: u64) -> Result<Mask> {
     Ok(match method {
         Method::Pruver => Mask {
             layers: mlp
@@ -217,7 +201,7 @@ pub fn mask(mlp: &Mlp, method: Method, k: f64, seed: u64) -> Result<Mask> {
 }
 
 /// Zero the weights the mask drops (biases untouched).
-pub fn apply_mask(mlp: &Mlp, mask: &Mask) -> Mlp {
+pub fn apply_mask(mlp: &Actor, mask: &Mask) -> Actor {
     let mut out = mlp.clone();
     for (layer, keep) in out.layers.iter_mut().zip(&mask.layers) {
         for (w, &k) in layer.weight.iter_mut().zip(keep) {
@@ -233,7 +217,7 @@ pub fn apply_mask(mlp: &Mlp, mask: &Mask) -> Mlp {
 /// per unit. Layers go from input to output, and a unit's incoming weights are those from the units
 /// the previous layer kept, because those are its incoming weights in the smaller network. At least
 /// one unit per layer stays, so the network still computes something.
-pub fn neuron_units(mlp: &Mlp, k: f64) -> Vec<Vec<bool>> {
+pub fn neuron_units(mlp: &Actor, k: f64) -> Vec<Vec<bool>> {
     let hidden = mlp.layers.len() - 1;
     let mut kept_inputs: Vec<bool> = vec![true; mlp.input_dim()];
     let mut units = Vec::with_capacity(hidden);
@@ -265,7 +249,7 @@ pub fn neuron_units(mlp: &Mlp, k: f64) -> Vec<Vec<bool>> {
 /// The smaller network without the dropped units: their rows and bias entries go from the layer that
 /// computes them, their columns from the next layer. It computes exactly what the dense network
 /// computes with those units' incoming weights, biases and outgoing weights zeroed.
-pub fn remove_units(mlp: &Mlp, units: &[Vec<bool>]) -> Mlp {
+pub fn remove_units(mlp: &Actor, units: &[Vec<bool>]) -> Actor {
     let mut layers = Vec::with_capacity(mlp.layers.len());
     let mut kept_inputs: Vec<bool> = vec![true; mlp.input_dim()];
     for (i, l) in mlp.layers.iter().enumerate() {
@@ -274,7 +258,6 @@ pub fn remove_units(mlp: &Mlp, units: &[Vec<bool>]) -> Mlp {
             .cloned()
             .unwrap_or_else(|| vec![true; l.out_features]);
         let mut weight = Vec::new();
-        let mut bias = Vec::new();
         for (r, row) in l.weight.chunks_exact(l.in_features).enumerate() {
             if kept_rows[r] {
                 weight.extend(
@@ -283,25 +266,36 @@ pub fn remove_units(mlp: &Mlp, units: &[Vec<bool>]) -> Mlp {
                         .filter(|(_, &k)| k)
                         .map(|(w, _)| *w),
                 );
-                bias.push(l.bias[r]);
             }
         }
+        let bias = l.bias.as_ref().map(|b| {
+            b.iter()
+                .zip(&kept_rows)
+                .filter(|(_, &k)| k)
+                .map(|(b, _)| *b)
+                .collect()
+        });
         layers.push(Linear {
             in_features: kept_inputs.iter().filter(|&&k| k).count(),
-            out_features: bias.len(),
+            out_features: kept_rows.iter().filter(|&&k| k).count(),
             weight,
             bias,
         });
         kept_inputs = kept_rows;
     }
-    Mlp {
+    // The units' activations and the head carry over; a mask would describe the dense shape, so the
+    // smaller network has none (its removed connections are zero weights still).
+    Actor {
         layers,
+        activations: mlp.activations.clone(),
+        head: mlp.head.clone(),
+        mask: None,
         dtype: mlp.dtype,
     }
 }
 
 /// The pruned network.
-pub fn prune(mlp: &Mlp, method: Method, k: f64, seed: u64) -> Result<Mlp> {
+pub fn prune(mlp: &Actor, method: Method, k: f64, seed: u64) -> Result<Actor> {
     check_k(k, "k")?;
     Ok(match method {
         Method::Neuron => remove_units(mlp, &neuron_units(mlp, k)),
@@ -330,7 +324,7 @@ impl LayerStats {
 }
 
 /// Per-layer sparsity of `pruned` against `dense` (the same network, or its pruned version).
-pub fn layer_stats(dense: &Mlp, pruned: &Mlp) -> Vec<LayerStats> {
+pub fn layer_stats(dense: &Actor, pruned: &Actor) -> Vec<LayerStats> {
     dense
         .layers
         .iter()
@@ -500,8 +494,8 @@ pub struct PruneReport {
     pub options: PruneOptions,
     pub actor: PathBuf,
     pub out: PathBuf,
-    pub dense: Mlp,
-    pub pruned: Mlp,
+    pub dense: Actor,
+    pub pruned: Actor,
     pub layers: Vec<LayerStats>,
     /// The evaluations, when `episodes > 0`.
     pub before: Option<TestReport>,
@@ -510,9 +504,9 @@ pub struct PruneReport {
 
 /// Load the actor, checking it against the environment when the run will evaluate it. An unknown
 /// environment says how to prune without one.
-fn load_for(opts: &PruneOptions, actor: &Path) -> Result<Mlp> {
+fn load_for(opts: &PruneOptions, actor: &Path) -> Result<Actor> {
     if opts.episodes == 0 {
-        return Mlp::load(actor);
+        return Actor::load(actor);
     }
     if let Err(e) = env::make(&opts.env_id) {
         return Err(Error::Invalid(format!(
@@ -580,7 +574,7 @@ pub fn run(
     Ok(report)
 }
 
-fn evaluation(opts: &PruneOptions, path: &Path, mlp: &Mlp) -> Result<TestReport> {
+fn evaluation(opts: &PruneOptions, path: &Path, mlp: &Actor) -> Result<TestReport> {
     Ok(TestReport {
         env_id: opts.env_id.clone(),
         actor: path.to_path_buf(),
@@ -752,7 +746,7 @@ impl PruneReport {
 /// core count or schedule.
 pub fn evaluate_many(
     env_id: &str,
-    actors: &[Mlp],
+    actors: &[Actor],
     episodes: usize,
     seed: u64,
 ) -> Result<Vec<Vec<Episode>>> {
@@ -763,7 +757,7 @@ pub fn evaluate_many(
 pub fn evaluate_many_with(
     env_id: &str,
     options: env::EnvOptions,
-    actors: &[Mlp],
+    actors: &[Actor],
     episodes: usize,
     seed: u64,
 ) -> Result<Vec<Vec<Episode>>> {
@@ -829,7 +823,7 @@ pub fn sweep(opts: &PruneOptions, actor: &Path, ks: &[f64]) -> Result<Sweep> {
         opts.episodes,
         opts.seed,
     )?;
-    let point = |k: f64, net: &Mlp, eps: &[Episode]| SweepPoint {
+    let point = |k: f64, net: &Actor, eps: &[Episode]| SweepPoint {
         k,
         sparsity: overall_sparsity(&layer_stats(&dense, net)),
         summary: Summary::of(&eps.iter().map(|e| e.ret).collect::<Vec<_>>()),
@@ -1043,7 +1037,7 @@ pub fn read_sweep_csv(path: &Path) -> Result<crate::plot::SweepSeries> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::test_support::random_mlp;
+    use crate::policy::test_support::random_actor;
     use crate::policy::Dtype;
 
     #[test]
@@ -1102,7 +1096,7 @@ mod tests {
 
     #[test]
     fn neuron_pruning_equals_zeroing_the_units() {
-        let mlp = random_mlp(&[4, 16, 16, 2], Dtype::F64, 3);
+        let mlp = random_actor(&[4, 16, 16, 2], Dtype::F64, 3);
         let units = neuron_units(&mlp, 0.5);
         let small = remove_units(&mlp, &units);
         assert_eq!(small.hidden_widths(), [8, 8]);
@@ -1113,7 +1107,7 @@ mod tests {
                 if !k {
                     let inf = zeroed.layers[l].in_features;
                     zeroed.layers[l].weight[u * inf..(u + 1) * inf].fill(0.0);
-                    zeroed.layers[l].bias[u] = 0.0;
+                    zeroed.layers[l].bias.as_mut().unwrap()[u] = 0.0;
                     let next = &mut zeroed.layers[l + 1];
                     for r in 0..next.out_features {
                         next.weight[r * next.in_features + u] = 0.0;

@@ -29,8 +29,8 @@ use tch::{Device, Kind, Reduction, Tensor};
 use crate::env::{self, Env, EnvOptions};
 use crate::error::{Error, Result};
 use crate::falsify::catalog::{signals, Spec};
-use crate::policy::torch::TchMlp;
-use crate::policy::{Dtype, Mlp};
+use crate::policy::torch::TchActor;
+use crate::policy::{Actor, Dtype};
 use crate::prune;
 use crate::report::{Summary, Table};
 use crate::rollout::{self, Trajectory};
@@ -178,7 +178,7 @@ pub struct Recovery {
 /// The recovery state of every failure (step 2).
 pub fn recovery_states(
     env: EnvRef,
-    dense: &Mlp,
+    dense: &Actor,
     failures: &[RecordedFailure],
     recovered: Criterion,
     spec: &Spec,
@@ -230,7 +230,12 @@ fn kind(dtype: Dtype) -> Kind {
 
 /// ∂/∂W of `MSE(pruned(s), dense(s))` over the recovery states, per layer (step 3). Discrete actors
 /// compare softmax outputs, as PruVer's discrete network ends in a softmax.
-pub fn gradients(dense: &Mlp, pruned: &Mlp, states: &[Vec<f64>], discrete: bool) -> Vec<Vec<f64>> {
+pub fn gradients(
+    dense: &Actor,
+    pruned: &Actor,
+    states: &[Vec<f64>],
+    discrete: bool,
+) -> Vec<Vec<f64>> {
     let n = states.len() as i64;
     let d = dense.input_dim() as i64;
     let flat: Vec<f64> = states.iter().flatten().copied().collect();
@@ -244,10 +249,10 @@ pub fn gradients(dense: &Mlp, pruned: &Mlp, states: &[Vec<f64>], discrete: bool)
             t
         }
     };
-    let td = TchMlp::from_mlp(dense, Device::Cpu);
+    let td = TchActor::from_mlp(dense, Device::Cpu);
     let target = tch::no_grad(|| head(td.forward(&x.to_kind(kind(dense.dtype)))))
         .to_kind(kind(pruned.dtype));
-    let tp = TchMlp::from_mlp(pruned, Device::Cpu);
+    let tp = TchActor::from_mlp(pruned, Device::Cpu);
     let loss = head(tp.forward(&x)).mse_loss(&target, Reduction::Mean);
     loss.backward();
     tp.weight_grads()
@@ -283,7 +288,7 @@ pub struct RestoreStep {
 /// Whether `actor` passes each failure: the episode from its seed and perturbation, run to the end.
 pub fn check_fixed(
     env: EnvRef,
-    actor: &Mlp,
+    actor: &Actor,
     failures: &[RecordedFailure],
     fixed: Criterion,
     spec: &Spec,
@@ -296,7 +301,7 @@ pub fn check_fixed(
 }
 
 /// Weights restored per layer: zero in the pruned actor, non-zero in the refined one.
-pub fn restored_count(pruned: &Mlp, refined: &Mlp) -> Vec<usize> {
+pub fn restored_count(pruned: &Actor, refined: &Actor) -> Vec<usize> {
     pruned
         .layers
         .iter()
@@ -315,13 +320,13 @@ pub fn restored_count(pruned: &Mlp, refined: &Mlp) -> Vec<usize> {
 /// sees each step as it is taken. Returns the refined actor, the steps taken, and whether every failure
 /// passes.
 pub fn restore(
-    dense: &Mlp,
-    pruned: &Mlp,
+    dense: &Actor,
+    pruned: &Actor,
     grads: &[Vec<f64>],
     total: usize,
-    mut check: impl FnMut(&Mlp) -> Result<usize>,
+    mut check: impl FnMut(&Actor) -> Result<usize>,
     mut on_step: impl FnMut(&RestoreStep),
-) -> Result<(Mlp, Vec<RestoreStep>, bool)> {
+) -> Result<(Actor, Vec<RestoreStep>, bool)> {
     let ranks: Vec<Vec<usize>> = grads.iter().map(|g| dense_ranks(g)).collect();
     let mut cur = pruned.clone();
     let mut steps = Vec::new();
@@ -366,8 +371,8 @@ pub fn restore(
 #[derive(Clone)]
 pub struct Request<'a> {
     pub env: EnvRef<'a>,
-    pub dense: &'a Mlp,
-    pub pruned: &'a Mlp,
+    pub dense: &'a Actor,
+    pub pruned: &'a Actor,
     pub failures: &'a [RecordedFailure],
     pub spec: &'a Spec,
     pub method: Method,
@@ -406,7 +411,7 @@ impl Timings {
 /// What a refinement did.
 #[derive(Debug, Clone)]
 pub struct Outcome {
-    pub refined: Mlp,
+    pub refined: Actor,
     pub recovered: Criterion,
     pub fixed_by: Criterion,
     pub recoveries: Vec<Recovery>,
@@ -434,12 +439,12 @@ pub struct Outcome {
 
 /// Check that the dense and the pruned actor have the same shape, layer by layer.
 pub fn check_shapes(
-    dense: &Mlp,
+    dense: &Actor,
     dense_path: &Path,
-    pruned: &Mlp,
+    pruned: &Actor,
     pruned_path: &Path,
 ) -> Result<()> {
-    let shapes = |m: &Mlp| -> Vec<(usize, usize)> {
+    let shapes = |m: &Actor| -> Vec<(usize, usize)> {
         m.layers
             .iter()
             .map(|l| (l.out_features, l.in_features))
@@ -509,17 +514,17 @@ pub fn refine(req: &Request) -> Result<Outcome> {
 
     let discrete = req.env.make()?.action_space().is_discrete();
     let checks = std::cell::Cell::new(0usize);
-    let passing = |actor: &Mlp, fs: &[RecordedFailure]| -> Result<usize> {
+    let passing = |actor: &Actor, fs: &[RecordedFailure]| -> Result<usize> {
         Ok(check_fixed(req.env, actor, fs, fixed_by, req.spec)?
             .into_iter()
             .filter(|ok| *ok)
             .count())
     };
-    let passed = |actor: &Mlp| -> Result<usize> {
+    let passed = |actor: &Actor| -> Result<usize> {
         checks.set(checks.get() + 1);
         passing(actor, failures)
     };
-    let held_out_passed = |actor: &Mlp| passing(actor, &held_out);
+    let held_out_passed = |actor: &Actor| passing(actor, &held_out);
     let t = Instant::now();
     let passed_before = passed(req.pruned)?;
     timings.restoration += t.elapsed().as_secs_f64();
@@ -641,7 +646,7 @@ pub fn recovery_summary(recoveries: &[Recovery]) -> String {
 }
 
 /// The per-layer table: weights, sparsity of the pruned actor, restored weights, sparsity after.
-pub fn layer_table(dense: &Mlp, pruned: &Mlp, refined: &Mlp) -> Table {
+pub fn layer_table(dense: &Actor, pruned: &Actor, refined: &Actor) -> Table {
     let before = prune::layer_stats(dense, pruned);
     let after = prune::layer_stats(dense, refined);
     let restored = restored_count(pruned, refined);
@@ -701,7 +706,7 @@ pub fn steps_table(outcome: &Outcome) -> Table {
 /// the same budget found against it.
 pub struct Row<'a> {
     pub name: &'a str,
-    pub actor: &'a Mlp,
+    pub actor: &'a Actor,
     pub failures: Option<String>,
 }
 
@@ -709,12 +714,12 @@ pub struct Row<'a> {
 /// failures found against each when campaigns ran.
 pub fn evaluation_table(
     env: EnvRef,
-    dense: &Mlp,
+    dense: &Actor,
     rows: &[Row],
     episodes: usize,
     seed: u64,
 ) -> Result<Table> {
-    let mlps: Vec<Mlp> = rows.iter().map(|r| r.actor.clone()).collect();
+    let mlps: Vec<Actor> = rows.iter().map(|r| r.actor.clone()).collect();
     let results = prune::evaluate_many_with(env.id, env.options, &mlps, episodes, seed)?;
     let with_failures = rows.iter().any(|r| r.failures.is_some());
     let mut header = vec!["actor", "sparsity", "mean return", "std", "min", "max"];
@@ -777,19 +782,19 @@ mod tests {
         assert!((ps[47] - 0.01).abs() < 1e-12);
     }
 
-    fn mlp(weights: &[&[f64]]) -> Mlp {
-        Mlp {
-            layers: weights
+    fn mlp(weights: &[&[f64]]) -> Actor {
+        Actor::new(
+            weights
                 .iter()
                 .map(|w| crate::policy::Linear {
                     in_features: w.len(),
                     out_features: 1,
                     weight: w.to_vec(),
-                    bias: vec![0.0],
+                    bias: Some(vec![0.0]),
                 })
                 .collect(),
-            dtype: Dtype::F64,
-        }
+            Dtype::F64,
+        )
     }
 
     #[test]

@@ -23,7 +23,7 @@ use crate::falsify::search::Method as Search;
 use crate::falsify::stage::{self, Report as Falsified};
 use crate::fsutil::{write_atomic, write_csv};
 use crate::plot::{self, SweepSeries};
-use crate::policy::Mlp;
+use crate::policy::Actor;
 use crate::prune::{self, PruneOptions};
 use crate::refine;
 use crate::report::{dash_nan, Summary, Table};
@@ -441,7 +441,7 @@ fn run_case(
 
     // Refine against the first runs' failures of the refinement specification.
     let t0 = Instant::now();
-    let dense = Mlp::load(&dense_file)?;
+    let dense = Actor::load(&dense_file)?;
     let pruned_mlp = pruned.pruned.clone();
     let thresholds = match &opts.hyperparameters {
         Some(h) => h.refine_thresholds(c.env_id),

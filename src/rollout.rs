@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::env::{self, Env};
 use crate::error::{Error, Result};
-use crate::policy::{Mlp, Scratch};
+use crate::policy::{Actor, Scratch};
 
 /// The outcome of one episode.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,7 +21,7 @@ pub struct Episode {
 
 /// Run one deterministic episode of `actor` from `reset(seed)` until it terminates or is truncated.
 /// An environment without a time limit stops after `max_steps`.
-pub fn run_episode(env: &mut dyn Env, actor: &Mlp, seed: u64, max_steps: usize) -> Episode {
+pub fn run_episode(env: &mut dyn Env, actor: &Actor, seed: u64, max_steps: usize) -> Episode {
     let space = env.action_space();
     let mut scratch = Scratch::default();
     let mut obs = env.reset(Some(seed));
@@ -50,7 +50,7 @@ pub fn run_episode(env: &mut dyn Env, actor: &Mlp, seed: u64, max_steps: usize) 
 
 /// Deterministic evaluation: `episodes` episodes of `actor` on `env_id`, episode i seeded with
 /// `seed + i` (wrapping), spread over all cores. The result is the same whatever the core count.
-pub fn evaluate(env_id: &str, actor: &Mlp, episodes: usize, seed: u64) -> Result<Vec<Episode>> {
+pub fn evaluate(env_id: &str, actor: &Actor, episodes: usize, seed: u64) -> Result<Vec<Episode>> {
     evaluate_with(env_id, env::EnvOptions::default(), actor, episodes, seed)
 }
 
@@ -58,7 +58,7 @@ pub fn evaluate(env_id: &str, actor: &Mlp, episodes: usize, seed: u64) -> Result
 pub fn evaluate_with(
     env_id: &str,
     options: env::EnvOptions,
-    actor: &Mlp,
+    actor: &Actor,
     episodes: usize,
     seed: u64,
 ) -> Result<Vec<Episode>> {
@@ -142,7 +142,7 @@ impl Trajectory {
 /// everything.
 pub fn record_episode(
     env: &mut dyn Env,
-    actor: &Mlp,
+    actor: &Actor,
     seed: u64,
     perturbation: &env::Perturbation,
     max_steps: usize,
@@ -221,7 +221,7 @@ pub fn replay_then(
     seed: u64,
     perturbation: &env::Perturbation,
     prefix: &[crate::env::Action],
-    actor: &Mlp,
+    actor: &Actor,
     max_steps: usize,
 ) -> Result<Trajectory> {
     let space = env.action_space();

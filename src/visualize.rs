@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::plot::{self, Fate, HistogramPanel, Matrix};
-use crate::policy::Mlp;
+use crate::policy::Actor;
 use crate::prune::{self, Method};
 
 /// The actors to draw and how thresholds are found when no pruned actor is given.
@@ -36,7 +36,7 @@ fn stem(path: &Path) -> String {
         .unwrap_or_else(|| "actor".into())
 }
 
-fn same_shapes(a: &Mlp, b: &Mlp) -> bool {
+fn same_shapes(a: &Actor, b: &Actor) -> bool {
     a.layers.len() == b.layers.len()
         && a.layers
             .iter()
@@ -46,7 +46,7 @@ fn same_shapes(a: &Mlp, b: &Mlp) -> bool {
 
 /// Per layer, the largest |w| of the dense actor that pruning removed: weights at or below it went.
 /// `None` for a layer where nothing was pruned.
-pub fn thresholds(dense: &Mlp, pruned: &Mlp) -> Vec<Option<f64>> {
+pub fn thresholds(dense: &Actor, pruned: &Actor) -> Vec<Option<f64>> {
     dense
         .layers
         .iter()
@@ -65,7 +65,7 @@ pub fn thresholds(dense: &Mlp, pruned: &Mlp) -> Vec<Option<f64>> {
 /// The fate of every weight, per layer. `pruned` and `refined` must have the dense actor's shapes.
 /// Without the pruned actor, a refined weight that is non-zero counts as kept: restoration cannot be
 /// told apart from keeping.
-pub fn fates(dense: &Mlp, pruned: Option<&Mlp>, refined: Option<&Mlp>) -> Vec<Vec<Fate>> {
+pub fn fates(dense: &Actor, pruned: Option<&Actor>, refined: Option<&Actor>) -> Vec<Vec<Fate>> {
     dense
         .layers
         .iter()
@@ -91,8 +91,8 @@ pub fn fates(dense: &Mlp, pruned: Option<&Mlp>, refined: Option<&Mlp>) -> Vec<Ve
         .collect()
 }
 
-fn load(path: &Path) -> Result<(String, Mlp)> {
-    Ok((stem(path), Mlp::load(path)?))
+fn load(path: &Path) -> Result<(String, Actor)> {
+    Ok((stem(path), Actor::load(path)?))
 }
 
 /// Draw the figures for `dense` and, when given, its pruned and refined versions.
@@ -109,7 +109,8 @@ pub fn run(
     let mut report = VisualizeReport::default();
 
     // Versions with another shape (neuron pruning) get heatmaps and histograms, but no mask.
-    let comparable = |v: &Option<(String, Mlp)>, what: &str, report: &mut VisualizeReport| match v {
+    let comparable = |v: &Option<(String, Actor)>, what: &str, report: &mut VisualizeReport| match v
+    {
         Some((name, m)) if !same_shapes(&dense.1, m) => {
             report.notes.push(format!(
                     "no mask figure for the {what} actor {name}: its shape {} differs from the dense {} \
@@ -144,7 +145,7 @@ pub fn run(
         (None, m) => format!("threshold: {m} pruning at k = {}", opts.k),
     };
 
-    let actors: Vec<&(String, Mlp)> = std::iter::once(&dense)
+    let actors: Vec<&(String, Actor)> = std::iter::once(&dense)
         .chain(pruned.as_ref())
         .chain(refined.as_ref())
         .collect();
@@ -232,7 +233,7 @@ pub fn run(
 fn heatmaps(
     opts: &VisualizeOptions,
     name: &str,
-    mlp: &Mlp,
+    mlp: &Actor,
     report: &mut VisualizeReport,
 ) -> Result<()> {
     for (i, l) in mlp.layers.iter().enumerate() {

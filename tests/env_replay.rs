@@ -3,11 +3,11 @@
 mod common;
 
 use synapt_safety::env::{self, make, Action, Env, Perturbation, Space, ENV_IDS};
-use synapt_safety::policy::{Dtype, Linear, Mlp};
+use synapt_safety::policy::{Actor, Dtype, Linear};
 use synapt_safety::rollout::{record_episode, replay};
 
 /// A deterministic random actor (PyTorch's U(-1/sqrt(in), 1/sqrt(in)) init, float32 values).
-fn random_actor(env: &dyn Env, seed: u64) -> Mlp {
+fn random_actor(env: &dyn Env, seed: u64) -> Actor {
     let obs = env.observation_space().size();
     let act = env.action_space().size();
     let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
@@ -31,14 +31,11 @@ fn random_actor(env: &dyn Env, seed: u64) -> Mlp {
                 in_features: w[0],
                 out_features: w[1],
                 weight: draw(w[0] * w[1]),
-                bias: draw(w[1]),
+                bias: Some(draw(w[1])),
             }
         })
         .collect();
-    Mlp {
-        layers,
-        dtype: Dtype::F32,
-    }
+    Actor::new(layers, Dtype::F32)
 }
 
 /// A point inside every parameter's default box (a falsifier's candidate).

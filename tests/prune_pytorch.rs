@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use serde_json::Value;
-use synapt_safety::policy::Mlp;
+use synapt_safety::policy::Actor;
 use synapt_safety::prune::{self, Mask, Method};
 
 const KS: [f64; 8] = [0.05, 0.1, 0.3, 0.5, 0.7, 0.9, 0.95, 0.99];
@@ -19,8 +19,8 @@ fn oracle(args: &[&str]) -> Value {
 
 /// The oracle's actors, made once per test process (the interpreter's start-up is most of an oracle
 /// call): (name, path, network).
-fn actors() -> &'static [(String, PathBuf, Mlp)] {
-    static ACTORS: OnceLock<Vec<(String, PathBuf, Mlp)>> = OnceLock::new();
+fn actors() -> &'static [(String, PathBuf, Actor)] {
+    static ACTORS: OnceLock<Vec<(String, PathBuf, Actor)>> = OnceLock::new();
     ACTORS.get_or_init(|| {
         // Regenerated on every run (the files are deterministic), in cargo's scratch folder.
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("prune_pytorch_actors");
@@ -33,14 +33,14 @@ fn actors() -> &'static [(String, PathBuf, Mlp)] {
             .map(|n| {
                 let n = n.as_str().unwrap().to_string();
                 let p = dir.join(format!("{n}.pth"));
-                let m = Mlp::load(&p).unwrap();
+                let m = Actor::load(&p).unwrap();
                 (n, p, m)
             })
             .collect()
     })
 }
 
-fn actor(name: &str) -> &'static (String, PathBuf, Mlp) {
+fn actor(name: &str) -> &'static (String, PathBuf, Actor) {
     actors().iter().find(|a| a.0 == name).unwrap()
 }
 
@@ -118,7 +118,7 @@ fn compare(method: Method, oracle_cmd: &str) -> Vec<usize> {
     counts
 }
 
-fn all_weights(mlp: &Mlp) -> Vec<f64> {
+fn all_weights(mlp: &Actor) -> Vec<f64> {
     mlp.layers
         .iter()
         .flat_map(|l| l.weight.iter().copied())
@@ -290,7 +290,7 @@ fn pruned_files_load_in_pytorch_with_biases_untouched() {
             // Biases are PyTorch's own, bit for bit, as in the dense actor.
             assert_eq!(
                 bits(&got["biases"][&l]),
-                f64_bits(&d.bias, dense.dtype),
+                f64_bits(d.bias.as_ref().unwrap(), dense.dtype),
                 "{what} {l}"
             );
             assert_eq!(
@@ -353,7 +353,7 @@ fn neuron_pruning_writes_a_smaller_module_that_pytorch_loads() {
                 }
                 let inf = off.layers[l].in_features;
                 off.layers[l].weight[u * inf..(u + 1) * inf].fill(0.0);
-                off.layers[l].bias[u] = 0.0;
+                off.layers[l].bias.as_mut().unwrap()[u] = 0.0;
                 let next = &mut off.layers[l + 1];
                 for r in 0..next.out_features {
                     next.weight[r * next.in_features + u] = 0.0;

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use common::{assert_ok, assert_refused, run_bin, run_oracle, stderr, stdout};
-use synapt_safety::policy::Mlp;
+use synapt_safety::policy::Actor;
 
 const DENSE: &str = "Policies/ppo_actorCartPole-v0.pth";
 const PRUNED: &str = "Policies/ppo_actorCartPole-v0_0.78.pth";
@@ -75,9 +75,9 @@ fn p(dir: &Path, rel: &str) -> PathBuf {
 /// Exactly the weights PruVer's algorithm restores in PyTorch, each with its dense value; every weight
 /// the pruned actor kept is untouched.
 fn assert_restores_as_oracle(dir: &Path, oracle: &serde_json::Value) {
-    let dense = Mlp::load(&p(dir, DENSE)).unwrap();
-    let pruned = Mlp::load(&p(dir, PRUNED)).unwrap();
-    let refined = Mlp::load(&p(dir, REFINED)).unwrap();
+    let dense = Actor::load(&p(dir, DENSE)).unwrap();
+    let pruned = Actor::load(&p(dir, PRUNED)).unwrap();
+    let refined = Actor::load(&p(dir, REFINED)).unwrap();
     for (l, ((dl, pl), rl)) in dense
         .layers
         .iter()

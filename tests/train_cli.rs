@@ -9,7 +9,7 @@ use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{assert_ok, bin, run_bin, run_oracle, stderr, stdout};
-use synapt_safety::policy::Mlp;
+use synapt_safety::policy::Actor;
 
 /// Small hyperparameters for every test: 32-32 networks, a few hundred steps per iteration.
 const YAML: &str = "\
@@ -220,7 +220,7 @@ fn gsde_and_reward_scaling_resume_exactly_and_stay_out_of_the_actor() {
     resume_is_exact(env);
     let dir = workdir();
     assert_ok(&train(dir.path(), env, &["--iterations", "1"]));
-    let actor = Mlp::load(&dir.path().join(format!("Policies/ppo_actor{env}.pth"))).unwrap();
+    let actor = Actor::load(&dir.path().join(format!("Policies/ppo_actor{env}.pth"))).unwrap();
     assert_eq!(actor.layers.len(), 3);
     let net_len = |sizes: &[usize]| -> usize { sizes.windows(2).map(|w| w[0] * w[1] + w[1]).sum() };
     let ckpt: serde_json::Value = serde_json::from_slice(&read(
@@ -273,8 +273,8 @@ fn ctrl_c_stops_after_the_current_iteration_with_valid_files() {
     );
     // Every file is whole: the actor loads, the log's last row is the checkpoint's iteration, and
     // --resume goes on from it.
-    Mlp::load(&dir.path().join("Policies/ppo_actorPendulum-v1.pth")).unwrap();
-    Mlp::load(&dir.path().join("Policies/ppo_criticPendulum-v1.pth")).unwrap();
+    Actor::load(&dir.path().join("Policies/ppo_actorPendulum-v1.pth")).unwrap();
+    Actor::load(&dir.path().join("Policies/ppo_criticPendulum-v1.pth")).unwrap();
     let ckpt: serde_json::Value =
         serde_json::from_slice(&read(dir.path(), "Policies/ppo_checkpointPendulum-v1.json"))
             .unwrap();
@@ -306,7 +306,7 @@ fn a_missing_entry_falls_back_to_the_defaults_and_says_so() {
         "{out}"
     );
     assert!(out.contains("hidden_sizes: [128, 128]"), "{out}");
-    let a = Mlp::load(&dir.path().join("Policies/ppo_actorCartPole-v1.pth")).unwrap();
+    let a = Actor::load(&dir.path().join("Policies/ppo_actorCartPole-v1.pth")).unwrap();
     assert_eq!(a.shape_string(), "4→128→128→2");
 }
 

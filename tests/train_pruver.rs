@@ -7,8 +7,8 @@ mod common;
 use std::path::Path;
 
 use synapt_safety::env::rng::NpRng;
-use synapt_safety::policy::Mlp;
-use synapt_safety::train::net::{init_mlp, Adam, Init, Params};
+use synapt_safety::policy::Actor;
+use synapt_safety::train::net::{init_actor, Adam, Init, Params};
 use synapt_safety::train::ppo::{pruver_update, PruverBatch};
 use tch::{Device, Tensor};
 
@@ -21,7 +21,7 @@ struct Case {
 }
 
 /// Largest |a − b| over the weights and biases of two networks of the same shape, per tensor.
-fn diffs(a: &Mlp, b: &Mlp) -> Vec<(String, f64)> {
+fn diffs(a: &Actor, b: &Actor) -> Vec<(String, f64)> {
     let m = |x: &[f64], y: &[f64]| {
         x.iter()
             .zip(y)
@@ -35,14 +35,17 @@ fn diffs(a: &Mlp, b: &Mlp) -> Vec<(String, f64)> {
         .flat_map(|(i, (x, y))| {
             [
                 (format!("layer{}.weight", i + 1), m(&x.weight, &y.weight)),
-                (format!("layer{}.bias", i + 1), m(&x.bias, &y.bias)),
+                (
+                    format!("layer{}.bias", i + 1),
+                    m(x.bias.as_ref().unwrap(), y.bias.as_ref().unwrap()),
+                ),
             ]
         })
         .collect()
 }
 
 /// The largest difference, leaving out `skip`.
-fn max_diff_but(a: &Mlp, b: &Mlp, skip: Option<&str>) -> f64 {
+fn max_diff_but(a: &Actor, b: &Actor, skip: Option<&str>) -> f64 {
     diffs(a, b)
         .iter()
         .filter(|(name, _)| Some(name.as_str()) != skip)
@@ -50,19 +53,19 @@ fn max_diff_but(a: &Mlp, b: &Mlp, skip: Option<&str>) -> f64 {
         .fold(0.0, f64::max)
 }
 
-fn max_diff(a: &Mlp, b: &Mlp) -> f64 {
+fn max_diff(a: &Actor, b: &Actor) -> f64 {
     max_diff_but(a, b, None)
 }
 
 fn run(case: &Case, dir: &Path) -> (f64, f64, f64) {
     tch::set_num_threads(1);
     let mut rng = NpRng::from_seed(case.seed);
-    let actor = init_mlp(
+    let actor = init_actor(
         &[case.obs_dim, 128, 128, case.act_dim],
         Init::TorchDefault,
         &mut rng,
     );
-    let critic = init_mlp(&[case.obs_dim, 128, 128, 1], Init::TorchDefault, &mut rng);
+    let critic = init_actor(&[case.obs_dim, 128, 128, 1], Init::TorchDefault, &mut rng);
     let n: usize = case.episodes.iter().sum();
     let obs: Vec<Vec<f32>> = (0..n)
         .map(|_| {
@@ -119,7 +122,10 @@ fn run(case: &Case, dir: &Path) -> (f64, f64, f64) {
     });
     std::fs::write(&paths[4], input.to_string()).unwrap();
     common::run_oracle("ppo_pruver.py", &[&s(&paths[4])]);
-    let (want_actor, want_critic) = (Mlp::load(&paths[2]).unwrap(), Mlp::load(&paths[3]).unwrap());
+    let (want_actor, want_critic) = (
+        Actor::load(&paths[2]).unwrap(),
+        Actor::load(&paths[3]).unwrap(),
+    );
 
     let mut params = Params::new(&actor, &critic, None, Device::Cpu);
     let mut adam = Adam::new(&params);

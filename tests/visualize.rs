@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use common::{assert_ok, run_bin};
 use synapt_safety::plot::{self, Fate, Matrix};
-use synapt_safety::policy::Mlp;
+use synapt_safety::policy::Actor;
 use synapt_safety::prune::{self, Method};
 use synapt_safety::visualize::{self, VisualizeOptions};
 
@@ -39,7 +39,7 @@ fn rgb(c: plotters::style::RGBColor) -> (u8, u8, u8) {
 #[test]
 fn heatmap_cells_show_magnitudes_and_zeros_in_white() {
     let dir = tempfile::tempdir().unwrap();
-    let dense = Mlp::load(&shipped()).unwrap();
+    let dense = Actor::load(&shipped()).unwrap();
     let pruned = prune::prune(&dense, Method::Pruver, 0.7, 0).unwrap();
     // Every layer shape PruVer's actor has: tall (128×4), square (128×128), wide (2×128).
     for (i, l) in pruned.layers.iter().enumerate() {
@@ -84,7 +84,7 @@ fn heatmap_cells_show_magnitudes_and_zeros_in_white() {
 #[test]
 fn figures_are_byte_identical_from_run_to_run() {
     let dir = tempfile::tempdir().unwrap();
-    let dense = Mlp::load(&shipped()).unwrap();
+    let dense = Actor::load(&shipped()).unwrap();
     let l = &dense.layers[1];
     let m = Matrix {
         rows: l.out_features,
@@ -101,7 +101,7 @@ fn figures_are_byte_identical_from_run_to_run() {
 fn pruver_thresholds_split_magnitudes_exactly() {
     // PruVer's rule is monotone in |w|: a weight is pruned exactly when |w| is at most the layer's
     // threshold, the value the histogram marks.
-    let dense = Mlp::load(&shipped()).unwrap();
+    let dense = Actor::load(&shipped()).unwrap();
     let pruned = prune::prune(&dense, Method::Pruver, 0.7, 0).unwrap();
     let t = visualize::thresholds(&dense, &pruned);
     for ((d, p), t) in dense.layers.iter().zip(&pruned.layers).zip(&t) {
@@ -116,7 +116,7 @@ fn pruver_thresholds_split_magnitudes_exactly() {
 fn the_mask_figure_shows_kept_pruned_and_restored() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let dense = Mlp::load(&shipped()).unwrap();
+    let dense = Actor::load(&shipped()).unwrap();
     let pruned = prune::prune(&dense, Method::Pruver, 0.7, 0).unwrap();
     // A refinement in PruVer's manner: dense values restored into some pruned positions.
     let mut refined = pruned.clone();

@@ -14,7 +14,7 @@ use crate::env::{self, EnvOptions, Param, Perturbation};
 use crate::error::{Error, Result};
 use crate::falsify::bo::{self, Acquisition, BoOptions, SearchRegion};
 use crate::falsify::catalog::{signals, Spec};
-use crate::policy::Mlp;
+use crate::policy::Actor;
 use crate::rollout::{self, Trajectory};
 
 /// How a campaign chooses what to evaluate.
@@ -43,7 +43,7 @@ impl Method {
 pub struct Campaign<'a> {
     pub env_id: &'a str,
     pub env_options: EnvOptions,
-    pub actor: &'a Mlp,
+    pub actor: &'a Actor,
     pub spec: &'a Spec,
     /// The searched parameters and their bounds.
     pub params: &'a [Param],
@@ -249,13 +249,13 @@ mod tests {
     use crate::falsify::catalog::Catalog;
     use std::path::Path;
 
-    fn shipped_actor() -> Mlp {
-        Mlp::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("Policies/bc_actorCartPole-v1.pth"))
+    fn shipped_actor() -> Actor {
+        Actor::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("Policies/bc_actorCartPole-v1.pth"))
             .unwrap()
     }
 
     fn campaign<'a>(
-        actor: &'a Mlp,
+        actor: &'a Actor,
         spec: &'a Spec,
         params: &'a [Param],
         method: Method,

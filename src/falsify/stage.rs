@@ -9,7 +9,7 @@ use crate::falsify::bo::{Acquisition, SearchRegion};
 use crate::falsify::catalog::{Catalog, Spec};
 use crate::falsify::search::{self, Campaign, Method, Outcome};
 use crate::fsutil::write_csv;
-use crate::policy::Mlp;
+use crate::policy::Actor;
 use crate::report::{dash_nan, median, Table};
 use crate::trajectory::{write_failures, FailureRow};
 
@@ -116,7 +116,7 @@ pub fn run(req: &Request) -> Result<Report> {
         ));
     }
     let env = env::make_with(&req.env_id, req.env_options)?;
-    let actor = Mlp::load(&req.actor_path)?;
+    let actor = Actor::load(&req.actor_path)?;
     actor.check_fits(
         &env.observation_space(),
         &env.action_space(),

@@ -1,10 +1,16 @@
-//! Policies: PruVer's `FeedForwardActorNN` / `FeedForwardCriticNN` as plain weights.
+//! Policies: every learner's champion is an [`Actor`], and every stage of the safety pipeline takes
+//! it as it is.
 //!
-//! A network is `layer1 … layerN` `nn.Linear` layers with ReLU between them. Discrete environments put a
-//! softmax on the last layer of the actor; since softmax is monotone, the deterministic action is the
-//! argmax of the last layer and the softmax never needs computing here. Rollouts run the plain-Rust
-//! forward pass of this module; libtorch (`torch.rs`) is for gradients.
+//! An actor is `layer1 … layerN` `nn.Linear` layers (a bias each, or none), an activation after each
+//! hidden layer, an output head, and optionally a mask of the connections that exist. PruVer's
+//! `FeedForwardActorNN` is the default: ReLU, biases everywhere, and no head (a Gaussian's mean for
+//! continuous actions; for discrete ones the softmax, which is monotone, so the deterministic action is
+//! the argmax of the last layer and the softmax never needs computing). PPO's critic is the same layers
+//! with one output. What the weights cannot say travels beside them (`arch.rs`).
+//!
+//! Rollouts run the plain-Rust forward pass of this module; libtorch (`torch.rs`) is for gradients.
 
+pub mod arch;
 pub mod pickle;
 pub mod pth;
 pub mod torch;
@@ -13,27 +19,28 @@ use std::path::Path;
 
 use crate::env::{Action, Space};
 use crate::error::{Error, Result};
+pub use arch::{Activation, ArchFile, Head};
 pub use pth::{Dtype, StateDict, Tensor};
 
-/// One `nn.Linear`: `weight` is row-major `out_features × in_features`, as PyTorch stores it.
+/// One `nn.Linear`: `weight` is row-major `out_features × in_features`, as PyTorch stores it; `bias`
+/// is `None` for `nn.Linear(bias=False)`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Linear {
     pub in_features: usize,
     pub out_features: usize,
     pub weight: Vec<f64>,
-    pub bias: Vec<f64>,
+    pub bias: Option<Vec<f64>>,
 }
 
 impl Linear {
     /// `y = W x + b`, accumulated in f64.
     fn forward_into(&self, x: &[f64], y: &mut Vec<f64>) {
         y.clear();
-        y.extend(
-            self.weight
-                .chunks_exact(self.in_features)
-                .zip(&self.bias)
-                .map(|(row, b)| dot(row, x) + b),
-        );
+        let rows = self.weight.chunks_exact(self.in_features);
+        match &self.bias {
+            Some(bias) => y.extend(rows.zip(bias).map(|(row, b)| dot(row, x) + b)),
+            None => y.extend(rows.map(|row| dot(row, x))),
+        }
     }
 }
 
@@ -55,23 +62,83 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
     sum
 }
 
-/// A feed-forward network in PruVer's layout. `dtype` is the element type of the file it came from (or
-/// goes to); values are held in f64, exactly, either way.
+/// Which connections exist: per layer, one flag per weight (row-major `out × in`, like the weights),
+/// `true` for kept. Pruning computes one; mask-learning networks (Synaptolysis) are one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mask {
+    pub layers: Vec<Vec<bool>>,
+}
+
+impl Mask {
+    /// The pruned (false) count per layer.
+    pub fn pruned_counts(&self) -> Vec<usize> {
+        self.layers
+            .iter()
+            .map(|l| l.iter().filter(|&&keep| !keep).count())
+            .collect()
+    }
+}
+
+/// A feed-forward policy network. `dtype` is the element type of the file it came from (or goes to);
+/// values are held in f64, exactly, either way. Where `mask` drops a connection the weight is zero, so
+/// the forward pass never reads the mask.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Mlp {
+pub struct Actor {
     pub layers: Vec<Linear>,
+    /// The activation after each hidden layer (one fewer than the layers).
+    pub activations: Vec<Activation>,
+    pub head: Head,
+    pub mask: Option<Mask>,
     pub dtype: Dtype,
 }
 
-impl Mlp {
-    /// Build from a state_dict holding exactly `layer1.weight, layer1.bias, …, layerN.bias`, checking that
-    /// the shapes chain and that every value is finite. `path` is only used in error messages.
-    pub fn from_state_dict(sd: &StateDict, path: &Path) -> Result<Mlp> {
+const PRUVER_LAYOUT: &str =
+    "a PruVer FeedForwardActorNN state_dict: layer1.weight, layer1.bias, …, layerN.weight, layerN.bias";
+
+impl Actor {
+    /// PruVer's architecture over `layers`: ReLU between them, no head, no mask.
+    pub fn new(layers: Vec<Linear>, dtype: Dtype) -> Actor {
+        let activations = vec![Activation::Relu; layers.len().saturating_sub(1)];
+        Actor {
+            layers,
+            activations,
+            head: Head::Identity,
+            mask: None,
+            dtype,
+        }
+    }
+
+    /// Whether the actor is PruVer's `FeedForwardActorNN` (ReLU, biases, no head, no mask): such an
+    /// actor is its state_dict alone, and no architecture file is written for it.
+    pub fn is_pruver_layout(&self) -> bool {
+        self.activations.iter().all(|a| *a == Activation::Relu)
+            && self.layers.iter().all(|l| l.bias.is_some())
+            && self.head == Head::Identity
+            && self.mask.is_none()
+    }
+
+    /// Build from a state_dict in PruVer's layout: exactly `layer1.weight, layer1.bias, …,
+    /// layerN.bias`, checking that the shapes chain and that every value is finite. `path` is only used
+    /// in error messages.
+    pub fn from_state_dict(sd: &StateDict, path: &Path) -> Result<Actor> {
+        Self::from_parts(sd, None, path)
+    }
+
+    /// Build from a state_dict and, when the actor has one, its architecture file (`arch`), which says
+    /// which layers have biases, the activations, the head and the mask.
+    pub fn from_parts(sd: &StateDict, arch: Option<&ArchFile>, path: &Path) -> Result<Actor> {
         let bad = |reason: String| Error::Network {
             path: path.to_path_buf(),
             reason,
         };
-        let expected = "a PruVer FeedForwardActorNN state_dict: layer1.weight, layer1.bias, …, layerN.weight, layerN.bias";
+        let expected = match arch {
+            None => PRUVER_LAYOUT.to_string(),
+            Some(a) => format!(
+                "layer1 … layer{} as its architecture file {} describes",
+                a.bias.len(),
+                arch::sidecar(path).display()
+            ),
+        };
         if sd.entries.is_empty() {
             return Err(bad(format!("the state_dict is empty; expected {expected}")));
         }
@@ -97,6 +164,15 @@ impl Mlp {
                 }
             }
         }
+        if let Some(a) = arch {
+            if a.bias.len() != n_layers {
+                return Err(bad(format!(
+                    "the state_dict has {n_layers} layers but its architecture file {} describes {}",
+                    arch::sidecar(path).display(),
+                    a.bias.len()
+                )));
+            }
+        }
         let mut layers: Vec<Linear> = Vec::with_capacity(n_layers);
         let mut dtype = None;
         for i in 1..=n_layers {
@@ -105,7 +181,20 @@ impl Mlp {
                 sd.get(&key)
                     .ok_or_else(|| bad(format!("missing `{key}`; expected {expected}")))
             };
-            let (w, b) = (get("weight")?, get("bias")?);
+            let w = get("weight")?;
+            let b = match arch.map(|a| a.bias[i - 1]) {
+                None | Some(true) => Some(get("bias")?),
+                Some(false) => {
+                    if sd.get(&format!("layer{i}.bias")).is_some() {
+                        return Err(bad(format!(
+                            "layer{i}.bias is present, but the architecture file {} says layer{i} \
+                             has no bias",
+                            arch::sidecar(path).display()
+                        )));
+                    }
+                    None
+                }
+            };
             let (out_f, in_f) = match w.shape[..] {
                 [o, i] if o > 0 && i > 0 => (o, i),
                 _ => {
@@ -115,11 +204,13 @@ impl Mlp {
                     )))
                 }
             };
-            if b.shape != [out_f] {
-                return Err(bad(format!(
-                    "layer{i}.bias has shape {:?}; expected [{out_f}] to match layer{i}.weight {:?}",
-                    b.shape, w.shape
-                )));
+            if let Some(b) = b {
+                if b.shape != [out_f] {
+                    return Err(bad(format!(
+                        "layer{i}.bias has shape {:?}; expected [{out_f}] to match layer{i}.weight {:?}",
+                        b.shape, w.shape
+                    )));
+                }
             }
             if let Some(prev) = layers.last() {
                 if prev.out_features != in_f {
@@ -131,7 +222,8 @@ impl Mlp {
                     )));
                 }
             }
-            for (t, what) in [(w, "weight"), (b, "bias")] {
+            for (t, what) in [(Some(w), "weight"), (b, "bias")] {
+                let Some(t) = t else { continue };
                 if dtype.is_some_and(|d| d != t.dtype) {
                     return Err(bad(format!(
                         "layer{i}.{what} is {:?} but earlier tensors are {:?}; mixed dtypes are not supported",
@@ -151,13 +243,121 @@ impl Mlp {
                 in_features: in_f,
                 out_features: out_f,
                 weight: w.data.clone(),
-                bias: b.data.clone(),
+                bias: b.map(|b| b.data.clone()),
             });
         }
-        Ok(Mlp {
-            layers,
-            dtype: dtype.unwrap_or(Dtype::F32),
-        })
+        let mut actor = Actor::new(layers, dtype.unwrap_or(Dtype::F32));
+        if let Some(a) = arch {
+            actor.apply_arch(a, path)?;
+        }
+        Ok(actor)
+    }
+
+    /// Take the activations, head and mask of `a`, checking them against the layers.
+    fn apply_arch(&mut self, a: &ArchFile, path: &Path) -> Result<()> {
+        let file = arch::sidecar(path);
+        let bad = |reason: String| Error::Config {
+            path: file.clone(),
+            reason,
+        };
+        if a.sizes != self.sizes() {
+            return Err(bad(format!(
+                "sizes {:?}, but the weights in {} are {}",
+                a.sizes,
+                path.display(),
+                self.shape_string()
+            )));
+        }
+        if a.activations.len() + 1 != self.layers.len() {
+            return Err(bad(format!(
+                "{} activations for {} layers; expected one per hidden layer ({})",
+                a.activations.len(),
+                self.layers.len(),
+                self.layers.len() - 1
+            )));
+        }
+        if let Head::Clip { low, high } = &a.head {
+            let n = self.output_dim();
+            if low.len() != n || high.len() != n || low.iter().zip(high).any(|(l, h)| l > h) {
+                return Err(bad(format!(
+                    "the clip head needs {n} lows and {n} highs with low ≤ high (one per output)"
+                )));
+            }
+        }
+        self.activations = a.activations.clone();
+        self.head = a.head.clone();
+        if let Some(strings) = &a.mask {
+            if strings.len() != self.layers.len() {
+                return Err(bad(format!(
+                    "the mask has {} layers; expected {}",
+                    strings.len(),
+                    self.layers.len()
+                )));
+            }
+            let mut layers = Vec::with_capacity(strings.len());
+            for (i, (s, l)) in strings.iter().zip(&self.layers).enumerate() {
+                let n = l.in_features * l.out_features;
+                let keep: Option<Vec<bool>> = s
+                    .bytes()
+                    .map(|c| match c {
+                        b'1' => Some(true),
+                        b'0' => Some(false),
+                        _ => None,
+                    })
+                    .collect();
+                let keep = keep.filter(|k| k.len() == n).ok_or_else(|| {
+                    bad(format!(
+                        "mask of layer{} must be {n} characters of 0 and 1 (out × in, row-major)",
+                        i + 1
+                    ))
+                })?;
+                if let Some(pos) = keep
+                    .iter()
+                    .zip(&l.weight)
+                    .position(|(k, w)| !k && *w != 0.0)
+                {
+                    return Err(bad(format!(
+                        "layer{}.weight holds {} at flat index {pos}, where the mask removes the \
+                         connection",
+                        i + 1,
+                        l.weight[pos]
+                    )));
+                }
+                layers.push(keep);
+            }
+            self.mask = Some(Mask { layers });
+        }
+        Ok(())
+    }
+
+    /// This actor with only the connections `mask` keeps: the others' weights become zero.
+    pub fn masked(mut self, mask: Mask) -> Actor {
+        for (layer, keep) in self.layers.iter_mut().zip(&mask.layers) {
+            for (w, &k) in layer.weight.iter_mut().zip(keep) {
+                if !k {
+                    *w = 0.0;
+                }
+            }
+        }
+        self.mask = Some(mask);
+        self
+    }
+
+    /// The architecture file of this actor (what the state_dict does not say).
+    pub fn arch_file(&self) -> ArchFile {
+        ArchFile {
+            format: arch::FORMAT.into(),
+            sizes: self.sizes(),
+            bias: self.layers.iter().map(|l| l.bias.is_some()).collect(),
+            activations: self.activations.clone(),
+            head: self.head.clone(),
+            mask: self.mask.as_ref().map(|m| {
+                m.layers
+                    .iter()
+                    .map(|l| l.iter().map(|&k| if k { '1' } else { '0' }).collect())
+                    .collect()
+            }),
+        }
     }
 
     /// The state_dict PyTorch's `load_state_dict` expects, in PyTorch's key order.
@@ -173,26 +373,55 @@ impl Mlp {
                     data: l.weight.clone(),
                 },
             ));
-            entries.push((
-                format!("layer{n}.bias"),
-                Tensor {
-                    shape: vec![l.out_features],
-                    dtype: self.dtype,
-                    data: l.bias.clone(),
-                },
-            ));
+            if let Some(bias) = &l.bias {
+                entries.push((
+                    format!("layer{n}.bias"),
+                    Tensor {
+                        shape: vec![l.out_features],
+                        dtype: self.dtype,
+                        data: bias.clone(),
+                    },
+                ));
+            }
         }
         StateDict { entries }
     }
 
-    /// Read a network from a `.pth` file written by `torch.save(model.state_dict(), path)`.
-    pub fn load(path: &Path) -> Result<Mlp> {
-        Mlp::from_state_dict(&pth::read(path)?, path)
+    /// Read an actor from a `.pth` file written by `torch.save(model.state_dict(), path)`, with its
+    /// architecture file when one lies beside it.
+    pub fn load(path: &Path) -> Result<Actor> {
+        let sd = pth::read(path)?;
+        let side = arch::sidecar(path);
+        let arch = if side.is_file() {
+            Some(ArchFile::load(&side)?)
+        } else {
+            None
+        };
+        Actor::from_parts(&sd, arch.as_ref(), path)
     }
 
-    /// Write the network as a `.pth` state_dict (atomically) that PyTorch loads with `load_state_dict`.
+    /// Write the actor as a `.pth` state_dict (atomically) that PyTorch loads with `load_state_dict`,
+    /// and its architecture file beside it unless it is PruVer's layout (then a stale one is removed,
+    /// so the pair always describes one network).
     pub fn save(&self, path: &Path) -> Result<()> {
+        let side = arch::sidecar(path);
+        if self.is_pruver_layout() {
+            match std::fs::remove_file(&side) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io(&side, e)),
+            }
+        } else {
+            crate::fsutil::write_atomic(&side, self.arch_file().to_json().as_bytes())?;
+        }
         pth::write(path, &self.to_state_dict())
+    }
+
+    /// The layer sizes, input first (e.g. `[4, 128, 128, 2]`).
+    pub fn sizes(&self) -> Vec<usize> {
+        let mut s = vec![self.input_dim()];
+        s.extend(self.layers.iter().map(|l| l.out_features));
+        s
     }
 
     /// The layer sizes, e.g. `4→128→128→2`.
@@ -222,7 +451,8 @@ impl Mlp {
     }
 
     /// Check that the network maps the environment's observations to its actions (one output per
-    /// discrete action, or one per action dimension). The error names both shapes.
+    /// discrete action, or one per action dimension), with a head that suits the action space. The error
+    /// names both shapes.
     pub fn check_fits(&self, obs: &Space, act: &Space, env_id: &str, path: &Path) -> Result<()> {
         let (want_in, want_out) = (obs.size(), act.size());
         if self.input_dim() != want_in || self.output_dim() != want_out {
@@ -238,6 +468,24 @@ impl Mlp {
                         "one per discrete action"
                     } else {
                         "one per action component"
+                    }
+                ),
+            });
+        }
+        let suits = match &self.head {
+            Head::Identity => true,
+            h => h.is_discrete() == act.is_discrete(),
+        };
+        if !suits {
+            return Err(Error::Network {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "the actor's `{}` head does not suit {env_id}'s {} actions",
+                    self.head.name(),
+                    if act.is_discrete() {
+                        "discrete"
+                    } else {
+                        "continuous"
                     }
                 ),
             });
@@ -261,19 +509,19 @@ impl Mlp {
     pub fn forward_latent_with<'s>(&self, x: &[f64], s: &'s mut Scratch) -> (&'s [f64], &'s [f64]) {
         s.a.clear();
         s.a.extend_from_slice(x);
-        let last = self.layers.len() - 1;
         for (i, layer) in self.layers.iter().enumerate() {
             layer.forward_into(&s.a, &mut s.b);
-            if i < last {
-                s.b.iter_mut().for_each(|v| *v = v.max(0.0));
+            match self.activations.get(i) {
+                Some(&a) => s.b.iter_mut().for_each(|v| *v = a.apply(*v)),
+                None => self.head.apply(&mut s.b),
             }
             std::mem::swap(&mut s.a, &mut s.b);
         }
         (&s.a, &s.b)
     }
 
-    /// The deterministic action: the Gaussian mean for boxes, the argmax (first on ties, as
-    /// `torch.argmax`) for discrete spaces.
+    /// The deterministic action: the output for boxes (the Gaussian's mean, after the head), the argmax
+    /// (first on ties, as `torch.argmax`) for discrete spaces.
     pub fn act_with(&self, obs: &[f64], space: &Space, s: &mut Scratch) -> Action {
         let out = self.forward_with(obs, s);
         match space {
@@ -283,7 +531,7 @@ impl Mlp {
     }
 }
 
-/// Buffers for [`Mlp::forward_with`].
+/// Buffers for [`Actor::forward_with`].
 #[derive(Debug, Default, Clone)]
 pub struct Scratch {
     a: Vec<f64>,
@@ -306,7 +554,7 @@ fn argmax(v: &[f64]) -> usize {
 pub(crate) mod test_support {
     use super::*;
 
-    pub fn random_mlp(sizes: &[usize], dtype: Dtype, seed: u64) -> Mlp {
+    pub fn random_actor(sizes: &[usize], dtype: Dtype, seed: u64) -> Actor {
         let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
         let mut next = move || {
             // splitmix64
@@ -333,28 +581,28 @@ pub(crate) mod test_support {
                     in_features: w[0],
                     out_features: w[1],
                     weight: draw(w[0] * w[1]),
-                    bias: draw(w[1]),
+                    bias: Some(draw(w[1])),
                 }
             })
             .collect();
-        Mlp { layers, dtype }
+        Actor::new(layers, dtype)
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::test_support::random_mlp;
+    use super::test_support::random_actor;
     use super::*;
 
     fn err_of(sd: &StateDict) -> String {
-        Mlp::from_state_dict(sd, Path::new("a.pth"))
+        Actor::from_state_dict(sd, Path::new("a.pth"))
             .unwrap_err()
             .to_string()
     }
 
     #[test]
     fn state_dict_round_trip_keeps_pytorch_key_order() {
-        let mlp = random_mlp(&[4, 8, 8, 2], Dtype::F32, 1);
+        let mlp = random_actor(&[4, 8, 8, 2], Dtype::F32, 1);
         let sd = mlp.to_state_dict();
         let keys: Vec<&str> = sd.entries.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(
@@ -368,13 +616,16 @@ mod tests {
                 "layer3.bias"
             ]
         );
-        assert_eq!(Mlp::from_state_dict(&sd, Path::new("a.pth")).unwrap(), mlp);
+        assert_eq!(
+            Actor::from_state_dict(&sd, Path::new("a.pth")).unwrap(),
+            mlp
+        );
         assert_eq!(mlp.hidden_widths(), [8, 8]);
     }
 
     #[test]
     fn wrong_keys_are_named() {
-        let mut sd = random_mlp(&[4, 8, 2], Dtype::F32, 1).to_state_dict();
+        let mut sd = random_actor(&[4, 8, 2], Dtype::F32, 1).to_state_dict();
         sd.entries[0].0 = "fc1.weight".into();
         let e = err_of(&sd);
         assert!(
@@ -385,11 +636,11 @@ mod tests {
 
     #[test]
     fn a_missing_layer_is_named() {
-        let mut sd = random_mlp(&[4, 8, 8, 2], Dtype::F32, 1).to_state_dict();
+        let mut sd = random_actor(&[4, 8, 8, 2], Dtype::F32, 1).to_state_dict();
         sd.entries.retain(|(k, _)| !k.starts_with("layer2"));
         let e = err_of(&sd);
         assert!(e.contains("missing `layer2.weight`"), "{e}");
-        let mut sd = random_mlp(&[4, 8, 8, 2], Dtype::F32, 1).to_state_dict();
+        let mut sd = random_actor(&[4, 8, 8, 2], Dtype::F32, 1).to_state_dict();
         sd.entries.pop();
         assert!(err_of(&sd).contains("missing `layer3.bias`"));
     }
@@ -397,7 +648,7 @@ mod tests {
     #[test]
     fn non_finite_weights_are_rejected() {
         for bad in [f64::NAN, f64::INFINITY] {
-            let mut sd = random_mlp(&[4, 8, 2], Dtype::F32, 1).to_state_dict();
+            let mut sd = random_actor(&[4, 8, 2], Dtype::F32, 1).to_state_dict();
             sd.entries[2].1.data[5] = bad;
             let e = err_of(&sd);
             assert!(
@@ -409,7 +660,7 @@ mod tests {
 
     #[test]
     fn shapes_must_chain() {
-        let mut sd = random_mlp(&[4, 8, 2], Dtype::F32, 1).to_state_dict();
+        let mut sd = random_actor(&[4, 8, 2], Dtype::F32, 1).to_state_dict();
         sd.entries[2].1.shape = vec![4, 4];
         sd.entries[2].1.data.truncate(16);
         sd.entries[3].1.shape = vec![4];
@@ -420,7 +671,7 @@ mod tests {
 
     #[test]
     fn the_environment_shapes_are_checked() {
-        let mlp = random_mlp(&[4, 8, 2], Dtype::F32, 1);
+        let mlp = random_actor(&[4, 8, 2], Dtype::F32, 1);
         let obs = Space::Box {
             low: vec![0.0; 3],
             high: vec![1.0; 3],

@@ -1,18 +1,23 @@
 //! The same networks as libtorch modules, for the stages that need gradients (training, refinement).
 //!
 //! Variables live in a `VarStore` under PyTorch's names (`layer1.weight`, …), so the two worlds map one
-//! to one. Conversions are exact: f32 networks become Float tensors, f64 networks Double tensors.
+//! to one. Conversions are exact: f32 networks become Float tensors, f64 networks Double tensors. The
+//! activations and the head are the actor's own ([`Activation::tensor`], [`Head::tensor`]).
 
 use tch::nn::{self, Module};
 use tch::{Device, Kind, Tensor};
 
-use super::{Dtype, Linear, Mlp};
+use super::{Activation, Actor, Dtype, Head, Linear, Mask};
 
-/// An [`Mlp`] as a libtorch module: `layer1 … layerN` with ReLU between them.
+/// An [`Actor`] as a libtorch module: `layer1 … layerN`, the actor's activations between them and its
+/// head after the last.
 #[derive(Debug)]
-pub struct TchMlp {
+pub struct TchActor {
     pub vs: nn::VarStore,
     layers: Vec<nn::Linear>,
+    activations: Vec<Activation>,
+    head: Head,
+    mask: Option<Mask>,
 }
 
 fn kind(dtype: Dtype) -> Kind {
@@ -22,12 +27,12 @@ fn kind(dtype: Dtype) -> Kind {
     }
 }
 
-impl TchMlp {
-    /// Copy `mlp`'s weights into a new module on `device`.
-    pub fn from_mlp(mlp: &Mlp, device: Device) -> TchMlp {
+impl TchActor {
+    /// Copy `actor`'s weights into a new module on `device`.
+    pub fn from_mlp(actor: &Actor, device: Device) -> TchActor {
         let mut vs = nn::VarStore::new(device);
         let root = vs.root();
-        let layers: Vec<nn::Linear> = mlp
+        let layers: Vec<nn::Linear> = actor
             .layers
             .iter()
             .enumerate()
@@ -36,49 +41,59 @@ impl TchMlp {
                     &root / format!("layer{}", i + 1),
                     l.in_features as i64,
                     l.out_features as i64,
-                    Default::default(),
+                    nn::LinearConfig {
+                        bias: l.bias.is_some(),
+                        ..Default::default()
+                    },
                 )
             })
             .collect();
-        if mlp.dtype == Dtype::F64 {
+        if actor.dtype == Dtype::F64 {
             vs.double();
         }
         tch::no_grad(|| {
-            for (module, l) in layers.iter().zip(&mlp.layers) {
+            for (module, l) in layers.iter().zip(&actor.layers) {
                 let shape = [l.out_features as i64, l.in_features as i64];
                 let w = Tensor::from_slice(&l.weight).view(shape);
-                let b = Tensor::from_slice(&l.bias);
                 let mut ws = module.ws.shallow_clone();
-                ws.copy_(&w.to_kind(kind(mlp.dtype)));
-                let mut bs = module
-                    .bs
-                    .as_ref()
-                    .expect("nn::linear has a bias")
-                    .shallow_clone();
-                bs.copy_(&b.to_kind(kind(mlp.dtype)));
+                ws.copy_(&w.to_kind(kind(actor.dtype)));
+                if let (Some(bs), Some(b)) = (&module.bs, &l.bias) {
+                    let mut bs = bs.shallow_clone();
+                    bs.copy_(&Tensor::from_slice(b).to_kind(kind(actor.dtype)));
+                }
             }
         });
-        TchMlp { vs, layers }
+        TchActor {
+            vs,
+            layers,
+            activations: actor.activations.clone(),
+            head: actor.head.clone(),
+            mask: actor.mask.clone(),
+        }
     }
 
-    /// Read the weights back into an [`Mlp`] of the given element type.
-    pub fn to_mlp(&self, dtype: Dtype) -> Mlp {
+    /// Read the weights back into an [`Actor`] of the given element type (same architecture).
+    pub fn to_mlp(&self, dtype: Dtype) -> Actor {
         let layers = self
             .layers
             .iter()
             .map(|m| {
-                let w = tensor_values(&m.ws);
-                let b = tensor_values(m.bs.as_ref().expect("nn::linear has a bias"));
                 let size = m.ws.size();
                 Linear {
                     out_features: size[0] as usize,
                     in_features: size[1] as usize,
-                    weight: w,
-                    bias: b,
+                    weight: tensor_values(&m.ws),
+                    bias: m.bs.as_ref().map(tensor_values),
                 }
             })
             .collect();
-        Mlp { layers, dtype }
+        Actor {
+            layers,
+            activations: self.activations.clone(),
+            head: self.head.clone(),
+            mask: self.mask.clone(),
+            dtype,
+        }
     }
 
     pub fn n_layers(&self) -> usize {
@@ -102,15 +117,15 @@ impl TchMlp {
     }
 }
 
-impl Module for TchMlp {
+impl Module for TchActor {
     fn forward(&self, xs: &Tensor) -> Tensor {
-        let last = self.layers.len() - 1;
         let mut h = xs.shallow_clone();
         for (i, l) in self.layers.iter().enumerate() {
             h = l.forward(&h);
-            if i < last {
-                h = h.relu();
-            }
+            h = match self.activations.get(i) {
+                Some(a) => a.tensor(&h),
+                None => self.head.tensor(&h),
+            };
         }
         h
     }
@@ -129,7 +144,7 @@ pub fn tensor_values(t: &Tensor) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::test_support::random_mlp;
+    use crate::policy::test_support::random_actor;
 
     /// The plain-Rust forward pass and libtorch's agree, for both dtypes and several shapes.
     #[test]
@@ -140,8 +155,8 @@ mod tests {
             (&[8, 128, 128, 2][..], Dtype::F64, 3),
             (&[24, 32, 16, 8, 4][..], Dtype::F32, 4),
         ] {
-            let mlp = random_mlp(sizes, dtype, seed);
-            let net = TchMlp::from_mlp(&mlp, Device::Cpu);
+            let mlp = random_actor(sizes, dtype, seed);
+            let net = TchActor::from_mlp(&mlp, Device::Cpu);
             let n = sizes[0];
             for k in 0..50 {
                 let x: Vec<f64> = (0..n)
@@ -161,11 +176,59 @@ mod tests {
         }
     }
 
+    /// Every activation, every head and bias-free layers: the plain-Rust forward pass equals libtorch's.
+    #[test]
+    fn every_activation_and_head_agrees_with_libtorch() {
+        let heads = [
+            Head::Identity,
+            Head::Tanh,
+            Head::Clip {
+                low: vec![-0.3, -1.0],
+                high: vec![0.2, 1.0],
+            },
+            Head::Argmax,
+            Head::Softmax,
+        ];
+        let acts = [
+            Activation::Relu,
+            Activation::Tanh,
+            Activation::Elu { alpha: 0.5 },
+            Activation::Sigmoid,
+            Activation::Identity,
+        ];
+        for (k, head) in heads.iter().enumerate() {
+            for (j, act) in acts.iter().enumerate() {
+                for dtype in [Dtype::F32, Dtype::F64] {
+                    let mut a = random_actor(&[5, 16, 8, 2], dtype, (10 * k + j) as u64);
+                    a.activations = vec![*act, acts[(j + 1) % acts.len()]];
+                    a.head = head.clone();
+                    a.layers[1].bias = None;
+                    let net = TchActor::from_mlp(&a, Device::Cpu);
+                    assert_eq!(net.to_mlp(dtype), a, "round trip");
+                    for n in 0..20 {
+                        let x: Vec<f64> = (0..5)
+                            .map(|i| ((i * 5 + n * 3) as f64 * 0.71).sin() * 3.0)
+                            .collect();
+                        let ours = a.forward(&x);
+                        let xt = Tensor::from_slice(&x).to_kind(kind(dtype));
+                        let theirs = tensor_values(&net.forward(&xt));
+                        for (p, q) in ours.iter().zip(&theirs) {
+                            assert!(
+                                (p - q).abs() <= 1e-5,
+                                "{act:?} {head:?} {dtype:?}: {p} vs {q}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn conversion_to_libtorch_and_back_is_exact() {
         for dtype in [Dtype::F32, Dtype::F64] {
-            let mlp = random_mlp(&[4, 16, 16, 2], dtype, 9);
-            let back = TchMlp::from_mlp(&mlp, Device::Cpu).to_mlp(dtype);
+            let mlp = random_actor(&[4, 16, 16, 2], dtype, 9);
+            let back = TchActor::from_mlp(&mlp, Device::Cpu).to_mlp(dtype);
             assert_eq!(mlp, back);
         }
     }

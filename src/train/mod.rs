@@ -25,7 +25,7 @@ pub use ppo::{IterationLog, Trainer};
 use crate::env::EnvOptions;
 use crate::error::{Error, Result};
 use crate::fsutil::write_atomic;
-use crate::policy::Mlp;
+use crate::policy::Actor;
 use crate::report::Table;
 
 /// Where a training run reads and writes, and how it runs.
@@ -273,7 +273,7 @@ fn check_resume(c: &Checkpoint, opts: &TrainOptions) -> Result<Vec<String>> {
         )));
     }
     if opts.actor.exists() {
-        let a = Mlp::load(&opts.actor)?;
+        let a = Actor::load(&opts.actor)?;
         let mut sizes = vec![a.input_dim()];
         sizes.extend(a.layers.iter().map(|l| l.out_features));
         if sizes != c.actor_sizes {

@@ -9,25 +9,32 @@
 use tch::{Device, Kind, Tensor};
 
 use crate::env::rng::NpRng;
-use crate::policy::{Dtype, Linear, Mlp};
+use crate::policy::{Activation, Actor, Dtype, Head, Linear};
 
-/// Where one layer's weight (row-major `out × in`, as PyTorch stores it) and bias sit in the flat
-/// vector.
+/// Where one layer's weight (row-major `out × in`, as PyTorch stores it) and bias (if it has one) sit
+/// in the flat vector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct LayerAt {
     out_f: usize,
     in_f: usize,
     w: usize,
-    b: usize,
+    b: Option<usize>,
 }
 
-/// The layers of one network inside the flat vector.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The layers of one network inside the flat vector, with the network's activations and head.
+#[derive(Debug, Clone, PartialEq)]
 pub struct NetAt {
     layers: Vec<LayerAt>,
+    activations: Vec<Activation>,
+    head: Head,
 }
 
 impl NetAt {
+    /// How many tensors (weights and biases) the network has.
+    fn n_tensors(&self) -> usize {
+        self.layers.iter().map(|l| 1 + l.b.is_some() as usize).sum()
+    }
+
     /// The layer sizes, input first (e.g. `[3, 128, 128, 1]`).
     pub fn sizes(&self) -> Vec<usize> {
         let mut s = vec![self.layers[0].in_f];
@@ -50,17 +57,20 @@ pub struct Params {
 impl Params {
     /// Lay out `actor`, `critic` and `log_std` (in that order) and copy their values in, rounded to
     /// float32.
-    pub fn new(actor: &Mlp, critic: &Mlp, log_std: Option<&[f64]>, device: Device) -> Params {
+    pub fn new(actor: &Actor, critic: &Actor, log_std: Option<&[f64]>, device: Device) -> Params {
         let mut values: Vec<f32> = Vec::new();
-        let place = |mlp: &Mlp, values: &mut Vec<f32>| NetAt {
+        let place = |mlp: &Actor, values: &mut Vec<f32>| NetAt {
             layers: mlp
                 .layers
                 .iter()
                 .map(|l| {
                     let w = values.len();
                     values.extend(l.weight.iter().map(|&v| v as f32));
-                    let b = values.len();
-                    values.extend(l.bias.iter().map(|&v| v as f32));
+                    let b = l.bias.as_ref().map(|bias| {
+                        let b = values.len();
+                        values.extend(bias.iter().map(|&v| v as f32));
+                        b
+                    });
                     LayerAt {
                         out_f: l.out_features,
                         in_f: l.in_features,
@@ -69,6 +79,8 @@ impl Params {
                     }
                 })
                 .collect(),
+            activations: mlp.activations.clone(),
+            head: mlp.head.clone(),
         };
         let actor_at = place(actor, &mut values);
         let critic_at = place(critic, &mut values);
@@ -100,8 +112,10 @@ impl Params {
             for l in &net.layers {
                 sizes.push((l.out_f * l.in_f) as i64);
                 shapes.push(vec![l.out_f as i64, l.in_f as i64]);
-                sizes.push(l.out_f as i64);
-                shapes.push(vec![l.out_f as i64]);
+                if l.b.is_some() {
+                    sizes.push(l.out_f as i64);
+                    shapes.push(vec![l.out_f as i64]);
+                }
             }
         }
         if let Some((_, n)) = self.log_std {
@@ -115,8 +129,10 @@ impl Params {
                 .zip(&shapes)
                 .map(|(t, s)| t.view(&s[..]))
                 .collect(),
-            n_actor: 2 * self.actor.layers.len(),
-            n_critic: 2 * self.critic.layers.len(),
+            n_actor: self.actor.n_tensors(),
+            n_critic: self.critic.n_tensors(),
+            actor: self.actor.clone(),
+            critic: self.critic.clone(),
         }
     }
 
@@ -151,7 +167,7 @@ impl Params {
     }
 
     /// One network as plain float32 weights.
-    pub fn mlp(&self, net: &NetAt) -> Mlp {
+    pub fn mlp(&self, net: &NetAt) -> Actor {
         mlp_from(&self.values(), net)
     }
 
@@ -166,22 +182,27 @@ pub struct Views {
     tensors: Vec<Tensor>,
     n_actor: usize,
     n_critic: usize,
+    actor: NetAt,
+    critic: NetAt,
 }
 
 impl Views {
-    /// Linear layers with ReLU between them, over (weight, bias) pairs: the output, and what the
-    /// output layer read (the last hidden activations).
-    fn mlp(pairs: &[Tensor], xs: &Tensor) -> (Tensor, Tensor) {
-        let last = pairs.len() / 2 - 1;
+    /// `net`'s layers over its tensors (weight, then bias where the layer has one), with its activations
+    /// and head: the output, and what the output layer read (the last hidden activations).
+    fn mlp(net: &NetAt, tensors: &[Tensor], xs: &Tensor) -> (Tensor, Tensor) {
         let mut h = xs.shallow_clone();
         let mut latent = xs.shallow_clone();
-        for (i, wb) in pairs.chunks_exact(2).enumerate() {
-            if i == last {
-                latent = h.shallow_clone();
-            }
-            h = h.linear(&wb[0], Some(&wb[1]));
-            if i < last {
-                h = h.relu();
+        let mut next = tensors.iter();
+        for (i, l) in net.layers.iter().enumerate() {
+            let w = next.next().expect("a weight per layer");
+            let b =
+                l.b.map(|_| next.next().expect("a bias where the layer has one"));
+            match net.activations.get(i) {
+                Some(a) => h = a.tensor(&h.linear(w, b)),
+                None => {
+                    latent = h.shallow_clone();
+                    h = net.head.tensor(&h.linear(w, b));
+                }
             }
         }
         (h, latent)
@@ -193,11 +214,12 @@ impl Views {
 
     /// The actor's output and its last hidden activations (gSDE's features).
     pub fn actor_latent(&self, xs: &Tensor) -> (Tensor, Tensor) {
-        Self::mlp(&self.tensors[..self.n_actor], xs)
+        Self::mlp(&self.actor, &self.tensors[..self.n_actor], xs)
     }
 
     pub fn critic(&self, xs: &Tensor) -> Tensor {
         Self::mlp(
+            &self.critic,
             &self.tensors[self.n_actor..self.n_actor + self.n_critic],
             xs,
         )
@@ -210,8 +232,8 @@ impl Views {
 }
 
 /// The network `net` cut out of a flat parameter vector.
-pub fn mlp_from(values: &[f64], net: &NetAt) -> Mlp {
-    Mlp {
+pub fn mlp_from(values: &[f64], net: &NetAt) -> Actor {
+    Actor {
         layers: net
             .layers
             .iter()
@@ -219,9 +241,12 @@ pub fn mlp_from(values: &[f64], net: &NetAt) -> Mlp {
                 in_features: l.in_f,
                 out_features: l.out_f,
                 weight: values[l.w..l.w + l.out_f * l.in_f].to_vec(),
-                bias: values[l.b..l.b + l.out_f].to_vec(),
+                bias: l.b.map(|b| values[b..b + l.out_f].to_vec()),
             })
             .collect(),
+        activations: net.activations.clone(),
+        head: net.head.clone(),
+        mask: None,
         dtype: Dtype::F32,
     }
 }
@@ -249,7 +274,7 @@ pub enum Init {
 }
 
 /// A new float32 network `sizes[0] → … → sizes[n]`, its values drawn from `rng`.
-pub fn init_mlp(sizes: &[usize], init: Init, rng: &mut NpRng) -> Mlp {
+pub fn init_actor(sizes: &[usize], init: Init, rng: &mut NpRng) -> Actor {
     let last = sizes.len() - 2;
     let layers = sizes
         .windows(2)
@@ -278,14 +303,11 @@ pub fn init_mlp(sizes: &[usize], init: Init, rng: &mut NpRng) -> Mlp {
                 in_features: in_f,
                 out_features: out_f,
                 weight: f32r(weight),
-                bias: f32r(bias),
+                bias: Some(f32r(bias)),
             }
         })
         .collect();
-    Mlp {
-        layers,
-        dtype: Dtype::F32,
-    }
+    Actor::new(layers, Dtype::F32)
 }
 
 /// A standard normal draw (Box–Muller; `1 − random()` is in (0, 1], so the logarithm is finite).
@@ -495,8 +517,8 @@ mod tests {
     #[test]
     fn forward_matches_the_plain_rust_network() {
         let mut rng = NpRng::from_seed(1);
-        let actor = init_mlp(&[3, 16, 16, 2], Init::TorchDefault, &mut rng);
-        let critic = init_mlp(
+        let actor = init_actor(&[3, 16, 16, 2], Init::TorchDefault, &mut rng);
+        let critic = init_actor(
             &[3, 8, 1],
             Init::Orthogonal {
                 hidden_gain: 2f64.sqrt(),
@@ -519,11 +541,54 @@ mod tests {
         }
     }
 
+    /// The trainer's flat parameters compute what the plain-Rust actor computes, for every activation
+    /// and head, with and without biases.
+    #[test]
+    fn flat_forward_matches_the_plain_actor_for_every_activation_and_head() {
+        use crate::policy::{Activation, Head};
+        let mut rng = NpRng::from_seed(3);
+        let critic = init_actor(&[3, 8, 1], Init::TorchDefault, &mut rng);
+        let acts = [
+            Activation::Relu,
+            Activation::Tanh,
+            Activation::Elu { alpha: 0.3 },
+            Activation::Sigmoid,
+            Activation::Identity,
+        ];
+        let heads = [
+            Head::Identity,
+            Head::Tanh,
+            Head::Clip {
+                low: vec![-0.1, -1.0],
+                high: vec![0.1, 1.0],
+            },
+            Head::Softmax,
+        ];
+        for act in acts {
+            for head in &heads {
+                let mut actor = init_actor(&[3, 16, 16, 2], Init::TorchDefault, &mut rng);
+                actor.activations = vec![act, Activation::Tanh];
+                actor.head = head.clone();
+                actor.layers[0].bias = None;
+                let p = Params::new(&actor, &critic, None, Device::Cpu);
+                assert_eq!(p.mlp(&p.actor), actor);
+                for x in [[0.3, -1.2, 2.0], [-2.0, 0.1, 0.7]] {
+                    let xt = Tensor::from_slice(&x.map(|v| v as f32)).view([1, 3]);
+                    let ours = tensor_f64(&p.forward(&p.actor, &xt));
+                    let plain = actor.forward(&x.map(|v| v as f32 as f64));
+                    for (a, b) in ours.iter().zip(&plain) {
+                        assert!((a - b).abs() < 1e-5, "{act:?} {head:?}: {a} vs {b}");
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn gradient_clipping_caps_the_norm_before_adam() {
         let mut rng = NpRng::from_seed(2);
-        let actor = init_mlp(&[2, 4, 1], Init::TorchDefault, &mut rng);
-        let critic = init_mlp(&[2, 4, 1], Init::TorchDefault, &mut rng);
+        let actor = init_actor(&[2, 4, 1], Init::TorchDefault, &mut rng);
+        let critic = init_actor(&[2, 4, 1], Init::TorchDefault, &mut rng);
         let mut p = Params::new(&actor, &critic, None, Device::Cpu);
         zero_grad(&mut p);
         let x = Tensor::from_slice(&[100f32, -100.0]).view([1, 2]);

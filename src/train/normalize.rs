@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::policy::Mlp;
+use crate::policy::Actor;
 
 /// Added to the variance before its square root, as SB3 and Gymnasium do.
 pub const EPS: f64 = 1e-8;
@@ -79,12 +79,16 @@ impl RunningMeanStd {
 /// `net` with the normaliser folded into `layer1`: `W' = W / s` column by column and `b' = b − W' m`,
 /// so that `fold(net)(x) = net((x − m) / s)` for every raw observation x. Computed in f64 and rounded
 /// to the network's float32.
-pub fn fold_into_first_layer(net: &Mlp, norm: &RunningMeanStd) -> Mlp {
+pub fn fold_into_first_layer(net: &Actor, norm: &RunningMeanStd) -> Actor {
     let mut out = net.clone();
     let scale = norm.scale();
     let l = &mut out.layers[0];
     let n_in = l.in_features;
-    for (row, b) in l.weight.chunks_exact_mut(n_in).zip(l.bias.iter_mut()) {
+    let bias = l
+        .bias
+        .as_mut()
+        .expect("normalised networks are trained with biases");
+    for (row, b) in l.weight.chunks_exact_mut(n_in).zip(bias.iter_mut()) {
         let mut shift = 0.0;
         for ((w, s), m) in row.iter_mut().zip(&scale).zip(&norm.mean) {
             *w /= s;
@@ -94,7 +98,10 @@ pub fn fold_into_first_layer(net: &Mlp, norm: &RunningMeanStd) -> Mlp {
     }
     if net.dtype == crate::policy::Dtype::F32 {
         l.weight.iter_mut().for_each(|w| *w = *w as f32 as f64);
-        l.bias.iter_mut().for_each(|b| *b = *b as f32 as f64);
+        l.bias
+            .iter_mut()
+            .flatten()
+            .for_each(|b| *b = *b as f32 as f64);
     }
     out
 }
@@ -153,7 +160,7 @@ impl RewardScaler {
 mod tests {
     use super::*;
     use crate::env::rng::NpRng;
-    use crate::train::net::{init_mlp, Init};
+    use crate::train::net::{init_actor, Init};
 
     #[test]
     fn running_statistics_equal_the_batch_statistics() {
@@ -183,7 +190,7 @@ mod tests {
     #[test]
     fn folding_is_exact_up_to_float32_rounding() {
         let mut rng = NpRng::from_seed(7);
-        let net = init_mlp(&[3, 32, 32, 2], Init::TorchDefault, &mut rng);
+        let net = init_actor(&[3, 32, 32, 2], Init::TorchDefault, &mut rng);
         let mut norm = RunningMeanStd::new(3);
         let obs: Vec<Vec<f64>> = (0..200)
             .map(|_| {

@@ -14,7 +14,7 @@ use super::normalize::{fold_into_first_layer, RewardScaler, RunningMeanStd};
 use crate::env::rng::NpRng;
 use crate::env::{self, Action, EnvOptions, Space};
 use crate::error::{Error, Result};
-use crate::policy::{Mlp, Scratch};
+use crate::policy::{Actor, Scratch};
 use crate::report::Summary;
 use crate::rollout::{self, Draw, Segment, StepEnd, Worker};
 
@@ -142,8 +142,8 @@ impl Trainer {
         } else {
             (Init::TorchDefault, Init::TorchDefault)
         };
-        let actor = net::init_mlp(&[&sizes[..], &[act_dim]].concat(), actor_init, &mut rng);
-        let critic = net::init_mlp(&[&sizes[..], &[1]].concat(), critic_init, &mut rng);
+        let actor = net::init_actor(&[&sizes[..], &[act_dim]].concat(), actor_init, &mut rng);
+        let critic = net::init_actor(&[&sizes[..], &[1]].concat(), critic_init, &mut rng);
         // The learned log-std: one per action, or gSDE's `[features × actions]` matrix (SB3's
         // `full_std`), the features being the actor's last hidden layer.
         let n_std = if cfg.use_sde {
@@ -197,13 +197,13 @@ impl Trainer {
     }
 
     /// The actor as it is trained (on normalised observations, if the run normalises).
-    fn raw_actor(&self) -> Mlp {
+    fn raw_actor(&self) -> Actor {
         self.params.mlp(&self.params.actor)
     }
 
     /// The actor to export: PruVer's `FeedForwardActorNN` on raw observations (a normaliser is folded
     /// into `layer1`).
-    pub fn actor_mlp(&self) -> Mlp {
+    pub fn actor_mlp(&self) -> Actor {
         let a = self.raw_actor();
         match &self.norm {
             Some(n) => fold_into_first_layer(&a, n),
@@ -212,7 +212,7 @@ impl Trainer {
     }
 
     /// The critic to export, on raw observations likewise.
-    pub fn critic_mlp(&self) -> Mlp {
+    pub fn critic_mlp(&self) -> Actor {
         let c = self.params.mlp(&self.params.critic);
         match &self.norm {
             Some(n) => fold_into_first_layer(&c, n),
@@ -540,7 +540,7 @@ thread_local! {
 /// Draw an action from the actor's distribution: a softmax over its outputs for discrete actions, or
 /// a Gaussian around them shaped by `noise`, rounded to float32 (as a float32 sample from PyTorch is).
 /// The Gaussian sample is not clipped: the environment clips, as in PruVer.
-fn sample(actor: &Mlp, space: &Space, noise: &Noise, obs: &[f64], draw: &mut Draw) -> Action {
+fn sample(actor: &Actor, space: &Space, noise: &Noise, obs: &[f64], draw: &mut Draw) -> Action {
     SCRATCH.with(|s| {
         let mut s = s.borrow_mut();
         let (out, latent) = actor.forward_latent_with(obs, &mut s);
@@ -1100,7 +1100,7 @@ mod tests {
     /// the matrix is redrawn at a rollout's first step and every `sde_sample_freq` steps, not between.
     #[test]
     fn sde_noise_is_the_features_times_a_matrix_redrawn_on_schedule() {
-        let actor = net::init_mlp(&[3, 5, 2], Init::TorchDefault, &mut NpRng::from_seed(1));
+        let actor = net::init_actor(&[3, 5, 2], Init::TorchDefault, &mut NpRng::from_seed(1));
         let space = Space::Box {
             low: vec![-1.0; 2],
             high: vec![1.0; 2],
