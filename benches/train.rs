@@ -94,7 +94,7 @@ fn ours(race: &Race, hyper: &Hyperparameters, seed: u64) -> Outcome {
     tch::set_num_threads(1);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let opts = hyper.env_options(race.env).unwrap();
-    let mut t = Trainer::new(race.env, opts, cfg, tch::Device::Cpu, threads).unwrap();
+    let mut t = Trainer::new(race.env, opts, cfg, tch::Device::Cpu).unwrap();
     let mut next_eval = race.eval_every;
     let mut last = (0, f64::NAN, f64::NAN);
     let mut reached = None;

@@ -729,7 +729,6 @@ fn train_stage(
         log,
         curve,
         resume: cli.resume,
-        threads,
         device,
         progress: true,
     };
@@ -791,7 +790,6 @@ fn reproduce_stage(cli: &Cli) -> Result<(), Failure> {
         seed: cli.seed,
         hyperparameters,
         specs_file: cli.specs.clone(),
-        threads: cli.threads_or_all_cores(),
         device,
         policies: PathBuf::from("Policies"),
         failures: PathBuf::from("Failure_Trajectories"),
@@ -818,6 +816,10 @@ fn reproduce_stage(cli: &Cli) -> Result<(), Failure> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse_args();
+    // One pool for every stage's fan-out; outputs do not depend on its size.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(cli.threads_or_all_cores())
+        .build_global();
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {

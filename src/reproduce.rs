@@ -148,8 +148,7 @@ pub struct Options {
     pub seed: u64,
     pub hyperparameters: Option<Hyperparameters>,
     pub specs_file: Option<PathBuf>,
-    /// Threads and device of a training run, when a dense actor is missing.
-    pub threads: usize,
+    /// The device of a training run, when a dense actor is missing.
     pub device: tch::Device,
     pub policies: PathBuf,
     pub failures: PathBuf,
@@ -302,7 +301,6 @@ fn ensure_dense(opts: &Options, c: &Case, stop: &AtomicBool) -> Result<Option<f6
         checkpoint,
         log: opts.graph.join(log.file_name().expect("a file name")),
         curve: opts.graph.join(curve.file_name().expect("a file name")),
-        threads: opts.threads,
         device: opts.device,
         progress: true,
     };

@@ -1,10 +1,13 @@
 //! The one place that steps environments. Testing, training, falsification and refinement all roll
 //! out through here, so seeding, actions and time limits behave the same everywhere.
+//!
+//! Work fans out over one shared pool (rayon's global pool; the binary sizes it with `--threads`), and
+//! every result comes back in item order, so every output is the same whatever the thread count.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use rayon::prelude::*;
 
 use crate::env::{self, Env};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::policy::{Actor, Scratch};
 
 /// The outcome of one episode.
@@ -62,34 +65,38 @@ pub fn evaluate_with(
     episodes: usize,
     seed: u64,
 ) -> Result<Vec<Episode>> {
-    // Build one environment first so an unknown id fails before any thread starts.
-    let probe = env::make_with(env_id, options)?;
-    let max_steps = probe.max_episode_steps().unwrap_or(usize::MAX);
-    drop(probe);
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(episodes.max(1));
+    let max_steps = env::make_with(env_id, options)?
+        .max_episode_steps()
+        .unwrap_or(usize::MAX);
     let seeds: Vec<u64> = (0..episodes as u64).map(|i| seed.wrapping_add(i)).collect();
-    let chunk = seeds.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = seeds
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || -> Result<Vec<Episode>> {
-                    let mut env = env::make_with(env_id, options)?;
-                    Ok(part
-                        .iter()
-                        .map(|&s| run_episode(env.as_mut(), actor, s, max_steps))
-                        .collect())
-                })
-            })
-            .collect();
-        let mut all = Vec::with_capacity(episodes);
-        for h in handles {
-            all.extend(h.join().expect("an evaluation thread panicked")?);
-        }
-        Ok(all)
+    par_map(env_id, options, &seeds, |env, &s| {
+        Ok(run_episode(env, actor, s, max_steps))
     })
+}
+
+/// Deterministic evaluation of a population: `episodes` episodes of every actor (episode i seeded with
+/// `seed + i`), the (individual, episode) pairs shared out over the pool. `result[a][i]` is actor a's
+/// episode i, whatever the thread count.
+pub fn evaluate_population(
+    env_id: &str,
+    options: env::EnvOptions,
+    actors: &[Actor],
+    episodes: usize,
+    seed: u64,
+) -> Result<Vec<Vec<Episode>>> {
+    let max_steps = env::make_with(env_id, options)?
+        .max_episode_steps()
+        .unwrap_or(usize::MAX);
+    let pairs: Vec<(usize, u64)> = (0..actors.len())
+        .flat_map(|a| (0..episodes as u64).map(move |i| (a, seed.wrapping_add(i))))
+        .collect();
+    let mut flat = par_map(env_id, options, &pairs, |env, &(a, s)| {
+        Ok(run_episode(env, &actors[a], s, max_steps))
+    })?
+    .into_iter();
+    Ok((0..actors.len())
+        .map(|_| flat.by_ref().take(episodes).collect())
+        .collect())
 }
 
 /// A recorded episode: `reset(seed)`, a perturbation, then actions. Replaying the seed, the perturbation
@@ -176,42 +183,24 @@ pub fn replay(
     Ok(traj)
 }
 
-/// `f` applied to every item, items shared out over all cores as they come free, each thread with its
-/// own environment. The output is in item order, whatever the schedule.
+/// `f` applied to every item on the shared pool, each worker with its own environment (an item's
+/// result must not depend on what the environment ran before: every rollout starts with
+/// `reset(seed)`). The output is in item order, whatever the schedule.
 pub fn par_map<T: Sync, R: Send>(
     env_id: &str,
     options: env::EnvOptions,
     items: &[T],
     f: impl Fn(&mut dyn Env, &T) -> Result<R> + Sync,
 ) -> Result<Vec<R>> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len().max(1));
-    let next = AtomicUsize::new(0);
-    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| -> Result<Vec<(usize, R)>> {
-                    let mut e = env::make_with(env_id, options)?;
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        if i >= items.len() {
-                            return Ok(mine);
-                        }
-                        mine.push((i, f(e.as_mut(), &items[i])?));
-                    }
-                })
-            })
-            .collect();
-        let mut all = Vec::with_capacity(items.len());
-        for h in handles {
-            all.extend(h.join().expect("a rollout thread panicked")?);
-        }
-        Ok::<_, Error>(all)
-    })?;
-    done.sort_by_key(|(i, _)| *i);
-    Ok(done.into_iter().map(|(_, r)| r).collect())
+    // Build one environment first, so an unknown id fails before any work is shared out.
+    env::make_with(env_id, options)?;
+    items
+        .par_iter()
+        .map_init(
+            || env::make_with(env_id, options).expect("built once already"),
+            |e, item| f(e.as_mut(), item),
+        )
+        .collect()
 }
 
 /// Replay `prefix` from `reset(seed)` plus `perturbation`, then let `actor` take over until the episode
@@ -391,15 +380,10 @@ pub struct Draw<'w> {
 /// `policy(observation, draw)` gives the action to take.
 pub type Policy<'a> = dyn Fn(&[f64], &mut Draw) -> env::Action + Sync + 'a;
 
-/// Step every worker `n_steps` times (PPO's fixed-length rollout), on up to `threads` threads. Each
-/// worker's segment depends only on its own environment and RNG, so the result is the same whatever
-/// the thread count.
-pub fn collect_steps(
-    workers: &mut [Worker],
-    n_steps: usize,
-    threads: usize,
-    policy: &Policy,
-) -> Vec<Segment> {
+/// Step every worker `n_steps` times (PPO's fixed-length rollout), on the shared pool. Each worker's
+/// segment depends only on its own environment and RNG, so the result is the same whatever the thread
+/// count.
+pub fn collect_steps(workers: &mut [Worker], n_steps: usize, policy: &Policy) -> Vec<Segment> {
     let run = |w: &mut Worker| {
         let mut seg = Segment {
             steps: Vec::with_capacity(n_steps),
@@ -416,21 +400,7 @@ pub fn collect_steps(
         }
         seg
     };
-    let threads = threads.clamp(1, workers.len().max(1));
-    if threads == 1 {
-        return workers.iter_mut().map(run).collect();
-    }
-    let chunk = workers.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = workers
-            .chunks_mut(chunk)
-            .map(|part| scope.spawn(move || part.iter_mut().map(run).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("a rollout thread panicked"))
-            .collect()
-    })
+    workers.par_iter_mut().map(run).collect()
 }
 
 /// Run whole episodes until at least `min_steps` steps are collected (PruVer's rollout: the last

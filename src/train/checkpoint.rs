@@ -110,14 +110,13 @@ impl Checkpoint {
         &self,
         options: EnvOptions,
         device: tch::Device,
-        threads: usize,
         path: &Path,
     ) -> Result<Trainer> {
         let bad = |reason: String| Error::Config {
             path: path.to_path_buf(),
             reason,
         };
-        let mut t = Trainer::new(&self.env_id, options, self.config.clone(), device, threads)?;
+        let mut t = Trainer::new(&self.env_id, options, self.config.clone(), device)?;
         if t.params.actor.sizes() != self.actor_sizes
             || t.params.critic.sizes() != self.critic_sizes
         {

@@ -42,8 +42,6 @@ pub struct TrainOptions {
     /// The learning-curve PNG.
     pub curve: PathBuf,
     pub resume: bool,
-    /// Threads that step the environments (libtorch itself runs on one).
-    pub threads: usize,
     pub device: tch::Device,
     /// Draw a progress bar on stderr (when it is a terminal).
     pub progress: bool,
@@ -320,12 +318,7 @@ pub fn run(opts: &TrainOptions, stop: &AtomicBool) -> Result<TrainReport> {
     let mut trainer = if opts.resume {
         let c = Checkpoint::load(&opts.checkpoint)?;
         notes.extend(check_resume(&c, opts)?);
-        let mut t = c.restore(
-            opts.env_options,
-            opts.device,
-            opts.threads,
-            &opts.checkpoint,
-        )?;
+        let mut t = c.restore(opts.env_options, opts.device, &opts.checkpoint)?;
         t.cfg.training_step = opts.config.training_step;
         truncate_log(&opts.log, t.iteration)?;
         t
@@ -336,7 +329,6 @@ pub fn run(opts: &TrainOptions, stop: &AtomicBool) -> Result<TrainReport> {
             opts.env_options,
             opts.config.clone(),
             opts.device,
-            opts.threads,
         )?
     };
     let start_iteration = trainer.iteration;

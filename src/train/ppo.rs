@@ -83,7 +83,6 @@ pub struct Trainer {
     pub obs_space: Space,
     pub act_space: Space,
     device: Device,
-    threads: usize,
     pub(crate) params: Params,
     pub(crate) adam: Adam,
     pub(crate) workers: Vec<Worker>,
@@ -119,7 +118,6 @@ impl Trainer {
         options: EnvOptions,
         cfg: TrainConfig,
         device: Device,
-        threads: usize,
     ) -> Result<Trainer> {
         let probe = env::make_with(env_id, options)?;
         let (obs_space, act_space) = (probe.observation_space(), probe.action_space());
@@ -178,7 +176,6 @@ impl Trainer {
             obs_space,
             act_space,
             device,
-            threads: threads.max(1),
             params,
             adam,
             workers,
@@ -331,7 +328,7 @@ impl Trainer {
             }),
             None => sample(&actor, &space, &noise, obs, draw),
         };
-        let segments = rollout::collect_steps(&mut self.workers, n_steps, self.threads, &policy);
+        let segments = rollout::collect_steps(&mut self.workers, n_steps, &policy);
 
         // The normaliser learns from the new batch before the update, so the update, the next
         // rollout and the exported actor all see the same statistics.
@@ -1054,7 +1051,6 @@ mod tests {
             EnvOptions::default(),
             config(true),
             Device::Cpu,
-            2,
         )
         .unwrap();
         for _ in 0..3 {
@@ -1089,7 +1085,6 @@ mod tests {
             EnvOptions::default(),
             config(false),
             Device::Cpu,
-            2,
         )
         .unwrap();
         u.iterate().unwrap();
@@ -1217,7 +1212,7 @@ mod tests {
                 log_std_init: 0.5,
                 ..config(false)
             };
-            let mut t = Trainer::new(env, EnvOptions::default(), cfg, Device::Cpu, 2).unwrap();
+            let mut t = Trainer::new(env, EnvOptions::default(), cfg, Device::Cpu).unwrap();
             let logs: Vec<IterationLog> = (0..2).map(|_| t.iterate().unwrap()).collect();
             (t.params.values(), logs.last().unwrap().critic_loss)
         };
