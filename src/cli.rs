@@ -1,12 +1,44 @@
 //! The command line, in PruVer's flag style: stage flags (`--train --test --prune --falsify --refine
-//! --visualize --display`) that run in pipeline order, and their options.
+//! --visualize --display`) that run in pipeline order, and their options. This is the binary's side:
+//! flags, their constraints, and the [`Job`] they describe. The library knows no flags.
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::Parser;
 
-use crate::device::DeviceChoice;
-use crate::prune;
+use synapt_safety::device::DeviceChoice;
+use synapt_safety::falsify::{bo, search};
+use synapt_safety::pipeline::{
+    FalsifySettings, Files, Job, Plan, PruneSettings, RefineSettings, ReproducePlan, Stage,
+    TrainSettings,
+};
+use synapt_safety::{prune, refine, train, Choice};
+
+/// clap's parser for a [`Choice`]: its names as the possible values, each with its help line.
+fn choice<T: Choice + Clone>() -> impl TypedValueParser<Value = T> {
+    PossibleValuesParser::new(
+        T::ALL
+            .iter()
+            .map(|c| PossibleValue::new(c.name()).help(c.help())),
+    )
+    .map(|name| T::from_name(&name).expect("clap checked the name"))
+}
+
+/// `--k`: strictly between 0 and 1 (NaN is refused too).
+fn prune_fraction(s: &str) -> Result<f64, String> {
+    let k: f64 = s.parse().map_err(|e| format!("{e}"))?;
+    prune::check_k(k, "--k").map_err(|e| e.to_string())?;
+    Ok(k)
+}
+
+/// A count that must be at least 1.
+fn positive(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err("takes a positive integer".into()),
+    }
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -47,13 +79,13 @@ pub struct Cli {
     pub prune: bool,
 
     /// Prune fraction k, a real number strictly between 0 and 1.
-    #[arg(long, default_value_t = 0.7, value_name = "K")]
+    #[arg(long, default_value_t = 0.7, value_name = "K", value_parser = prune_fraction)]
     pub k: f64,
 
     /// How --prune chooses weights: pruver (PruVer's dense ranks of |w| per layer), magnitude
     /// (torch's l1_unstructured), global (smallest |w| of all layers), random (seeded from --seed),
     /// neuron (removes hidden units; writes a smaller network).
-    #[arg(long, value_enum, default_value_t = prune::Method::Pruver, value_name = "METHOD")]
+    #[arg(long, value_parser = choice::<prune::Method>(), default_value = "pruver", value_name = "METHOD")]
     pub prune_method: prune::Method,
 
     /// Where --prune writes the pruned actor [default: <actor stem>_<k>.pth beside the actor]. It must
@@ -108,12 +140,12 @@ pub struct Cli {
     /// the box), test (PruVer's random testing: unperturbed episodes, seeds --seed + i).
     #[arg(
         long,
-        value_enum,
+        value_parser = choice::<search::Method>(),
         value_delimiter = ',',
         default_value = "bo",
         value_name = "METHODS"
     )]
-    pub falsify_method: Vec<crate::falsify::search::Method>,
+    pub falsify_method: Vec<search::Method>,
 
     /// BO iterations after the initial design; every method gets --init-points + --budget
     /// evaluations (PruVer: 5 + 200).
@@ -160,12 +192,12 @@ pub struct Cli {
 
     /// How --refine judges a failure fixed: pruver (the episode's return reaches the environment's
     /// `refine_fixed_return`, PruVer's rule) or spec (the specification's robustness is ≥ 0).
-    #[arg(long, value_enum, default_value_t = crate::refine::Method::Pruver, value_name = "METHOD")]
-    pub refine_method: crate::refine::Method,
+    #[arg(long, value_parser = choice::<refine::Method>(), default_value = "pruver", value_name = "METHOD")]
+    pub refine_method: refine::Method,
 
     /// --refine --falsify: repeat falsify → refine until a campaign finds no failure or N rounds
     /// have run.
-    #[arg(long, default_value_t = 1, value_name = "N")]
+    #[arg(long, default_value_t = 1, value_name = "N", value_parser = refine_rounds)]
     pub refine_rounds: usize,
 
     /// --refine against at most N of the failures (those the dense actor passes), evenly spaced over
@@ -222,7 +254,7 @@ pub struct Cli {
     pub hyperparameters: Option<PathBuf>,
 
     /// Where libtorch computes: cpu, cuda, or auto (CUDA when libtorch sees a GPU).
-    #[arg(long, value_enum, default_value_t = DeviceChoice::Auto, value_name = "DEVICE")]
+    #[arg(long, value_parser = choice::<DeviceChoice>(), default_value = "auto", value_name = "DEVICE")]
     pub device: DeviceChoice,
 
     /// Also write the per-episode results of --test to this CSV file.
@@ -236,8 +268,8 @@ pub struct Cli {
     /// PPO preset for --train: pruver (PruVer's trainer exactly) or default (GAE, minibatches,
     /// gradient clipping, learned log-std, parallel environments) [default: the `ppo` key of the
     /// environment's hyperparameters, else default].
-    #[arg(long, value_enum, value_name = "PRESET")]
-    pub ppo: Option<crate::train::Preset>,
+    #[arg(long, value_parser = choice::<train::Preset>(), value_name = "PRESET")]
+    pub ppo: Option<train::Preset>,
 
     /// --train: continue from the training checkpoint (--checkpoint) instead of starting afresh.
     #[arg(long)]
@@ -245,7 +277,7 @@ pub struct Cli {
 
     /// --train: number of PPO iterations to reach [default: `training_step` of the environment's
     /// hyperparameters].
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = positive)]
     pub iterations: Option<usize>,
 
     /// --train: the training checkpoint (critic, log-std, optimiser and normaliser state, RNGs)
@@ -255,7 +287,7 @@ pub struct Cli {
 
     /// Threads that step --train's environments [default: all cores]; libtorch runs on one. The
     /// trained files do not depend on it: a seed gives the same bytes on the same machine.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = positive)]
     pub threads: Option<usize>,
 
     /// Whether --seed was typed on the command line (it then overrides the hyperparameters' `seed`).
@@ -272,8 +304,8 @@ pub enum AcquisitionChoice {
 }
 
 impl AcquisitionChoice {
-    pub fn acquisition(self) -> crate::falsify::bo::Acquisition {
-        use crate::falsify::bo::Acquisition;
+    pub fn acquisition(self) -> bo::Acquisition {
+        use bo::Acquisition;
         match self {
             AcquisitionChoice::Ei => Acquisition::Ei { xi: 0.01 },
             AcquisitionChoice::Lcb => Acquisition::Lcb { kappa: 2.0 },
@@ -290,8 +322,8 @@ pub enum RegionChoice {
 }
 
 impl RegionChoice {
-    pub fn region(self) -> crate::falsify::bo::SearchRegion {
-        use crate::falsify::bo::SearchRegion;
+    pub fn region(self) -> bo::SearchRegion {
+        use bo::SearchRegion;
         match self {
             RegionChoice::Trust => SearchRegion::Trust,
             RegionChoice::Global => SearchRegion::Global,
@@ -299,35 +331,25 @@ impl RegionChoice {
     }
 }
 
-/// The stages, in pipeline order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Stage {
-    Train,
-    Test,
-    Prune,
-    Falsify,
-    Refine,
-    Visualize,
-    Display,
-}
-
-impl Stage {
-    pub fn flag(self) -> &'static str {
-        match self {
-            Stage::Train => "--train",
-            Stage::Test => "--test",
-            Stage::Prune => "--prune",
-            Stage::Falsify => "--falsify",
-            Stage::Refine => "--refine",
-            Stage::Visualize => "--visualize",
-            Stage::Display => "--display",
-        }
-    }
-}
-
 impl Cli {
+    /// Parse the process's arguments, noting whether `--seed` was given.
+    pub fn parse_args() -> Cli {
+        use clap::{CommandFactory, FromArgMatches};
+        let matches = Cli::command().get_matches();
+        let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+        cli.seed_given =
+            matches.value_source("seed") == Some(clap::parser::ValueSource::CommandLine);
+        cli
+    }
+
+    /// `--threads`, else every core.
+    pub fn threads_or_all_cores(&self) -> usize {
+        self.threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    }
+
     /// The stage flags given, in pipeline order.
-    pub fn stages(&self) -> Vec<Stage> {
+    fn stages(&self) -> Vec<Stage> {
         [
             (self.train, Stage::Train),
             (self.test, Stage::Test),
@@ -342,33 +364,161 @@ impl Cli {
         .collect()
     }
 
-    /// The actor file: `--actor`, or PruVer's `Policies/ppo_actor<ENV>.pth`.
-    /// Parse the process's arguments, noting whether `--seed` was given.
-    pub fn parse_args() -> Cli {
-        use clap::{CommandFactory, FromArgMatches};
-        let matches = Cli::command().get_matches();
-        let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
-        cli.seed_given =
-            matches.value_source("seed") == Some(clap::parser::ValueSource::CommandLine);
-        cli
+    /// The flags that only mean something together, checked before any work is done. `Err` is the
+    /// message of a usage error.
+    fn check(&self) -> Result<(), String> {
+        let stages = self.stages();
+        // (given, what it needs, message when the need is not met)
+        let needs: [(bool, bool, String); 9] = [
+            (
+                self.quick,
+                self.reproduce,
+                "--quick applies to --reproduce, which was not given".into(),
+            ),
+            (
+                self.reproduce,
+                stages.is_empty(),
+                format!(
+                    "--reproduce runs every stage itself: drop {}",
+                    stages.first().map_or("", |s| s.flag())
+                ),
+            ),
+            (
+                !self.reproduce,
+                !stages.is_empty(),
+                "no stage given: pass one or more of --train --test --prune --falsify --refine \
+                 --visualize --display, or --reproduce (see --help)"
+                    .into(),
+            ),
+            (
+                self.refine,
+                self.pruned.is_some() || self.prune,
+                "--refine needs the pruned actor: give --pruned PATH (or --prune in the same \
+                 command)"
+                    .into(),
+            ),
+            (
+                self.refine,
+                self.failures.is_some() || self.falsify,
+                "--refine needs counterexamples: give --failures PATH (a CSV of --falsify in \
+                 Failure_Trajectories/) or --falsify in the same command"
+                    .into(),
+            ),
+            (
+                self.display,
+                self.failures.is_some() || self.falsify,
+                "--display needs counterexamples: give --failures PATH (a CSV of --falsify in \
+                 Failure_Trajectories/) or --falsify in the same command"
+                    .into(),
+            ),
+            (
+                self.refine_rounds > 1,
+                self.refine && self.falsify,
+                "--refine-rounds repeats falsify → refine: give it with --refine --falsify".into(),
+            ),
+            (
+                self.refine_max_failures.is_some(),
+                self.refine || self.reproduce,
+                "--refine-max-failures applies to --refine (or --reproduce), which was not given"
+                    .into(),
+            ),
+            (
+                self.sweep.is_some() && self.out.is_some(),
+                false,
+                "--out names the one pruned actor of --prune; --sweep writes no actors (its CSV goes \
+                 to --prune-csv)"
+                    .into(),
+            ),
+        ];
+        if let Some((_, _, message)) = needs.into_iter().find(|(given, met, _)| *given && !met) {
+            return Err(message);
+        }
+        if !self.train {
+            let given = [
+                ("--ppo", self.ppo.is_some()),
+                ("--resume", self.resume),
+                ("--iterations", self.iterations.is_some()),
+                ("--checkpoint", self.checkpoint.is_some()),
+            ];
+            if let Some((flag, _)) = given.iter().find(|(_, on)| *on) {
+                return Err(format!("{flag} applies to --train, which was not given"));
+            }
+        }
+        Ok(())
     }
 
-    /// The critic file: `--critic`, or PruVer's `Policies/ppo_critic<ENV>.pth`.
-    pub fn critic_path(&self) -> PathBuf {
-        self.critic
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(format!("Policies/ppo_critic{}.pth", self.env)))
+    /// What the command line asks for, or the message of a usage error.
+    pub fn job(self) -> Result<Job, String> {
+        if self.list_envs {
+            return Ok(Job::ListEnvs);
+        }
+        self.check()?;
+        let threads = self.threads_or_all_cores();
+        let refine_max_failures = self.refine_max_failures.map(|n| n as usize);
+        if self.reproduce {
+            return Ok(Job::Reproduce(ReproducePlan {
+                quick: self.quick,
+                seed: self.seed,
+                refine_max_failures,
+                hyperparameters: self.hyperparameters,
+                specs: self.specs,
+                device: self.device,
+            }));
+        }
+        Ok(Job::Stages(Box::new(Plan {
+            stages: self.stages(),
+            env: self.env,
+            files: Files {
+                actor: self.actor,
+                critic: self.critic,
+                pruned: self.pruned,
+                refined: self.refined,
+                failures: self.failures,
+                out: self.out,
+                prune_csv: self.prune_csv,
+                csv: self.csv,
+                overlay: self.overlay,
+                hyperparameters: self.hyperparameters,
+                specs: self.specs,
+            },
+            episodes: self.episodes,
+            seed: self.seed,
+            seed_given: self.seed_given,
+            isdiscrete: self.isdiscrete,
+            device: self.device,
+            train: TrainSettings {
+                preset: self.ppo,
+                resume: self.resume,
+                iterations: self.iterations,
+                checkpoint: self.checkpoint,
+                threads,
+            },
+            prune: PruneSettings {
+                k: self.k,
+                method: self.prune_method,
+                sweep: self.sweep.map(|l| l.0),
+            },
+            falsify: FalsifySettings {
+                spec: self.spec,
+                methods: self.falsify_method,
+                budget: self.budget,
+                init_points: self.init_points,
+                acquisition: self.acquisition.acquisition(),
+                region: self.bo_region.region(),
+                runs: self.runs,
+                params: self.params,
+            },
+            refine: RefineSettings {
+                method: self.refine_method,
+                rounds: self.refine_rounds,
+                max_failures: refine_max_failures,
+            },
+            gifs: self.gifs,
+        })))
     }
+}
 
-    /// `--threads`, else every core.
-    pub fn threads_or_all_cores(&self) -> usize {
-        self.threads
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-    }
-
-    pub fn actor_path(&self) -> PathBuf {
-        self.actor
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(format!("Policies/ppo_actor{}.pth", self.env)))
-    }
+/// `--refine-rounds`: at least one.
+fn refine_rounds(s: &str) -> Result<usize, String> {
+    positive(s).map_err(|_| "--refine-rounds takes a positive integer".into())
 }

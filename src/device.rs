@@ -2,14 +2,32 @@
 
 use crate::error::{Error, Result};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeviceChoice {
-    /// libtorch on the CPU (always works).
     Cpu,
-    /// libtorch on the first CUDA GPU; an error if libtorch sees none.
     Cuda,
-    /// CUDA when libtorch sees a GPU, else the CPU.
     Auto,
+}
+
+impl crate::Choice for DeviceChoice {
+    const ALL: &'static [DeviceChoice] =
+        &[DeviceChoice::Cpu, DeviceChoice::Cuda, DeviceChoice::Auto];
+
+    fn name(self) -> &'static str {
+        match self {
+            DeviceChoice::Cpu => "cpu",
+            DeviceChoice::Cuda => "cuda",
+            DeviceChoice::Auto => "auto",
+        }
+    }
+
+    fn help(self) -> &'static str {
+        match self {
+            DeviceChoice::Cpu => "libtorch on the CPU (always works)",
+            DeviceChoice::Cuda => "libtorch on the first CUDA GPU; an error if libtorch sees none",
+            DeviceChoice::Auto => "CUDA when libtorch sees a GPU, else the CPU",
+        }
+    }
 }
 
 impl DeviceChoice {

@@ -32,6 +32,14 @@ pub enum Error {
 
     #[error("{0}")]
     Invalid(String),
+
+    /// A request that cannot be served as given (the CLI exits 2).
+    #[error("{0}")]
+    Usage(String),
+
+    /// Stopped by Ctrl-C after a complete step, every file saved (the CLI exits 130).
+    #[error("{0}")]
+    Interrupted(String),
 }
 
 impl Error {

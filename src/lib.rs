@@ -1,9 +1,11 @@
 //! synapt-safety: sparse and safe deep-RL control policies.
 //!
-//! The pipeline of PruVer (AAAI 2023) and its NeurIPS 2021 predecessor, as a library of stages that the
-//! `synapt-safety` binary composes: train, test, prune, falsify, refine, visualize. See DESIGN.md.
+//! The pipeline of PruVer (AAAI 2023) and its NeurIPS 2021 predecessor, as a library of stages: train,
+//! test, prune, falsify, refine, visualize, display. [`pipeline::Plan`] runs them in order and hands
+//! each one's outputs to the next; the `synapt-safety` binary only parses flags into a plan. The README's
+//! Layout section maps the modules.
 
-pub mod cli;
+pub mod choice;
 pub mod config;
 pub mod device;
 pub mod display;
@@ -12,6 +14,7 @@ pub mod error;
 pub mod evaluate;
 pub mod falsify;
 pub mod fsutil;
+pub mod pipeline;
 pub mod plot;
 pub mod policy;
 pub mod prune;
@@ -23,4 +26,5 @@ pub mod train;
 pub mod trajectory;
 pub mod visualize;
 
+pub use choice::Choice;
 pub use error::{Error, Result};

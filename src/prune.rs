@@ -15,26 +15,28 @@ pub use crate::policy::Mask;
 use crate::policy::{Actor, Linear};
 use crate::report::{Summary, Table};
 use crate::rollout::{self, Episode};
+use crate::Choice;
 
 /// How the weights to prune are chosen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
-    /// PruVer's prune.py: per layer, prune every weight whose dense rank of |w| is at most
-    /// ceil(max rank · k).
     Pruver,
-    /// Per layer, the round(k · n) smallest |w| (torch.nn.utils.prune.l1_unstructured).
     Magnitude,
-    /// The round(k · n) smallest |w| of all layers together (torch's global_unstructured).
     Global,
-    /// Per layer, round(k · n) weights drawn at random from --seed: the baseline.
     Random,
-    /// Structured: per hidden layer, remove the round(k · width) units whose incoming weights have the
-    /// smallest L2 norm; writes a smaller network.
     Neuron,
 }
 
-impl Method {
-    pub fn name(self) -> &'static str {
+impl Choice for Method {
+    const ALL: &'static [Method] = &[
+        Method::Pruver,
+        Method::Magnitude,
+        Method::Global,
+        Method::Random,
+        Method::Neuron,
+    ];
+
+    fn name(self) -> &'static str {
         match self {
             Method::Pruver => "pruver",
             Method::Magnitude => "magnitude",
@@ -44,6 +46,30 @@ impl Method {
         }
     }
 
+    fn help(self) -> &'static str {
+        match self {
+            Method::Pruver => {
+                "PruVer's prune.py: per layer, prune every weight whose dense rank of |w| is at most \
+                 ceil(max rank · k)"
+            }
+            Method::Magnitude => {
+                "Per layer, the round(k · n) smallest |w| (torch.nn.utils.prune.l1_unstructured)"
+            }
+            Method::Global => {
+                "The round(k · n) smallest |w| of all layers together (torch's global_unstructured)"
+            }
+            Method::Random => {
+                "Per layer, round(k · n) weights drawn at random from --seed: the baseline"
+            }
+            Method::Neuron => {
+                "Structured: per hidden layer, remove the round(k · width) units whose incoming \
+                 weights have the smallest L2 norm; writes a smaller network"
+            }
+        }
+    }
+}
+
+impl Method {
     /// One line on what the method does, for reports.
     pub fn describe(self) -> &'static str {
         match self {

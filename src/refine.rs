@@ -37,21 +37,32 @@ use crate::rollout::{self, Trajectory};
 use crate::trajectory::{divergence, RecordedFailure};
 
 /// How `--refine` judges a failure fixed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
-    /// PruVer's rule: the episode's return reaches the environment's `refine_fixed_return` (and a
-    /// prefix is recoverable when the dense actor reaches `refine_recovery_return`); where the YAML
-    /// gives no threshold, the specification decides.
     Pruver,
-    /// The specification's robustness is ≥ 0, for recovery and for fixing alike.
     Spec,
 }
 
-impl Method {
-    pub fn name(self) -> &'static str {
+impl crate::Choice for Method {
+    const ALL: &'static [Method] = &[Method::Pruver, Method::Spec];
+
+    fn name(self) -> &'static str {
         match self {
             Method::Pruver => "pruver",
             Method::Spec => "spec",
+        }
+    }
+
+    fn help(self) -> &'static str {
+        match self {
+            Method::Pruver => {
+                "PruVer's rule: the episode's return reaches the environment's `refine_fixed_return` \
+                 (and a prefix is recoverable when the dense actor reaches `refine_recovery_return`); \
+                 where the YAML gives no threshold, the specification decides"
+            }
+            Method::Spec => {
+                "The specification's robustness is ≥ 0, for recovery and for fixing alike"
+            }
         }
     }
 }

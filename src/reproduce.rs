@@ -29,6 +29,7 @@ use crate::refine;
 use crate::report::{dash_nan, Summary, Table};
 use crate::train;
 use crate::visualize::{self, VisualizeOptions};
+use crate::Choice;
 
 /// One environment of the paper.
 #[derive(Debug, Clone, Copy)]
@@ -405,7 +406,7 @@ fn run_case(
         budget: b.budget,
         init_points: b.init_points,
         // The paper's search: GPyOpt's EI over the whole box, not our default trust region.
-        acquisition: crate::cli::AcquisitionChoice::Ei.acquisition(),
+        acquisition: crate::falsify::bo::Acquisition::Ei { xi: 0.01 },
         region: crate::falsify::bo::SearchRegion::Global,
         seed: opts.seed,
         runs,

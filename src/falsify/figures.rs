@@ -11,6 +11,7 @@ use crate::error::Result;
 use crate::falsify::search::Method;
 use crate::falsify::stage::Report;
 use crate::plot::{self, ConvergenceSeries, ScatterParam};
+use crate::Choice;
 
 /// Per evaluation, the median, minimum and maximum over runs of their best-so-far curves (runs
 /// shorter than the longest count only where they have a value).

@@ -18,22 +18,31 @@ use crate::policy::Actor;
 use crate::rollout::{self, Trajectory};
 
 /// How a campaign chooses what to evaluate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Method {
-    /// GP Bayesian optimisation of the robustness over the perturbation box.
     Bo,
-    /// Uniform samples of the box, the same number as BO evaluates.
     Random,
-    /// PruVer's random testing: unperturbed episodes, evaluation i seeded with --seed + i.
     Test,
 }
 
-impl Method {
-    pub fn name(self) -> &'static str {
+impl crate::Choice for Method {
+    const ALL: &'static [Method] = &[Method::Bo, Method::Random, Method::Test];
+
+    fn name(self) -> &'static str {
         match self {
             Method::Bo => "bo",
             Method::Random => "random",
             Method::Test => "test",
+        }
+    }
+
+    fn help(self) -> &'static str {
+        match self {
+            Method::Bo => "GP Bayesian optimisation of the robustness over the perturbation box",
+            Method::Random => "Uniform samples of the box, the same number as BO evaluates",
+            Method::Test => {
+                "PruVer's random testing: unperturbed episodes, evaluation i seeded with --seed + i"
+            }
         }
     }
 }

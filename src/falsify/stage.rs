@@ -12,6 +12,7 @@ use crate::fsutil::write_csv;
 use crate::policy::Actor;
 use crate::report::{dash_nan, median, Table};
 use crate::trajectory::{write_failures, FailureRow};
+use crate::Choice;
 
 /// Everything `--falsify` needs.
 #[derive(Debug, Clone)]

@@ -8,24 +8,36 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{EnvSection, Hyperparameters};
 use crate::error::{Error, Result};
+use crate::Choice;
 
 /// Which PPO.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Preset {
-    /// PruVer's trainer exactly: fixed Gaussian variance 0.5, normalised rewards-to-go − V, full-batch
-    /// epochs, separate Adams, one environment.
     Pruver,
-    /// Today's careful PPO: GAE(λ), minibatches, advantage normalisation, gradient clipping, learned
-    /// log-std, optional observation normalisation, parallel environments.
     Default,
 }
 
-impl Preset {
-    pub fn name(self) -> &'static str {
+impl crate::Choice for Preset {
+    const ALL: &'static [Preset] = &[Preset::Pruver, Preset::Default];
+
+    fn name(self) -> &'static str {
         match self {
             Preset::Pruver => "pruver",
             Preset::Default => "default",
+        }
+    }
+
+    fn help(self) -> &'static str {
+        match self {
+            Preset::Pruver => {
+                "PruVer's trainer exactly: fixed Gaussian variance 0.5, normalised rewards-to-go − V, \
+                 full-batch epochs, separate Adams, one environment"
+            }
+            Preset::Default => {
+                "Today's careful PPO: GAE(λ), minibatches, advantage normalisation, gradient \
+                 clipping, learned log-std, optional observation normalisation, parallel environments"
+            }
         }
     }
 }

@@ -27,6 +27,7 @@ use crate::error::{Error, Result};
 use crate::fsutil::write_atomic;
 use crate::policy::Actor;
 use crate::report::Table;
+use crate::Choice;
 
 /// Where a training run reads and writes, and how it runs.
 #[derive(Debug, Clone)]

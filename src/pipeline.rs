@@ -1,0 +1,882 @@
+//! The pipeline as data: a [`Plan`] names the stages to run and their settings; [`Plan::run`] runs them
+//! in pipeline order (train → test → prune → falsify → refine → visualize → display), hands each
+//! stage's outputs to the next, names the files, and closes the falsify → refine loop. The binary only
+//! parses flags into a plan; `--reproduce` is a plan of its own ([`Job::Reproduce`]).
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use crate::config::Hyperparameters;
+use crate::device::DeviceChoice;
+use crate::env::{self, EnvOptions};
+use crate::error::{Error, Result};
+use crate::falsify::bo::{Acquisition, SearchRegion};
+use crate::falsify::catalog::Catalog;
+use crate::falsify::search::Method as Search;
+use crate::falsify::stage::{self, Report as Falsified};
+use crate::policy::Actor;
+use crate::prune::{self, PruneOptions, Sweep};
+use crate::refine;
+use crate::report::Table;
+use crate::trajectory::read_failures;
+use crate::visualize::{self, VisualizeOptions};
+use crate::Choice;
+use crate::{display, evaluate, reproduce, train};
+
+/// A stage, in pipeline order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    Train,
+    Test,
+    Prune,
+    Falsify,
+    Refine,
+    Visualize,
+    Display,
+}
+
+impl Stage {
+    /// The flag that asks for the stage.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Stage::Train => "--train",
+            Stage::Test => "--test",
+            Stage::Prune => "--prune",
+            Stage::Falsify => "--falsify",
+            Stage::Refine => "--refine",
+            Stage::Visualize => "--visualize",
+            Stage::Display => "--display",
+        }
+    }
+}
+
+/// What the binary runs.
+#[derive(Debug, Clone)]
+pub enum Job {
+    /// `--list-envs`.
+    ListEnvs,
+    /// Stages over one environment.
+    Stages(Box<Plan>),
+    /// `--reproduce`: PruVer's results on its three environments.
+    Reproduce(ReproducePlan),
+}
+
+impl Job {
+    pub fn run(&self, stop: &AtomicBool) -> Result<()> {
+        match self {
+            Job::ListEnvs => {
+                print!("{}", env::list_envs());
+                Ok(())
+            }
+            Job::Stages(plan) => plan.run(stop),
+            Job::Reproduce(r) => r.run(stop),
+        }
+    }
+}
+
+/// Files a plan reads or writes; `None` takes the default name (PruVer's, under `Policies/`).
+#[derive(Debug, Clone, Default)]
+pub struct Files {
+    pub actor: Option<PathBuf>,
+    pub critic: Option<PathBuf>,
+    pub pruned: Option<PathBuf>,
+    pub refined: Option<PathBuf>,
+    pub failures: Option<PathBuf>,
+    /// `--prune`'s pruned actor.
+    pub out: Option<PathBuf>,
+    pub prune_csv: Option<PathBuf>,
+    /// `--test`'s per-episode CSV.
+    pub csv: Option<PathBuf>,
+    /// Sweep CSVs `--visualize` overlays.
+    pub overlay: Vec<PathBuf>,
+    pub hyperparameters: Option<PathBuf>,
+    pub specs: Option<PathBuf>,
+}
+
+/// `--train`'s settings.
+#[derive(Debug, Clone, Default)]
+pub struct TrainSettings {
+    pub preset: Option<train::Preset>,
+    pub resume: bool,
+    pub iterations: Option<usize>,
+    pub checkpoint: Option<PathBuf>,
+    /// The size of the shared pool, for the report.
+    pub threads: usize,
+}
+
+/// `--prune`'s settings.
+#[derive(Debug, Clone)]
+pub struct PruneSettings {
+    pub k: f64,
+    pub method: prune::Method,
+    /// `--sweep`: evaluate these prune fractions instead of writing one pruned actor.
+    pub sweep: Option<Vec<f64>>,
+}
+
+/// `--falsify`'s settings.
+#[derive(Debug, Clone)]
+pub struct FalsifySettings {
+    pub spec: Option<String>,
+    pub methods: Vec<Search>,
+    pub budget: usize,
+    pub init_points: usize,
+    pub acquisition: Acquisition,
+    pub region: SearchRegion,
+    pub runs: usize,
+    /// `--params`: the perturbation parameters to search (empty: the initial-state ones).
+    pub params: Vec<String>,
+}
+
+/// `--refine`'s settings.
+#[derive(Debug, Clone)]
+pub struct RefineSettings {
+    pub method: refine::Method,
+    /// Rounds of falsify → refine (with `--falsify`).
+    pub rounds: usize,
+    pub max_failures: Option<usize>,
+}
+
+/// Stages over one environment, and everything they need.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub env: String,
+    /// In any order; they run in pipeline order.
+    pub stages: Vec<Stage>,
+    pub files: Files,
+    pub episodes: usize,
+    pub seed: u64,
+    /// Whether `--seed` was given (training otherwise takes the YAML's seed).
+    pub seed_given: bool,
+    pub isdiscrete: bool,
+    pub device: DeviceChoice,
+    pub train: TrainSettings,
+    pub prune: PruneSettings,
+    pub falsify: FalsifySettings,
+    pub refine: RefineSettings,
+    /// `--display`: how many of the worst failures to render.
+    pub gifs: usize,
+}
+
+/// What earlier stages hand to later ones.
+#[derive(Default)]
+struct Handoff {
+    /// `--test`'s evaluation of the dense actor, which `--prune` reuses.
+    tested: Option<evaluate::TestReport>,
+    /// The actor `--prune` wrote.
+    pruned: Option<PathBuf>,
+    /// Whether a sweep drew the chart.
+    swept: bool,
+    falsified: Option<Falsified>,
+    refined: Option<PathBuf>,
+}
+
+/// The hyperparameters file and the environment's options from it.
+struct Context {
+    hyperparameters: Option<Hyperparameters>,
+    env_options: EnvOptions,
+    device: tch::Device,
+}
+
+impl Plan {
+    /// The dense actor: `--actor`, else `Policies/ppo_actor<ENV>.pth`.
+    pub fn actor_path(&self) -> PathBuf {
+        self.files
+            .actor
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(format!("Policies/ppo_actor{}.pth", self.env)))
+    }
+
+    /// The critic: `--critic`, else `Policies/ppo_critic<ENV>.pth`.
+    pub fn critic_path(&self) -> PathBuf {
+        self.files
+            .critic
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(format!("Policies/ppo_critic{}.pth", self.env)))
+    }
+
+    /// Run the stages in pipeline order.
+    pub fn run(&self, stop: &AtomicBool) -> Result<()> {
+        let mut stages = self.stages.clone();
+        stages.sort();
+        stages.dedup();
+        let device = self.device.resolve()?;
+        // Read the hyperparameters now, so a broken file is reported before any work is done. The
+        // default file is optional; a file named with --hyperparameters must exist.
+        let hyperparameters =
+            train::config::load_hyperparameters(self.files.hyperparameters.as_deref())?;
+        let env_options = match &hyperparameters {
+            Some(h) => h.env_options(&self.env)?,
+            None => EnvOptions::default(),
+        };
+        println!(
+            "synapt-safety {} · env {} · libtorch device {device:?}",
+            env!("CARGO_PKG_VERSION"),
+            self.env
+        );
+        let cx = Context {
+            hyperparameters,
+            env_options,
+            device,
+        };
+        let mut h = Handoff::default();
+        for stage in stages {
+            match stage {
+                Stage::Train => self.train_stage(&cx, stop)?,
+                Stage::Test => h.tested = Some(self.test_stage(&cx)?),
+                Stage::Prune => self.prune_stage(&cx, &mut h)?,
+                Stage::Falsify => {
+                    // --prune --falsify falsifies the actor just pruned; --refine --falsify falsifies
+                    // the pruned actor first, then (in --refine) the refined one.
+                    let actor = h
+                        .pruned
+                        .clone()
+                        .or_else(|| {
+                            self.stages
+                                .contains(&Stage::Refine)
+                                .then(|| self.files.pruned.clone())
+                                .flatten()
+                        })
+                        .unwrap_or_else(|| self.actor_path());
+                    let req = self.falsify_request(&cx, actor)?;
+                    h.falsified = Some(falsify_stage(&req)?);
+                }
+                Stage::Refine => h.refined = self.refine_stage(&cx, &h)?,
+                Stage::Visualize => self.visualize_stage(&h)?,
+                Stage::Display => self.display_stage(&cx, h.falsified.as_ref())?,
+            }
+        }
+        Ok(())
+    }
+
+    fn test_stage(&self, cx: &Context) -> Result<evaluate::TestReport> {
+        let report = evaluate::run(
+            &self.env,
+            cx.env_options,
+            &self.actor_path(),
+            self.episodes,
+            self.seed,
+            self.isdiscrete,
+        )?;
+        println!();
+        print!("{}", report.episode_table());
+        println!();
+        print!("{}", report.summary_table());
+        if let Some(path) = &self.files.csv {
+            report.write_csv(path)?;
+            println!("\nper-episode results written to {}", path.display());
+        }
+        Ok(report)
+    }
+
+    fn prune_stage(&self, cx: &Context, h: &mut Handoff) -> Result<()> {
+        let opts = PruneOptions {
+            env_id: self.env.clone(),
+            env_options: cx.env_options,
+            method: self.prune.method,
+            k: self.prune.k,
+            seed: self.seed,
+            episodes: self.episodes,
+            isdiscrete: self.isdiscrete,
+        };
+        let actor = self.actor_path();
+        println!();
+        if let Some(ks) = &self.prune.sweep {
+            let csv = self
+                .files
+                .prune_csv
+                .clone()
+                .unwrap_or_else(|| Sweep::default_csv(&self.env, self.prune.method));
+            let (sweep, files) = prune::run_sweep(&opts, &actor, ks, &csv, &self.files.overlay)?;
+            print!("{}", sweep.table());
+            println!(
+                "\nsweep written to {}; chart \"Prune percentage vs rewards\" to {}",
+                files.csv.display(),
+                files.png.display()
+            );
+            h.swept = true;
+        } else {
+            let report = prune::run(
+                &opts,
+                &actor,
+                self.files.out.as_deref(),
+                self.files.prune_csv.as_deref(),
+                h.tested.take(),
+            )?;
+            print!("{}", report.render());
+            if let Some(path) = &self.files.prune_csv {
+                println!("per-episode returns written to {}", path.display());
+            }
+            h.pruned = Some(report.out);
+        }
+        Ok(())
+    }
+
+    fn visualize_stage(&self, h: &Handoff) -> Result<()> {
+        let opts = VisualizeOptions {
+            out_dir: PathBuf::from("Graph"),
+            k: self.prune.k,
+            method: self.prune.method,
+            seed: self.seed,
+        };
+        println!();
+        let overlay = &self.files.overlay;
+        // `--visualize --overlay a.csv,b.csv` alone draws only the chart.
+        if overlay.is_empty()
+            || self.files.actor.is_some()
+            || self.stages.contains(&Stage::Prune)
+            || h.swept
+        {
+            let pruned = self.files.pruned.clone().or(h.pruned.clone());
+            let refined = h.refined.clone().or(self.files.refined.clone());
+            let report = visualize::run(
+                &opts,
+                &self.actor_path(),
+                pruned.as_deref(),
+                refined.as_deref(),
+            )?;
+            for f in &report.files {
+                println!("wrote {}", f.display());
+            }
+            for n in &report.notes {
+                println!("note: {n}");
+            }
+        }
+        if !overlay.is_empty() && !h.swept {
+            let out = visualize::overlay(overlay, &opts.out_dir.join("prune_vs_rewards.png"))?;
+            println!("wrote {}", out.display());
+        }
+        Ok(())
+    }
+
+    /// The `--falsify` request this plan describes, against `actor`.
+    fn falsify_request(&self, cx: &Context, actor: PathBuf) -> Result<stage::Request> {
+        let f = &self.falsify;
+        let mut methods = f.methods.clone();
+        methods.sort();
+        methods.dedup();
+        Ok(stage::Request {
+            env_id: self.env.clone(),
+            env_options: cx.env_options,
+            actor_path: actor,
+            all_params: perturbations(cx.hyperparameters.as_ref(), &self.env)?,
+            param_names: f.params.clone(),
+            spec_name: f.spec.clone(),
+            specs_file: self.files.specs.clone(),
+            methods,
+            budget: f.budget,
+            init_points: f.init_points,
+            acquisition: f.acquisition,
+            region: f.region,
+            seed: self.seed,
+            runs: f.runs,
+            out_dir: PathBuf::from("Failure_Trajectories"),
+            graph_dir: PathBuf::from("Graph"),
+            stem_suffix: String::new(),
+        })
+    }
+
+    /// `--refine`: refine the pruned actor against the failures of --failures (or of the campaign that
+    /// just ran), report, write the refined actor; with --falsify, re-falsify it and repeat up to
+    /// --refine-rounds times. Returns the refined actor's path, if one was written.
+    fn refine_stage(&self, cx: &Context, h: &Handoff) -> Result<Option<PathBuf>> {
+        let Some(pruned_path) = self.files.pruned.clone().or(h.pruned.clone()) else {
+            return Err(Error::Usage(
+                "--refine needs the pruned actor: give --pruned PATH (or --prune in the same command)"
+                    .into(),
+            ));
+        };
+        let dense_path = self.actor_path();
+        let probe = env::make_with(&self.env, cx.env_options)?;
+        let (dense, pruned) = load_pair(&self.env, probe.as_ref(), &dense_path, &pruned_path)?;
+        let catalog = Catalog::load(self.files.specs.as_deref())?;
+        let falsified = h.falsified.as_ref();
+        let (mut failures, spec, source) =
+            match (&self.files.failures, falsified) {
+                (Some(path), _) => {
+                    let file = read_failures(
+                        path,
+                        &self.env,
+                        probe.observation_names(),
+                        &probe.action_space(),
+                    )?;
+                    if file.failures.is_empty() {
+                        println!(
+                            "\n{}: no failures recorded: nothing to refine (no actor written)",
+                            path.display()
+                        );
+                        return Ok(None);
+                    }
+                    let spec = catalog.get(probe.as_ref(), Some(&file.spec))?;
+                    (file.failures, spec, path.display().to_string())
+                }
+                (None, Some(report)) => (
+                    report.recorded_failures(),
+                    report.spec.clone(),
+                    "the campaign above".to_string(),
+                ),
+                (None, None) => return Err(Error::Usage(
+                    "--refine needs counterexamples: give --failures PATH (a CSV of --falsify) or \
+                     --falsify in the same command"
+                        .into(),
+                )),
+            };
+        let out = self
+            .files
+            .refined
+            .clone()
+            .unwrap_or_else(|| refine::refined_path(&dense_path, &self.env));
+        prune::refuse_overwrite(&dense_path, &out, "the refined actor")?;
+        prune::refuse_overwrite(&pruned_path, &out, "the refined actor")?;
+        if failures.is_empty() {
+            println!("\n{source}: no failures: nothing to refine (no actor written)");
+            return Ok(None);
+        }
+        let r = &self.refine;
+        let thresholds = thresholds(cx.hyperparameters.as_ref(), &self.env);
+        let env_ref = refine::EnvRef {
+            id: &self.env,
+            options: cx.env_options,
+        };
+        let (recovered, fixed_by) = refine::criteria(r.method, thresholds);
+        println!();
+        println!(
+            "refining {} ({}) toward {} on {} with {} failures of `{}` from {source}",
+            pruned_path.display(),
+            pruned.shape_string(),
+            dense_path.display(),
+            self.env,
+            failures.len(),
+            spec.name
+        );
+        println!(
+            "method {}: a prefix is recoverable when, with the dense actor finishing the episode, {}; \
+             a failure is fixed when {}",
+            r.method.name(),
+            recovered.describe(&spec),
+            fixed_by.describe(&spec)
+        );
+
+        let falsifying = self.stages.contains(&Stage::Falsify);
+        let mut rounds = Table::new([
+            "round",
+            "failures",
+            "fixed",
+            "restored this round",
+            "sparsity",
+            "refine s",
+            "new failures (re-falsify)",
+        ]);
+        let mut current = pruned.clone();
+        let mut written = None;
+        let mut unfixed = None;
+        let mut last_found = None;
+        for round in 1..=r.rounds {
+            let outcome = refine::refine(&refine::Request {
+                env: env_ref,
+                dense: &dense,
+                pruned: &current,
+                failures: &failures,
+                spec: &spec,
+                method: r.method,
+                thresholds,
+                max_failures: r.max_failures,
+                progress: Some(&|msg: &str| eprintln!("{msg}")),
+            })?;
+            println!();
+            if !print_round(round, failures.len(), &outcome) && written.is_none() {
+                println!("no actor written");
+                return Ok(None);
+            }
+            current = outcome.refined.clone();
+            current.save(&out)?;
+            written = Some(out.clone());
+            let sparsity = prune::overall_sparsity(&prune::layer_stats(&dense, &current));
+            let restored_total: usize = outcome.restored.iter().sum();
+            let mut row = vec![
+                round.to_string(),
+                if outcome.dense_fails.is_empty() {
+                    outcome.total.to_string()
+                } else {
+                    format!(
+                        "{} (+{} dense fails)",
+                        outcome.total,
+                        outcome.dense_fails.len()
+                    )
+                },
+                format!("{}/{}", outcome.fixed, outcome.total),
+                restored_total.to_string(),
+                format!("{:.1}%", 100.0 * sparsity),
+                format!("{:.3}", outcome.timings.total()),
+            ];
+            if !outcome.all_fixed {
+                unfixed = Some(outcome.total - outcome.fixed);
+            }
+            if !outcome.all_fixed || !falsifying {
+                row.push("–".into());
+                rounds.row(row);
+                break;
+            }
+            // Close the loop: a fresh campaign, same specification and budget, a new seed.
+            let mut req = self.falsify_request(cx, out.clone())?;
+            req.spec_name = Some(spec.name.clone());
+            req.seed = self.seed.wrapping_add(1000 * round as u64);
+            req.stem_suffix = format!("_round{round}");
+            println!();
+            println!(
+                "round {round}: re-falsifying the refined actor (seed {}, same budget)",
+                req.seed
+            );
+            let report = falsify_stage(&req)?;
+            let found = report.failure_count();
+            last_found = Some(counts(&report));
+            row.push(found.to_string());
+            rounds.row(row);
+            if found == 0 {
+                break;
+            }
+            let next = failures.len();
+            failures.extend(report.recorded_failures().into_iter().map(|mut f| {
+                f.id += next;
+                f
+            }));
+        }
+        println!();
+        print!("{}", refine::layer_table(&dense, &pruned, &current));
+        println!();
+        print!("{rounds}");
+        // With campaigns: the dense actor gets one too (same seed and budget as the pruned one's), so
+        // the final table compares all three.
+        let (dense_found, pruned_found) = match falsified {
+            Some(pruned_report) if falsifying => {
+                let mut req = self.falsify_request(cx, dense_path.clone())?;
+                req.spec_name = Some(spec.name.clone());
+                let dense_report = stage::run(&req)?;
+                (Some(counts(&dense_report)), Some(counts(pruned_report)))
+            }
+            _ => (None, None),
+        };
+        println!();
+        println!(
+            "{} seeded episodes each (seeds {}…){}",
+            self.episodes,
+            self.seed,
+            if falsifying {
+                format!(
+                    "; failures found against `{}`, {} evaluations per method (the refined actor's \
+                     with the last round's seed)",
+                    spec.name,
+                    self.falsify.init_points + self.falsify.budget
+                )
+            } else {
+                String::new()
+            }
+        );
+        let rows = [
+            ("dense", &dense, dense_found),
+            ("pruned", &pruned, pruned_found),
+            ("refined", &current, last_found),
+        ]
+        .map(|(name, actor, failures)| refine::Row {
+            name,
+            actor,
+            failures,
+        });
+        print!(
+            "{}",
+            refine::evaluation_table(env_ref, &dense, &rows, self.episodes, self.seed)?
+        );
+        println!();
+        if let Some(out) = &written {
+            println!("wrote {}", out.display());
+        }
+        if let Some(n) = unfixed {
+            return Err(Error::Invalid(format!(
+                "{n} failures still fail with every gradient-ranked weight restored down to p = 0.01; \
+                 the closest actor was written to {}",
+                out.display()
+            )));
+        }
+        Ok(written)
+    }
+
+    /// `--display`: replay and check the failures of --failures, render the worst to GIF.
+    fn display_stage(&self, cx: &Context, falsified: Option<&Falsified>) -> Result<()> {
+        let just_written =
+            falsified.and_then(|r| r.results.first().map(|m| m.failures_file.clone()));
+        let Some(failures) = self.files.failures.clone().or(just_written) else {
+            return Err(Error::Usage(
+                "--display replays a failures file: give --failures PATH (a CSV of --falsify in \
+                 Failure_Trajectories/)"
+                    .into(),
+            ));
+        };
+        let report = display::run(&display::DisplayOptions {
+            env_id: self.env.clone(),
+            env_options: cx.env_options,
+            failures,
+            specs_file: self.files.specs.clone(),
+            graph_dir: PathBuf::from("Graph"),
+            gifs: self.gifs,
+        })?;
+        println!();
+        print!("{}", report.render());
+        for f in &report.files {
+            println!("wrote {}", f.display());
+        }
+        Ok(())
+    }
+
+    /// `--train`: resolve the hyperparameters, train with Ctrl-C stopping after the current
+    /// iteration, print the summary.
+    fn train_stage(&self, cx: &Context, stop: &AtomicBool) -> Result<()> {
+        let probe = env::make(&self.env)?;
+        let discrete = probe.action_space().is_discrete();
+        if self.isdiscrete && !discrete {
+            return Err(Error::Invalid(format!(
+                "--isdiscrete was given, but {} has a continuous action space",
+                self.env
+            )));
+        }
+        let t = &self.train;
+        let overrides = train::Overrides {
+            preset: t.preset,
+            seed: self.seed_given.then_some(self.seed),
+            iterations: t.iterations,
+        };
+        let (config, notes) =
+            train::config::resolve(cx.hyperparameters.as_ref(), &self.env, discrete, &overrides)?;
+        let [_, _, checkpoint, log, curve] = train::TrainOptions::default_paths(&self.env);
+        let opts = train::TrainOptions {
+            env_id: self.env.clone(),
+            env_options: cx.env_options,
+            config,
+            actor: self.actor_path(),
+            critic: self.critic_path(),
+            checkpoint: t.checkpoint.clone().unwrap_or(checkpoint),
+            log,
+            curve,
+            resume: t.resume,
+            device: cx.device,
+            progress: true,
+        };
+        println!();
+        for n in &notes {
+            println!("note: {n}");
+        }
+        println!(
+            "training {} with PPO ({}) on {} threads{}:",
+            self.env,
+            opts.config.preset.name(),
+            t.threads,
+            if t.resume { ", resuming" } else { "" }
+        );
+        print!("{}", opts.config.describe());
+        let report = train::run(&opts, stop)?;
+        println!();
+        for n in &report.notes {
+            println!("note: {n}");
+        }
+        print!("{}", report.summary_table());
+        println!();
+        for f in &report.files {
+            println!("wrote {}", f.display());
+        }
+        if report.interrupted {
+            return Err(Error::Interrupted(format!(
+                "interrupted: stopped after iteration {} of {}; the files above are complete, and \
+                 --resume goes on from {}",
+                report.iteration,
+                opts.config.training_step,
+                opts.checkpoint.display()
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// The environment's perturbation parameters, with the bounds `hyperparameters.yml` sets.
+pub fn perturbations(h: Option<&Hyperparameters>, env_id: &str) -> Result<Vec<env::Param>> {
+    match h {
+        Some(h) => h.perturbations(env_id),
+        None => Ok(env::make(env_id)?.perturbations()),
+    }
+}
+
+/// `--refine-method pruver`'s return thresholds for `env_id`: the YAML's, else PruVer's defaults.
+pub fn thresholds(h: Option<&Hyperparameters>, env_id: &str) -> refine::Thresholds {
+    match h {
+        Some(h) => h.refine_thresholds(env_id),
+        None => refine::Thresholds::defaults(env_id),
+    }
+}
+
+/// The dense and the pruned actor, each checked against the environment and against each other.
+pub fn load_pair(
+    env_id: &str,
+    probe: &dyn env::Env,
+    dense_path: &Path,
+    pruned_path: &Path,
+) -> Result<(Actor, Actor)> {
+    let dense = Actor::load(dense_path)?;
+    let pruned = Actor::load(pruned_path)?;
+    for (m, p) in [(&dense, dense_path), (&pruned, pruned_path)] {
+        m.check_fits(&probe.observation_space(), &probe.action_space(), env_id, p)?;
+    }
+    refine::check_shapes(&dense, dense_path, &pruned, pruned_path)?;
+    Ok((dense, pruned))
+}
+
+/// Report one refinement round as it ran. Returns false when no failure was left that refinement can
+/// fix (nothing was restored).
+fn print_round(round: usize, n_failures: usize, outcome: &refine::Outcome) -> bool {
+    if !outcome.dense_fails.is_empty() {
+        let ids: Vec<String> = outcome.dense_fails.iter().map(|i| i.to_string()).collect();
+        println!(
+            "round {round}: {} of the {n_failures} failures fail for the dense actor too (failure {}): \
+             restoring dense weights cannot fix them, so they are set aside",
+            ids.len(),
+            ids.join(", ")
+        );
+    }
+    if outcome.total == 0 {
+        println!("round {round}: no failure left that refinement can fix; nothing to restore");
+    } else if outcome.passed_before == outcome.total {
+        println!(
+            "round {round}: the actor already passes all {} failures; nothing to restore",
+            outcome.total
+        );
+    } else {
+        if outcome.held_out > 0 {
+            println!(
+                "round {round}: refining against {} of the {} failures the dense actor passes \
+                 (evenly spaced, --refine-max-failures); the other {} are held out",
+                outcome.total,
+                outcome.total + outcome.held_out,
+                outcome.held_out
+            );
+        }
+        println!(
+            "round {round}: {}",
+            refine::recovery_summary(&outcome.recoveries)
+        );
+        println!();
+        print!("{}", refine::steps_table(outcome));
+        let t = outcome.timings;
+        let episodes: usize = outcome.recoveries.iter().map(|r| r.episodes).sum();
+        println!(
+            "time: replay check {:.3} s, recovery states {:.3} s ({episodes} episodes), \
+             gradient {:.3} s, restoration {:.3} s ({} re-runs of the failures)",
+            t.replay_check, t.recovery, t.gradient, t.restoration, outcome.checks
+        );
+    }
+    if outcome.held_out > 0 {
+        println!(
+            "round {round}: the refined actor also passes {} of the {} held-out failures",
+            outcome.held_out_fixed, outcome.held_out
+        );
+    }
+    outcome.total > 0
+}
+
+/// Failures found per method, as the final table shows them.
+fn counts(r: &Falsified) -> String {
+    r.results
+        .iter()
+        .map(|m| format!("{} {}", m.method.name(), m.runs[0].failures.len()))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// `--falsify`: campaigns of each method against one specification, files and report.
+fn falsify_stage(req: &stage::Request) -> Result<Falsified> {
+    let report = stage::run(req)?;
+    println!();
+    println!(
+        "falsifying {} on {} against `{}`: {}",
+        req.actor_path.display(),
+        req.env_id,
+        report.spec.name,
+        report.spec.text
+    );
+    let box_desc: Vec<String> = report
+        .params
+        .iter()
+        .map(|p| format!("{} ∈ [{}, {}]", p.name, p.low, p.high))
+        .collect();
+    println!("perturbations: {}", box_desc.join(", "));
+    println!();
+    print!("{}", report.summary_table());
+    if req.runs > 1 {
+        println!();
+        print!("{}", report.runs_table());
+    }
+    println!();
+    for r in &report.results {
+        println!("wrote {}", r.failures_file.display());
+        println!("wrote {}", r.evaluations_file.display());
+    }
+    for f in &report.figures {
+        println!("wrote {}", f.display());
+    }
+    Ok(report)
+}
+
+/// `--reproduce [--quick]`.
+#[derive(Debug, Clone)]
+pub struct ReproducePlan {
+    pub quick: bool,
+    pub seed: u64,
+    pub refine_max_failures: Option<usize>,
+    pub hyperparameters: Option<PathBuf>,
+    pub specs: Option<PathBuf>,
+    pub device: DeviceChoice,
+}
+
+impl ReproducePlan {
+    /// PruVer's results, all three environments, then the tables.
+    pub fn run(&self, stop: &AtomicBool) -> Result<()> {
+        let device = self.device.resolve()?;
+        let hyperparameters = train::config::load_hyperparameters(self.hyperparameters.as_deref())?;
+        let mut budget = if self.quick {
+            reproduce::Budget::quick()
+        } else {
+            reproduce::Budget::paper()
+        };
+        if let Some(n) = self.refine_max_failures {
+            budget.refine_max_failures = Some(n);
+        }
+        println!(
+            "synapt-safety {} · --reproduce{} · libtorch device {device:?}",
+            env!("CARGO_PKG_VERSION"),
+            if self.quick { " --quick" } else { "" }
+        );
+        let opts = reproduce::Options {
+            cases: reproduce::CASES.to_vec(),
+            budget,
+            seed: self.seed,
+            hyperparameters,
+            specs_file: self.specs.clone(),
+            device,
+            policies: PathBuf::from("Policies"),
+            failures: PathBuf::from("Failure_Trajectories"),
+            graph: PathBuf::from("Graph"),
+        };
+        let report = reproduce::run(&opts, stop)?;
+        println!("\nPrune percentage vs rewards (ours beside PruVer's figure values)\n");
+        print!("{}", report.sweep_table(&opts.cases));
+        println!("\nFailures found against the pruned actors: BO against random, same budget\n");
+        print!("{}", report.falsify_table());
+        println!("\nRefinement\n");
+        print!("{}", report.refine_table());
+        println!("\nWall time of each stage\n");
+        print!("{}", report.timing_table());
+        for n in &report.notes {
+            println!("note: {n}");
+        }
+        println!();
+        for f in &report.files {
+            println!("wrote {}", f.display());
+        }
+        Ok(())
+    }
+}
