@@ -12,7 +12,6 @@ pub mod legacy_rng;
 pub mod npmath;
 pub mod perturb;
 pub mod registry;
-pub mod render;
 pub mod rng;
 pub mod snapshot;
 pub mod spec;
