@@ -256,6 +256,12 @@ pub fn make_with(name: &str, options: EnvOptions) -> Result<Box<dyn Env>> {
     Ok(EnvName::parse(name)?.make(options))
 }
 
+/// The canonical form of `name` (see [`EnvName::canonical`]): `CartPole-v1:max_episode_steps=500` is
+/// `CartPole-v1`. For callers that want one spelling per environment in their file names.
+pub fn canonical_name(name: &str) -> Result<String> {
+    Ok(EnvName::parse(name)?.canonical())
+}
+
 /// Levenshtein distance over lower-cased characters.
 fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.to_lowercase().chars().collect();

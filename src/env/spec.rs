@@ -261,7 +261,7 @@ impl EnvName {
                     return Err(Error::Invalid(format!(
                         "environment `{name}`: {id} takes no keyword argument `{key}`; it \
                          accepts (with their defaults):\n{}",
-                        spec.describe_kwargs("  ")
+                        spec.describe_kwargs("  ").trim_end()
                     )));
                 };
                 if seen.contains(&key) {
@@ -409,6 +409,10 @@ mod tests {
         assert_eq!(
             id("LunarLanderContinuous-v3:continuous=true"),
             "LunarLanderContinuous-v3"
+        );
+        assert_eq!(
+            crate::env::canonical_name("Pendulum-v1:g=10.0,max_episode_steps=200").unwrap(),
+            "Pendulum-v1"
         );
         // A canonical name parses back to itself.
         for name in [
