@@ -10,9 +10,10 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::env::{self, render, EnvOptions};
+use crate::env::{self, EnvOptions};
 use crate::error::{Error, Result};
 use crate::falsify::catalog::{signals, Catalog};
+use crate::render;
 use crate::report::Table;
 use crate::rollout::replay;
 use crate::trajectory::{divergence, read_failures};

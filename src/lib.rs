@@ -19,6 +19,7 @@ pub mod plot;
 pub mod policy;
 pub mod prune;
 pub mod refine;
+pub mod render;
 pub mod report;
 pub mod reproduce;
 pub mod rollout;

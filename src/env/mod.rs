@@ -1,5 +1,6 @@
 //! Environments in Gymnasium's shape: `reset(seed)`, `step(action)` returning observation, reward,
-//! terminated and truncated; declared spaces; time limits as a wrapper; a registry by Gym id.
+//! terminated and truncated; declared spaces; time limits as a wrapper; a registry of [`EnvSpec`]s by
+//! Gym id, whose keyword arguments make variants (`ID:key=value,...`).
 //!
 //! Observations are `f64` vectors that hold exactly the values Gymnasium returns: where Gymnasium
 //! returns float32, the value is the float32 rounding, widened. Dynamics keep the precision Python keeps.
@@ -11,14 +12,17 @@ pub mod legacy_rng;
 pub mod npmath;
 pub mod perturb;
 pub mod registry;
-pub mod render;
 pub mod rng;
 pub mod snapshot;
+pub mod spec;
 pub mod time_limit;
 
 pub use perturb::{Param, ParamKind, Perturbation};
-pub use registry::{closest_ids, list_envs, make, make_with, EnvOptions, ENV_IDS};
+pub use registry::{
+    canonical_name, closest_ids, list_envs, make, make_with, spec_of, EnvOptions, ENV_IDS, SPECS,
+};
 pub use snapshot::{RngState, Snapshot};
+pub use spec::{EnvName, EnvSpec, Kwarg, Kwargs, SceneKind, Value};
 pub use time_limit::TimeLimit;
 
 use crate::error::Result;
@@ -72,6 +76,61 @@ pub struct Step {
     pub reward: f64,
     pub terminated: bool,
     pub truncated: bool,
+    /// Named signals beside the observation (Gymnasium's `info`), for specifications to read.
+    pub info: Info,
+}
+
+/// Gymnasium's `info` dict, for the numbers an environment computes but does not observe (a distance
+/// travelled, a foot contact). At most [`Info::CAPACITY`] entries in a fixed array, so stepping stays
+/// free of allocation; most environments report nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Info {
+    len: u8,
+    entries: [(&'static str, f64); Info::CAPACITY],
+}
+
+impl Info {
+    pub const CAPACITY: usize = 4;
+
+    /// No entries.
+    pub const NONE: Info = Info {
+        len: 0,
+        entries: [("", 0.0); Info::CAPACITY],
+    };
+
+    /// `self` with `name = value` added.
+    ///
+    /// # Panics
+    /// When [`Info::CAPACITY`] entries are already there (an environment's fixed set outgrew it).
+    pub fn with(mut self, name: &'static str, value: f64) -> Info {
+        let n = self.len as usize;
+        assert!(
+            n < Self::CAPACITY,
+            "Info holds at most {} entries",
+            Self::CAPACITY
+        );
+        self.entries[n] = (name, value);
+        self.len += 1;
+        self
+    }
+
+    /// The value reported under `name`.
+    pub fn get(&self, name: &str) -> Option<f64> {
+        self.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+
+    /// The entries in the order the environment reports them.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, f64)> + '_ {
+        self.entries[..self.len as usize].iter().copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
 }
 
 /// A Gymnasium-style environment.

@@ -1,4 +1,5 @@
-//! Environments by Gym id, wrapped in their time limits as `gym.make` does.
+//! Environments by Gym id, wrapped in their time limits as `gym.make` does: the table of
+//! [`EnvSpec`]s, and `make` from a name that may carry keyword arguments (`ID:key=value,...`).
 
 use std::fmt::Write;
 
@@ -9,10 +10,11 @@ use super::classic::{
     cartpole::CartPole, cartpole_swingup::CartPoleSwingUp,
     mountain_car_continuous::MountainCarContinuous, pendulum::Pendulum,
 };
-use super::{Env, Promotion, Space, TimeLimit};
+use super::spec::{EnvName, EnvSpec, Kwarg, Kwargs, SceneKind, Value};
+use super::{Env, Promotion, Space};
 use crate::error::{Error, Result};
 
-/// Every id `make` knows, in the order `--list-envs` lists them.
+/// Every id `make` knows, in the order `--list-envs` lists them (the ids of [`SPECS`]).
 pub const ENV_IDS: &[&str] = &[
     "CartPole-v0",
     "CartPole-v1",
@@ -31,6 +33,209 @@ pub const ENV_IDS: &[&str] = &[
     "BipedalWalkerHardcore-v3",
 ];
 
+const PENDULUM: &[Kwarg] = &[Kwarg {
+    name: "g",
+    default: Value::Float(10.0),
+    doc: "gravity (m/s^2) that reset restores",
+}];
+
+const fn rail(default: f64) -> Kwarg {
+    Kwarg {
+        name: "rail",
+        default: Value::Float(default),
+        doc: "half-length of the slider's range (m)",
+    }
+}
+const RAIL_1: &[Kwarg] = &[rail(1.0)];
+const RAIL_2: &[Kwarg] = &[rail(2.0)];
+
+const fn continuous(default: bool) -> Kwarg {
+    Kwarg {
+        name: "continuous",
+        default: Value::Bool(default),
+        doc: "Box(2) engine throttles instead of Discrete(4)",
+    }
+}
+const DISCRETE_LANDER: &[Kwarg] = &[continuous(false)];
+const CONTINUOUS_LANDER: &[Kwarg] = &[continuous(true)];
+
+const fn hardcore(default: bool) -> Kwarg {
+    Kwarg {
+        name: "hardcore",
+        default: Value::Bool(default),
+        doc: "terrain with stumps, pits and stairs",
+    }
+}
+const WALKER: &[Kwarg] = &[hardcore(false)];
+const HARDCORE_WALKER: &[Kwarg] = &[hardcore(true)];
+
+fn cartpole(id: &'static str, _: &Kwargs, _: EnvOptions) -> Box<dyn Env> {
+    Box::new(CartPole::new(id))
+}
+
+fn pendulum_v0(_: &'static str, k: &Kwargs, o: EnvOptions) -> Box<dyn Env> {
+    Box::new(Pendulum::v0(o.promotion).with_g(k.float("g")))
+}
+
+fn pendulum_v1(_: &'static str, k: &Kwargs, o: EnvOptions) -> Box<dyn Env> {
+    Box::new(Pendulum::with_promotion(o.promotion).with_g(k.float("g")))
+}
+
+fn swingup_v0(_: &'static str, _: &Kwargs, o: EnvOptions) -> Box<dyn Env> {
+    Box::new(CartPoleSwingUp::with_promotion(false, o.promotion))
+}
+
+fn swingup_v1(_: &'static str, _: &Kwargs, o: EnvOptions) -> Box<dyn Env> {
+    Box::new(CartPoleSwingUp::with_promotion(true, o.promotion))
+}
+
+fn bullet_swingup(_: &'static str, k: &Kwargs, _: EnvOptions) -> Box<dyn Env> {
+    Box::new(BulletSwingup::new(k.float("rail")))
+}
+
+fn lunar_lander(id: &'static str, k: &Kwargs, _: EnvOptions) -> Box<dyn Env> {
+    Box::new(LunarLander::new(id, k.bool("continuous")))
+}
+
+fn bipedal_walker(id: &'static str, k: &Kwargs, o: EnvOptions) -> Box<dyn Env> {
+    Box::new(BipedalWalker::with_promotion(
+        id,
+        k.bool("hardcore"),
+        o.promotion,
+    ))
+}
+
+const fn spec(
+    id: &'static str,
+    max_episode_steps: usize,
+    kwargs: &'static [Kwarg],
+    build: fn(&'static str, &Kwargs, EnvOptions) -> Box<dyn Env>,
+    scene: fn(&Kwargs) -> SceneKind,
+) -> EnvSpec {
+    EnvSpec {
+        id,
+        max_episode_steps,
+        kwargs,
+        build,
+        scene,
+    }
+}
+
+/// The registered environments, in the order of [`ENV_IDS`].
+pub static SPECS: &[EnvSpec] = &[
+    // Same dynamics; Gymnasium registers v0 with 200 steps and v1 with 500.
+    spec("CartPole-v0", 200, &[], cartpole, |_| SceneKind::CartPole),
+    spec("CartPole-v1", 500, &[], cartpole, |_| SceneKind::CartPole),
+    spec("Pendulum-v0", 200, PENDULUM, pendulum_v0, |_| {
+        SceneKind::Pendulum
+    }),
+    spec("Pendulum-v1", 200, PENDULUM, pendulum_v1, |_| {
+        SceneKind::Pendulum
+    }),
+    spec(
+        "MountainCarContinuous-v0",
+        999,
+        &[],
+        |_, _, o| Box::new(MountainCarContinuous::new(o.promotion)),
+        |_| SceneKind::MountainCar,
+    ),
+    spec("CartPoleSwingUp-v0", 500, &[], swingup_v0, |_| {
+        SceneKind::SwingUp
+    }),
+    spec("CartPoleSwingUp-v1", 500, &[], swingup_v1, |_| {
+        SceneKind::SwingUp
+    }),
+    // The long rail is the same constructor with rail=2.
+    spec(
+        "InvertedPendulumSwingupBulletEnv-v0",
+        1000,
+        RAIL_1,
+        bullet_swingup,
+        bullet_scene,
+    ),
+    spec(
+        "InvertedPendulumSwingupLongRailBulletEnv-v0",
+        1000,
+        RAIL_2,
+        bullet_swingup,
+        bullet_scene,
+    ),
+    // Gymnasium 1.x's v3; the v2 ids, gone from Gymnasium, are the aliases PruVer's users type.
+    spec(
+        "LunarLander-v2",
+        1000,
+        DISCRETE_LANDER,
+        lunar_lander,
+        |_| SceneKind::LunarLander,
+    ),
+    spec(
+        "LunarLander-v3",
+        1000,
+        DISCRETE_LANDER,
+        lunar_lander,
+        |_| SceneKind::LunarLander,
+    ),
+    spec(
+        "LunarLanderContinuous-v2",
+        1000,
+        CONTINUOUS_LANDER,
+        lunar_lander,
+        |_| SceneKind::LunarLander,
+    ),
+    spec(
+        "LunarLanderContinuous-v3",
+        1000,
+        CONTINUOUS_LANDER,
+        lunar_lander,
+        |_| SceneKind::LunarLander,
+    ),
+    spec(
+        "BipedalWalker-v3",
+        1600,
+        WALKER,
+        bipedal_walker,
+        walker_scene,
+    ),
+    spec(
+        "BipedalWalkerHardcore-v3",
+        2000,
+        HARDCORE_WALKER,
+        bipedal_walker,
+        walker_scene,
+    ),
+];
+
+fn bullet_scene(k: &Kwargs) -> SceneKind {
+    SceneKind::BulletSwingUp {
+        rail: k.float("rail"),
+    }
+}
+
+fn walker_scene(k: &Kwargs) -> SceneKind {
+    SceneKind::BipedalWalker {
+        hardcore: k.bool("hardcore"),
+    }
+}
+
+/// The spec registered under `id` (a bare id, without keyword arguments).
+pub fn spec_of(id: &str) -> Option<&'static EnvSpec> {
+    SPECS.iter().find(|s| s.id == id)
+}
+
+/// The error for an id no spec has, naming the closest ones.
+pub(crate) fn unknown(id: &str) -> Error {
+    let closest = closest_ids(id);
+    let mut known = ENV_IDS.join(", ");
+    if !closest.is_empty() {
+        let c: Vec<String> = closest.iter().map(|c| format!("`{c}`")).collect();
+        write!(known, "; the closest: {}", c.join(", ")).unwrap();
+    }
+    Error::UnknownEnv {
+        id: id.to_string(),
+        known,
+    }
+}
+
 /// Options that select between reference behaviours.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct EnvOptions {
@@ -39,62 +244,22 @@ pub struct EnvOptions {
     pub promotion: Promotion,
 }
 
-/// Build the environment registered under `id`, with its time limit and default options.
-pub fn make(id: &str) -> Result<Box<dyn Env>> {
-    make_with(id, EnvOptions::default())
+/// Build the environment `name` (an id, or `ID:key=value,...`), with its time limit and default
+/// options.
+pub fn make(name: &str) -> Result<Box<dyn Env>> {
+    make_with(name, EnvOptions::default())
 }
 
-/// Build the environment registered under `id` with `options`.
-pub fn make_with(id: &str, options: EnvOptions) -> Result<Box<dyn Env>> {
-    let p = options.promotion;
-    let (env, limit): (Box<dyn Env>, usize) = match id {
-        // Same dynamics; Gymnasium registers v0 with 200 steps and v1 with 500.
-        "CartPole-v0" => (Box::new(CartPole::new("CartPole-v0")), 200),
-        "CartPole-v1" => (Box::new(CartPole::new("CartPole-v1")), 500),
-        "Pendulum-v0" => (Box::new(Pendulum::v0(p)), 200),
-        "Pendulum-v1" => (Box::new(Pendulum::with_promotion(p)), 200),
-        "MountainCarContinuous-v0" => (Box::new(MountainCarContinuous::new(p)), 999),
-        "CartPoleSwingUp-v0" => (Box::new(CartPoleSwingUp::with_promotion(false, p)), 500),
-        "CartPoleSwingUp-v1" => (Box::new(CartPoleSwingUp::with_promotion(true, p)), 500),
-        "InvertedPendulumSwingupBulletEnv-v0" => (Box::new(BulletSwingup::new(1.0)), 1000),
-        "InvertedPendulumSwingupLongRailBulletEnv-v0" => (Box::new(BulletSwingup::new(2.0)), 1000),
-        // Gymnasium 1.x's v3; the v2 ids, gone from Gymnasium, are the aliases PruVer's users type.
-        "LunarLander-v2" => (Box::new(LunarLander::new("LunarLander-v2", false)), 1000),
-        "LunarLander-v3" => (Box::new(LunarLander::new("LunarLander-v3", false)), 1000),
-        "LunarLanderContinuous-v2" => (
-            Box::new(LunarLander::new("LunarLanderContinuous-v2", true)),
-            1000,
-        ),
-        "LunarLanderContinuous-v3" => (
-            Box::new(LunarLander::new("LunarLanderContinuous-v3", true)),
-            1000,
-        ),
-        "BipedalWalker-v3" => (
-            Box::new(BipedalWalker::with_promotion("BipedalWalker-v3", false, p)),
-            1600,
-        ),
-        "BipedalWalkerHardcore-v3" => (
-            Box::new(BipedalWalker::with_promotion(
-                "BipedalWalkerHardcore-v3",
-                true,
-                p,
-            )),
-            2000,
-        ),
-        _ => {
-            let closest = closest_ids(id);
-            let mut known = ENV_IDS.join(", ");
-            if !closest.is_empty() {
-                let c: Vec<String> = closest.iter().map(|c| format!("`{c}`")).collect();
-                write!(known, "; the closest: {}", c.join(", ")).unwrap();
-            }
-            return Err(Error::UnknownEnv {
-                id: id.to_string(),
-                known,
-            });
-        }
-    };
-    Ok(Box::new(TimeLimit::new(env, limit)))
+/// Build the environment `name` (an id, or `ID:key=value,...`) with `options`. Its `id()` is the
+/// canonical name (see [`EnvName::canonical`]).
+pub fn make_with(name: &str, options: EnvOptions) -> Result<Box<dyn Env>> {
+    Ok(EnvName::parse(name)?.make(options))
+}
+
+/// The canonical form of `name` (see [`EnvName::canonical`]): `CartPole-v1:max_episode_steps=500` is
+/// `CartPole-v1`. For callers that want one spelling per environment in their file names.
+pub fn canonical_name(name: &str) -> Result<String> {
+    Ok(EnvName::parse(name)?.canonical())
 }
 
 /// Levenshtein distance over lower-cased characters.
@@ -173,11 +338,12 @@ fn num(v: f64) -> String {
     }
 }
 
-/// What `--list-envs` prints: each id with its spaces, observation names, perturbations and episode
-/// limit.
+/// What `--list-envs` prints: each id with its spaces, observation names, episode limit, keyword
+/// arguments and perturbations.
 pub fn list_envs() -> String {
     let mut out = String::new();
-    for id in ENV_IDS {
+    for spec in SPECS {
+        let id = spec.id;
         let env = make(id).expect("a registered id");
         writeln!(out, "{id}").unwrap();
         writeln!(
@@ -192,6 +358,8 @@ pub fn list_envs() -> String {
             .max_episode_steps()
             .map_or("none".to_string(), |n| n.to_string());
         writeln!(out, "  episode      {limit} steps").unwrap();
+        writeln!(out, "  keyword arguments ({id}:key=value,...)").unwrap();
+        out.push_str(&spec.describe_kwargs("    "));
         writeln!(out, "  perturbations").unwrap();
         for p in env.perturbations() {
             writeln!(

@@ -1,12 +1,15 @@
 //! Gymnasium's `TimeLimit`: `truncated` becomes true once `max_episode_steps` steps have been taken.
+//! It also carries the name an environment built with keyword arguments goes by.
 
 use super::{Action, Env, Param, Snapshot, Space, Step};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 pub struct TimeLimit {
     inner: Box<dyn Env>,
     max_episode_steps: usize,
     elapsed: usize,
+    /// The canonical name (`ID:key=value,...`) when it is not the inner environment's id.
+    name: Option<String>,
 }
 
 impl TimeLimit {
@@ -15,6 +18,15 @@ impl TimeLimit {
             inner,
             max_episode_steps,
             elapsed: 0,
+            name: None,
+        }
+    }
+
+    /// As [`TimeLimit::new`], going by `name` (its `id()`, the id its snapshots carry and accept).
+    pub fn named(inner: Box<dyn Env>, max_episode_steps: usize, name: String) -> Self {
+        TimeLimit {
+            name: Some(name),
+            ..Self::new(inner, max_episode_steps)
         }
     }
 
@@ -25,7 +37,7 @@ impl TimeLimit {
 
 impl Env for TimeLimit {
     fn id(&self) -> &str {
-        self.inner.id()
+        self.name.as_deref().unwrap_or_else(|| self.inner.id())
     }
     fn observation_space(&self) -> Space {
         self.inner.observation_space()
@@ -58,13 +70,32 @@ impl Env for TimeLimit {
         self.inner.apply_perturbation(values)
     }
     fn snapshot(&self) -> Snapshot {
-        Snapshot {
+        let mut s = Snapshot {
             elapsed: Some(self.elapsed),
             ..self.inner.snapshot()
+        };
+        if let Some(name) = &self.name {
+            s.env.clone_from(name);
         }
+        s
     }
     fn restore(&mut self, snapshot: &Snapshot) -> Result<()> {
-        self.inner.restore(snapshot)?;
+        match &self.name {
+            None => self.inner.restore(snapshot)?,
+            Some(name) if snapshot.env == *name => {
+                let inner = Snapshot {
+                    env: self.inner.id().to_string(),
+                    ..snapshot.clone()
+                };
+                self.inner.restore(&inner)?;
+            }
+            Some(name) => {
+                return Err(Error::Invalid(format!(
+                    "snapshot of {} does not fit {name}",
+                    snapshot.env
+                )))
+            }
+        }
         self.elapsed = snapshot.elapsed.unwrap_or(0);
         Ok(())
     }

@@ -35,7 +35,7 @@ use box2d_rs::shapes::b2_polygon_shape::B2polygonShape;
 
 use super::{vec2, Recipe, Tags, World};
 use crate::env::rng::NpRng;
-use crate::env::{Action, Env, Param, Promotion, Snapshot, Space, Step};
+use crate::env::{Action, Env, Info, Param, Promotion, Snapshot, Space, Step};
 use crate::error::Result;
 
 pub const FPS: f64 = 50.0;
@@ -589,6 +589,12 @@ impl BipedalWalker {
             reward,
             terminated,
             truncated: false,
+            // Not in the observation: how far the hull has come. The legs' contacts are (obs[8],
+            // obs[13]); they are named here for specifications.
+            info: Info::NONE
+                .with("hull_x", pos_x)
+                .with("leg1_contact", self.ground_contact[0] as u8 as f64)
+                .with("leg2_contact", self.ground_contact[1] as u8 as f64),
         }
     }
 

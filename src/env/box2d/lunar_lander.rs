@@ -14,7 +14,7 @@ use box2d_rs::shapes::b2_polygon_shape::B2polygonShape;
 
 use super::{vec2, Recipe, Tags, World};
 use crate::env::rng::NpRng;
-use crate::env::{Action, Env, Param, Snapshot, Space, Step};
+use crate::env::{Action, Env, Info, Param, Snapshot, Space, Step};
 use crate::error::Result;
 
 pub const FPS: f64 = 50.0;
@@ -360,6 +360,7 @@ impl LunarLander {
             reward,
             terminated,
             truncated: false,
+            info: Info::NONE,
         }
     }
 

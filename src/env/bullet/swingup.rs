@@ -10,7 +10,7 @@
 //! the README for the measured tolerance); it is not bit-exact, because pybullet's Featherstone
 //! solver orders its floating-point operations differently.
 use crate::env::legacy_rng::RandomState;
-use crate::env::{Action, Env, Param, Snapshot, Space, Step};
+use crate::env::{Action, Env, Info, Param, Snapshot, Space, Step};
 use crate::error::Result;
 
 /// Cart mass: a capsule of radius 0.1 and half-length 0.1 at density 1000.
@@ -214,6 +214,7 @@ impl Env for BulletSwingup {
             reward: theta.cos(),
             terminated: false,
             truncated: false,
+            info: Info::NONE,
         }
     }
 

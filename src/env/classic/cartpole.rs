@@ -3,7 +3,7 @@
 //! The state is kept in f64 as Gymnasium keeps it; observations are its float32 rounding. Every formula
 //! below is written in Python's evaluation order, which bit-exactness depends on.
 use crate::env::rng::NpRng;
-use crate::env::{Action, Env, Param, Snapshot, Space, Step};
+use crate::env::{Action, Env, Info, Param, Snapshot, Space, Step};
 use crate::error::Result;
 
 const GRAVITY: f64 = 9.8;
@@ -178,6 +178,7 @@ impl Env for CartPole {
             reward,
             terminated,
             truncated: false,
+            info: Info::NONE,
         }
     }
 

@@ -10,7 +10,7 @@ use std::f64::consts::PI;
 
 use crate::env::legacy_rng::RandomState;
 use crate::env::npmath::Num::{self, Py, F32, F64};
-use crate::env::{Action, Env, Param, Promotion, Snapshot, Space, Step};
+use crate::env::{Action, Env, Info, Param, Promotion, Snapshot, Space, Step};
 use crate::error::Result;
 
 const GRAVITY: f64 = 9.82;
@@ -228,6 +228,7 @@ impl Env for CartPoleSwingUp {
             reward,
             terminated,
             truncated: false,
+            info: Info::NONE,
         }
     }
 

@@ -6,7 +6,7 @@
 //! each value's type through the step exactly as Python does.
 use crate::env::npmath::Num::{self, Py, F32, F64};
 use crate::env::rng::NpRng;
-use crate::env::{Action, Env, Param, Promotion, Snapshot, Space, Step};
+use crate::env::{Action, Env, Info, Param, Promotion, Snapshot, Space, Step};
 use crate::error::Result;
 
 const MIN_ACTION: f64 = -1.0;
@@ -158,6 +158,7 @@ impl Env for MountainCarContinuous {
             reward,
             terminated,
             truncated: false,
+            info: Info::NONE,
         }
     }
 

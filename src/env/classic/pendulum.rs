@@ -11,7 +11,7 @@ use crate::env::legacy_rng::RandomState;
 use crate::env::npmath::{pow2_f32, pow2_f64, py_mod};
 use crate::env::rng::NpRng;
 pub use crate::env::Promotion;
-use crate::env::{Action, Env, Param, RngState, Snapshot, Space, Step};
+use crate::env::{Action, Env, Info, Param, RngState, Snapshot, Space, Step};
 use crate::error::Result;
 
 const MAX_SPEED: f64 = 8.0;
@@ -79,6 +79,8 @@ pub struct Pendulum {
     promotion: Promotion,
     /// `(g, m, l)`, the constants a perturbation may replace.
     physics: [f64; 3],
+    /// The gravity `reset` restores (Gymnasium's `g` keyword argument, 10 by default).
+    g: f64,
 }
 
 impl Pendulum {
@@ -106,7 +108,15 @@ impl Pendulum {
             has_state: false,
             promotion,
             physics: [G, M, L],
+            g: G,
         }
+    }
+
+    /// With gravity `g` (Gymnasium's `gym.make("Pendulum-v1", g=...)`), which `reset` restores.
+    pub fn with_g(mut self, g: f64) -> Self {
+        self.g = g;
+        self.physics[0] = g;
+        self
     }
 
     pub fn promotion(&self) -> Promotion {
@@ -170,7 +180,7 @@ impl Env for Pendulum {
         let theta_dot = self.rng.uniform(-1.0, 1.0);
         self.state = [theta, theta_dot];
         self.has_state = true;
-        self.physics = [G, M, L];
+        self.physics = [self.g, M, L];
         self.obs()
     }
 
@@ -227,6 +237,7 @@ impl Env for Pendulum {
             reward: -costs,
             terminated: false,
             truncated: false,
+            info: Info::NONE,
         }
     }
 
@@ -254,7 +265,7 @@ impl Env for Pendulum {
                 1.0,
                 "initial angular velocity (rad/s), replaces the reset value",
             ),
-            Param::physical("g", G, 8.0, 12.0, "gravity (m/s^2)"),
+            Param::physical("g", self.g, 8.0, 12.0, "gravity (m/s^2)"),
             Param::physical("m", M, 0.8, 1.2, "pendulum mass (kg)"),
             Param::physical("l", L, 0.8, 1.2, "pendulum length (m)"),
         ]

@@ -1,0 +1,254 @@
+//! Scenes as an animated GIF: frames in real time where the GIF's 20 ms resolution allows, a fixed
+//! 256-colour palette, only the changed rectangle stored after the first frame.
+
+use std::borrow::Cow;
+use std::path::Path;
+
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+
+use super::{bipedal_scene, lunar_flames, lunar_kind, scene_of, walker_replay, Kind, Scene, Shape};
+use crate::env::Action;
+use crate::error::{Error, Result};
+use crate::fsutil::write_atomic;
+use crate::plot::{draw_rgb, Canvas, Caption};
+use crate::rollout::Trajectory;
+
+/// Frame size in pixels, and the header above the scene.
+pub(super) const W: u32 = 600;
+pub(super) const H: u32 = 440;
+const HEADER: u32 = 56;
+/// GIF delays are in hundredths of a second; browsers play anything under 2 at 10.
+const MIN_DELAY_CS: u16 = 2;
+pub(super) const MAX_FRAMES: usize = 300;
+/// The last frame stays a second, so the end of the episode can be seen.
+pub(super) const LAST_DELAY_CS: u16 = 100;
+
+/// Which observations become frames (every `stride`-th, and the last), and the delay of each frame in
+/// hundredths of a second: the episode plays in real time where the GIF's 20 ms resolution allows.
+pub fn frame_plan(n_obs: usize, dt: f64) -> (Vec<usize>, u16) {
+    if n_obs == 0 {
+        return (Vec::new(), MIN_DELAY_CS);
+    }
+    let real_time = (MIN_DELAY_CS as f64 / 100.0 / dt - 1e-9).ceil().max(1.0) as usize;
+    let stride = real_time.max(n_obs.div_ceil(MAX_FRAMES));
+    let mut idx: Vec<usize> = (0..n_obs).step_by(stride).collect();
+    if *idx.last().unwrap() != n_obs - 1 {
+        idx.push(n_obs - 1);
+    }
+    let delay = ((stride as f64 * dt * 100.0).round() as u16).max(MIN_DELAY_CS);
+    (idx, delay)
+}
+
+/// World to pixel: one scale on both axes, the view centred in the area below the header.
+#[derive(Debug, Clone, Copy)]
+struct Mapping {
+    scale: f64,
+    cx: f64,
+    cy: f64,
+    mx: f64,
+    my: f64,
+}
+
+impl Mapping {
+    fn new(view: (f64, f64, f64, f64)) -> Self {
+        let (aw, ah) = ((W - 20) as f64, (H - HEADER - 10) as f64);
+        let scale = (aw / (view.1 - view.0)).min(ah / (view.3 - view.2));
+        Mapping {
+            scale,
+            cx: W as f64 / 2.0,
+            cy: HEADER as f64 + ah / 2.0,
+            mx: (view.0 + view.1) / 2.0,
+            my: (view.2 + view.3) / 2.0,
+        }
+    }
+
+    fn px(&self, (x, y): (f64, f64)) -> (i32, i32) {
+        (
+            (self.cx + (x - self.mx) * self.scale).round() as i32,
+            (self.cy - (y - self.my) * self.scale).round() as i32,
+        )
+    }
+}
+
+fn draw_scene(canvas: &Canvas, sc: &Scene) -> std::result::Result<(), Box<dyn std::error::Error>> {
+    let m = Mapping::new(sc.view);
+    for p in &sc.parts {
+        let color = RGBColor(p.color.0, p.color.1, p.color.2);
+        match &p.shape {
+            Shape::Polygon(pts) => {
+                let px: Vec<(i32, i32)> = pts.iter().map(|&q| m.px(q)).collect();
+                canvas.draw(&Polygon::new(px, color.filled()))?;
+            }
+            Shape::Line {
+                points,
+                width,
+                dashed,
+            } => {
+                let px: Vec<(i32, i32)> = points.iter().map(|&q| m.px(q)).collect();
+                let style = color.stroke_width(*width);
+                if *dashed {
+                    canvas.draw(&DashedPathElement::new(px, 8, 6, style))?;
+                } else {
+                    canvas.draw(&PathElement::new(px, style))?;
+                }
+            }
+            Shape::Circle { center, radius } => {
+                let r = (radius * m.scale).round().max(1.0) as i32;
+                canvas.draw(&Circle::new(m.px(*center), r, color.filled()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The fixed palette: a 6×6×6 colour cube, then 40 greys.
+pub(super) fn palette() -> Vec<u8> {
+    let mut p = Vec::with_capacity(256 * 3);
+    for r in 0..6u32 {
+        for g in 0..6u32 {
+            for b in 0..6u32 {
+                p.extend([r * 51, g * 51, b * 51].map(|v| v as u8));
+            }
+        }
+    }
+    for i in 0..40u32 {
+        let v = (i * 255 / 39) as u8;
+        p.extend([v, v, v]);
+    }
+    p
+}
+
+pub(super) fn palette_index(r: u8, g: u8, b: u8) -> u8 {
+    let (lo, hi) = (r.min(g).min(b), r.max(g).max(b));
+    if hi - lo <= 12 {
+        let mean = (r as u32 + g as u32 + b as u32) / 3;
+        216 + ((mean * 39 + 127) / 255) as u8
+    } else {
+        let q = |v: u8| (v as u32 + 25) / 51;
+        (36 * q(r) + 6 * q(g) + q(b)) as u8
+    }
+}
+
+fn action_text(a: &Action) -> String {
+    match a {
+        Action::Discrete(i) => format!("action {i}"),
+        Action::Continuous(v) => {
+            let parts: Vec<String> = v.iter().map(|x| format!("{x:+.2}")).collect();
+            format!("action {}", parts.join(" "))
+        }
+    }
+}
+
+/// Render `traj` of `env_id` as an animated GIF at `path` (atomically), one frame per step (fewer
+/// for long episodes), each showing `title`, the step, the time and the action taken.
+pub fn render_gif(env_id: &str, traj: &Trajectory, title: &str, path: &Path) -> Result<()> {
+    let k = lunar_kind(env_id, traj.seed)?;
+    let walker = match k {
+        Kind::BipedalWalker { hardcore } => Some(walker_replay(hardcore, traj)?),
+        _ => None,
+    };
+    let n = traj.observations.len();
+    if n == 0 {
+        return Err(Error::Invalid(format!(
+            "{}: the trajectory has no observation to draw",
+            path.display()
+        )));
+    }
+    let (frames, delay) = frame_plan(n, k.dt());
+    let err =
+        |e: gif::EncodingError| Error::Invalid(format!("{}: GIF encoding: {e}", path.display()));
+    let steps = n - 1;
+    let mut out = Vec::new();
+    {
+        let mut enc = gif::Encoder::new(&mut out, W as u16, H as u16, &palette()).map_err(err)?;
+        enc.set_repeat(gif::Repeat::Infinite).map_err(err)?;
+        let mut prev: Option<Vec<u8>> = None;
+        for (fi, &i) in frames.iter().enumerate() {
+            let mut sc = match &walker {
+                Some((terrain, poses)) => bipedal_scene(terrain, &poses[i.min(poses.len() - 1)]),
+                None => scene_of(k, env_id, &traj.observations[i], &traj.perturbation)?,
+            };
+            if let (Kind::LunarLander { .. }, Some(a)) = (k, traj.actions.get(i)) {
+                sc.parts.extend(lunar_flames(&traj.observations[i], a));
+            }
+            let mut status = format!("step {i}/{steps}   t = {:.2} s", i as f64 * k.dt());
+            if let Some(a) = traj.actions.get(i) {
+                status.push_str("   ");
+                status.push_str(&action_text(a));
+            }
+            let captions = [
+                Caption {
+                    text: title.to_string(),
+                    at: (W as i32 / 2, 8),
+                    size: 17.0,
+                    centered: true,
+                    grey: false,
+                },
+                Caption {
+                    text: status,
+                    at: (W as i32 / 2, 32),
+                    size: 14.0,
+                    centered: true,
+                    grey: true,
+                },
+            ];
+            let rgb = draw_rgb((W, H), &captions, |c| draw_scene(c, &sc))
+                .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))?;
+            let idx: Vec<u8> = rgb
+                .chunks_exact(3)
+                .map(|p| palette_index(p[0], p[1], p[2]))
+                .collect();
+            let mut frame = gif::Frame {
+                delay: if fi + 1 == frames.len() {
+                    LAST_DELAY_CS
+                } else {
+                    delay
+                },
+                dispose: gif::DisposalMethod::Keep,
+                ..gif::Frame::default()
+            };
+            // Only the rectangle that changed since the previous frame.
+            let (x0, y0, x1, y1) = match &prev {
+                None => (0, 0, W as usize - 1, H as usize - 1),
+                Some(p) => changed_box(p, &idx).unwrap_or((0, 0, 0, 0)),
+            };
+            frame.left = x0 as u16;
+            frame.top = y0 as u16;
+            frame.width = (x1 - x0 + 1) as u16;
+            frame.height = (y1 - y0 + 1) as u16;
+            let mut sub = Vec::with_capacity(frame.width as usize * frame.height as usize);
+            for y in y0..=y1 {
+                sub.extend_from_slice(&idx[y * W as usize + x0..=y * W as usize + x1]);
+            }
+            frame.buffer = Cow::Owned(sub);
+            enc.write_frame(&frame).map_err(err)?;
+            prev = Some(idx);
+        }
+    }
+    write_atomic(path, &out)
+}
+
+/// The smallest rectangle `(x0, y0, x1, y1)` (inclusive) holding every pixel that differs.
+fn changed_box(a: &[u8], b: &[u8]) -> Option<(usize, usize, usize, usize)> {
+    let w = W as usize;
+    let mut bx: Option<(usize, usize, usize, usize)> = None;
+    for (y, (ra, rb)) in a.chunks_exact(w).zip(b.chunks_exact(w)).enumerate() {
+        if ra == rb {
+            continue;
+        }
+        let first = ra.iter().zip(rb).position(|(p, q)| p != q).unwrap();
+        let last = w
+            - 1
+            - ra.iter()
+                .rev()
+                .zip(rb.iter().rev())
+                .position(|(p, q)| p != q)
+                .unwrap();
+        bx = Some(match bx {
+            None => (first, y, last, y),
+            Some((x0, y0, x1, _)) => (x0.min(first), y0, x1.max(last), y),
+        });
+    }
+    bx
+}
