@@ -94,7 +94,9 @@ impl Hyperparameters {
 
     /// The section for `env_id`, if the file has one.
     pub fn section(&self, env_id: &str) -> Option<&EnvSection> {
-        self.sections.get(env_id)
+        self.sections
+            .get(env_id)
+            .or_else(|| self.sections.get(crate::env::base_id(env_id)))
     }
 
     /// The environment options (NumPy promotion) of `env_id`'s section.
@@ -165,6 +167,22 @@ mod tests {
             (l.recovery_return, l.fixed_return),
             (Some(200.0), Some(100.0))
         );
+    }
+
+    #[test]
+    fn a_variant_takes_its_own_entry_else_its_ids() {
+        let h = Hyperparameters::parse(
+            "Pendulum-v1:\n  numpy: 1\n  gamma: 0.9\nPendulum-v1:g=9:\n  gamma: 0.5\n",
+            Path::new("h.yml"),
+        )
+        .unwrap();
+        assert_eq!(h.section("Pendulum-v1:g=9").unwrap().gamma, Some(0.5));
+        assert_eq!(h.section("Pendulum-v1:g=8").unwrap().gamma, Some(0.9));
+        assert_eq!(
+            h.env_options("Pendulum-v1:g=8").unwrap().promotion,
+            crate::env::Promotion::Numpy1
+        );
+        assert!(h.section("CartPole-v1:max_episode_steps=9").is_none());
     }
 
     #[test]

@@ -196,6 +196,16 @@ impl Plan {
 
     /// Run the stages in pipeline order.
     pub fn run(&self, stop: &AtomicBool) -> Result<()> {
+        // One spelling per environment: reports and file names use the canonical name
+        // (`CartPole-v1:max_episode_steps=500` is `CartPole-v1`).
+        let canonical = env::canonical_name(&self.env)?;
+        if canonical != self.env {
+            let plan = Plan {
+                env: canonical,
+                ..self.clone()
+            };
+            return plan.run(stop);
+        }
         let mut stages = self.stages.clone();
         stages.sort();
         stages.dedup();

@@ -19,7 +19,8 @@ pub mod time_limit;
 
 pub use perturb::{Param, ParamKind, Perturbation};
 pub use registry::{
-    canonical_name, closest_ids, list_envs, make, make_with, spec_of, EnvOptions, ENV_IDS, SPECS,
+    base_id, canonical_name, closest_ids, list_envs, make, make_with, spec_of, EnvOptions, ENV_IDS,
+    SPECS,
 };
 pub use snapshot::{RngState, Snapshot};
 pub use spec::{EnvName, EnvSpec, Kwarg, Kwargs, SceneKind, Value};

@@ -262,6 +262,12 @@ pub fn canonical_name(name: &str) -> Result<String> {
     Ok(EnvName::parse(name)?.canonical())
 }
 
+/// The registered id of a name: `Pendulum-v1` for `Pendulum-v1:g=9`. Settings files key their entries
+/// by id; a variant takes its own entry when there is one, else its id's.
+pub fn base_id(name: &str) -> &str {
+    name.split_once(':').map_or(name, |(id, _)| id)
+}
+
 /// Levenshtein distance over lower-cased characters.
 fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.to_lowercase().chars().collect();

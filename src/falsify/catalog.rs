@@ -90,10 +90,9 @@ impl Catalog {
 
     /// Every specification of `env_id` (its own, then PruVer's random-testing criterion), unparsed.
     pub fn names(&self, env_id: &str) -> Vec<(String, String)> {
-        let mut v = self
-            .entries
-            .iter()
-            .find(|(e, _)| e == env_id)
+        let entry = |id: &str| self.entries.iter().find(|(e, _)| e == id);
+        let mut v = entry(env_id)
+            .or_else(|| entry(crate::env::base_id(env_id)))
             .map(|(_, s)| s.clone())
             .unwrap_or_default();
         if !v.iter().any(|(n, _)| n == RANDOM_TESTING.0) {
@@ -216,6 +215,17 @@ mod tests {
         }
         let cp = make("CartPole-v0").unwrap();
         assert_eq!(cat.get(cp.as_ref(), None).unwrap().name, "position");
+    }
+
+    #[test]
+    fn a_variant_has_its_ids_specifications() {
+        let cat = Catalog::load(None).unwrap();
+        let env = make("CartPole-v0:max_episode_steps=100").unwrap();
+        assert_eq!(cat.get(env.as_ref(), None).unwrap().name, "position");
+        assert_eq!(
+            cat.names("CartPole-v0:max_episode_steps=100"),
+            cat.names("CartPole-v0")
+        );
     }
 
     #[test]
