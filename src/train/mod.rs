@@ -1,30 +1,32 @@
-//! The `--train` stage: PPO on libtorch. It writes PruVer's files (`Policies/ppo_actor<ENV>.pth`,
-//! `ppo_critic<ENV>.pth`), a training checkpoint beside them, a CSV log and a learning curve in
-//! `Graph/`.
+//! The `--train` stage. Every learner runs through one loop (`learner.rs`: log, progress, checkpoints,
+//! Ctrl-C, learning curve) and hands over an [`Actor`](crate::policy::Actor) that the safety pipeline
+//! takes as it is. PPO is the first learner, with PruVer's file names (`Policies/ppo_actor<ENV>.pth`,
+//! `ppo_critic<ENV>.pth`, a training checkpoint beside them, `Graph/train_<ENV>.csv` and `.png`):
 //!
-//! - `config.rs`: hyperparameters from `hyperparameters.yml`, the two presets' defaults, validation;
+//! - `learner.rs`: the `Learner` trait and the run loop every learner shares;
+//! - `config.rs`: PPO's hyperparameters from `hyperparameters.yml`, the two presets' defaults, validation;
 //! - `ppo.rs`: the algorithm (both presets), one iteration at a time;
-//! - `net.rs`: the networks as one flat libtorch tensor, and Adam;
+//! - `net.rs`: the networks as one flat libtorch tensor, and Adam; network initialisation;
 //! - `normalize.rs`: observation statistics and their folding into an exported actor;
-//! - `checkpoint.rs`: the state that lets a run resume exactly.
+//! - `checkpoint.rs`: the state that lets a PPO run resume exactly.
 
 pub mod checkpoint;
 pub mod config;
+pub mod learner;
 pub mod net;
 pub mod normalize;
 pub mod ppo;
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
 
 use checkpoint::Checkpoint;
 pub use config::{Overrides, Preset, TrainConfig};
+pub use learner::{check_writable, run_loop, Learner, LogRecord, LoopFiles};
 pub use ppo::{IterationLog, Trainer};
 
 use crate::env::EnvOptions;
 use crate::error::{Error, Result};
-use crate::fsutil::write_atomic;
 use crate::policy::Actor;
 use crate::report::Table;
 use crate::Choice;
@@ -158,81 +160,6 @@ fn csv_row(l: &IterationLog) -> String {
     )
 }
 
-/// Create `path`'s directory and prove it takes a file, before any work is done.
-fn check_writable(path: &Path, what: &str) -> Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let fail = |e: std::io::Error| {
-        Error::Invalid(format!(
-            "cannot write the {what} {}: its directory {} is not writable ({e})",
-            path.display(),
-            dir.display()
-        ))
-    };
-    std::fs::create_dir_all(dir).map_err(fail)?;
-    let probe = dir.join(format!(".synapt-write-test-{}", std::process::id()));
-    std::fs::write(&probe, b"").map_err(fail)?;
-    let _ = std::fs::remove_file(&probe);
-    Ok(())
-}
-
-/// Read back the learning curve's points (timesteps, mean return) from the CSV log.
-pub fn read_log(path: &Path) -> Result<Vec<(f64, f64, f64)>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    let mut pts = Vec::new();
-    for line in text.lines().skip(1) {
-        let c: Vec<&str> = line.split(',').collect();
-        if c.len() < 5 {
-            continue;
-        }
-        if let (Ok(t), Ok(m), Ok(s)) = (c[1].parse(), c[3].parse(), c[4].parse()) {
-            pts.push((t, m, s));
-        }
-    }
-    Ok(pts)
-}
-
-/// Keep the log's header and its rows up to `iteration` (a resumed run re-logs what came after).
-fn truncate_log(path: &Path, iteration: usize) -> Result<()> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(Error::io(path, e)),
-    };
-    let mut out = format!("{CSV_HEADER}\n");
-    for line in text.lines().skip(1) {
-        let it: Option<usize> = line.split(',').next().and_then(|s| s.parse().ok());
-        if it.is_some_and(|i| i <= iteration) {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    write_atomic(path, out.as_bytes())
-}
-
-/// Write the actor, the critic, the checkpoint and the learning curve (each atomically).
-fn save_all(t: &Trainer, opts: &TrainOptions) -> Result<()> {
-    t.actor_mlp().save(&opts.actor)?;
-    t.critic_mlp().save(&opts.critic)?;
-    Checkpoint::of(t).save(&opts.checkpoint)?;
-    let pts = read_log(&opts.log)?;
-    if !pts.is_empty() {
-        crate::plot::learning_curve(
-            &opts.curve,
-            &pts,
-            &format!(
-                "{} · PPO ({}) · seed {} · mean return of the episodes that ended in each iteration, ± std",
-                t.env_id,
-                t.cfg.preset.name(),
-                t.cfg.seed
-            ),
-        )?;
-    }
-    Ok(())
-}
-
 /// Refuse to resume into a different network or algorithm.
 fn check_resume(c: &Checkpoint, opts: &TrainOptions) -> Result<Vec<String>> {
     let path = &opts.checkpoint;
@@ -298,6 +225,82 @@ fn check_resume(c: &Checkpoint, opts: &TrainOptions) -> Result<Vec<String>> {
     Ok(notes)
 }
 
+impl LogRecord for IterationLog {
+    fn iteration(&self) -> usize {
+        self.iteration
+    }
+
+    fn csv_row(&self) -> String {
+        csv_row(self)
+    }
+
+    fn status(&self) -> String {
+        format!(
+            "{} steps · recent return {} · {:.0} steps/s",
+            self.timesteps,
+            if self.recent_return.is_finite() {
+                format!("{:.1}", self.recent_return)
+            } else {
+                "–".into()
+            },
+            self.steps_per_s
+        )
+    }
+}
+
+/// A PPO run: the trainer and where it saves.
+struct PpoRun<'a> {
+    trainer: Trainer,
+    opts: &'a TrainOptions,
+}
+
+impl Learner for PpoRun<'_> {
+    type Log = IterationLog;
+
+    fn iteration(&self) -> usize {
+        self.trainer.iteration
+    }
+
+    fn total(&self) -> usize {
+        self.trainer.cfg.training_step
+    }
+
+    fn save_freq(&self) -> usize {
+        self.trainer.cfg.save_freq
+    }
+
+    fn log_header(&self) -> &'static str {
+        CSV_HEADER
+    }
+
+    fn curve_columns(&self) -> [usize; 3] {
+        // timesteps, return_mean, return_std
+        [1, 3, 4]
+    }
+
+    fn curve_title(&self) -> String {
+        let t = &self.trainer;
+        format!(
+            "{} · PPO ({}) · seed {} · mean return of the episodes that ended in each iteration, ± std",
+            t.env_id,
+            t.cfg.preset.name(),
+            t.cfg.seed
+        )
+    }
+
+    fn step(&mut self) -> Result<IterationLog> {
+        self.trainer.iterate()
+    }
+
+    /// The actor, the critic and the checkpoint.
+    fn save(&self) -> Result<()> {
+        let (t, opts) = (&self.trainer, self.opts);
+        t.actor_mlp().save(&opts.actor)?;
+        t.critic_mlp().save(&opts.critic)?;
+        Checkpoint::of(t).save(&opts.checkpoint)
+    }
+}
+
 /// Train until `config.training_step` iterations (from scratch, or from the checkpoint with
 /// `resume`), saving every `save_freq` iterations and at the end. Setting `stop` ends the run after the
 /// current iteration, with every file saved.
@@ -313,18 +316,16 @@ pub fn run(opts: &TrainOptions, stop: &AtomicBool) -> Result<TrainReport> {
     }
     // libtorch computes on one thread: for 128-wide networks and minibatches of hundreds, its
     // intra-op threads cost more in hand-offs than they gain (several times slower on 2 busy cores),
-    // and one thread keeps every float sum in one order. `threads` is for the environments.
+    // and one thread keeps every float sum in one order. The shared pool steps the environments.
     tch::set_num_threads(1);
     let mut notes = Vec::new();
-    let mut trainer = if opts.resume {
+    let trainer = if opts.resume {
         let c = Checkpoint::load(&opts.checkpoint)?;
         notes.extend(check_resume(&c, opts)?);
         let mut t = c.restore(opts.env_options, opts.device, &opts.checkpoint)?;
         t.cfg.training_step = opts.config.training_step;
-        truncate_log(&opts.log, t.iteration)?;
         t
     } else {
-        write_atomic(&opts.log, format!("{CSV_HEADER}\n").as_bytes())?;
         Trainer::new(
             &opts.env_id,
             opts.env_options,
@@ -332,62 +333,27 @@ pub fn run(opts: &TrainOptions, stop: &AtomicBool) -> Result<TrainReport> {
             opts.device,
         )?
     };
-    let start_iteration = trainer.iteration;
     let start_steps = trainer.timesteps;
     let start_wall = trainer.wall_s;
-    let total = trainer.cfg.training_step;
-
-    let bar = progress_bar(opts.progress, total as u64, start_iteration as u64);
-    let mut log_file = std::fs::OpenOptions::new()
-        .append(true)
-        .open(&opts.log)
-        .map_err(|e| Error::io(&opts.log, e))?;
-    let mut last = None;
-    let mut interrupted = false;
-    while trainer.iteration < total {
-        let l = trainer.iterate()?;
-        log_file
-            .write_all(csv_row(&l).as_bytes())
-            .and_then(|_| log_file.flush())
-            .map_err(|e| Error::io(&opts.log, e))?;
-        bar.set_position(l.iteration as u64);
-        bar.set_message(format!(
-            "{} steps · recent return {} · {:.0} steps/s",
-            l.timesteps,
-            if l.recent_return.is_finite() {
-                format!("{:.1}", l.recent_return)
-            } else {
-                "–".into()
-            },
-            l.steps_per_s
-        ));
-        let done = l.iteration >= total;
-        interrupted = stop.load(Ordering::SeqCst) && !done;
-        if l.iteration % trainer.cfg.save_freq == 0 || done || interrupted {
-            save_all(&trainer, opts)?;
-        }
-        last = Some(l);
-        if interrupted {
-            break;
-        }
-    }
-    if last.is_none() {
-        // Nothing to do (already at training_step): still leave a consistent set of files.
-        save_all(&trainer, opts)?;
-    }
-    bar.finish_and_clear();
+    let mut run = PpoRun { trainer, opts };
+    let files = LoopFiles {
+        log: opts.log.clone(),
+        curve: opts.curve.clone(),
+    };
+    let out = run_loop(&mut run, &files, opts.resume, opts.progress, stop)?;
+    let trainer = run.trainer;
     let run_wall = trainer.wall_s - start_wall;
     Ok(TrainReport {
         env_id: opts.env_id.clone(),
         preset: trainer.cfg.preset,
-        resumed_from: start_iteration,
+        resumed_from: out.resumed_from,
         iteration: trainer.iteration,
         timesteps: trainer.timesteps,
         episodes: trainer.episodes,
         wall_s: trainer.wall_s,
         steps_per_s: (trainer.timesteps - start_steps) as f64 / run_wall.max(1e-9),
-        last,
-        interrupted,
+        last: out.last,
+        interrupted: out.interrupted,
         files: vec![
             opts.actor.clone(),
             opts.critic.clone(),
@@ -397,22 +363,4 @@ pub fn run(opts: &TrainOptions, stop: &AtomicBool) -> Result<TrainReport> {
         ],
         notes,
     })
-}
-
-fn progress_bar(show: bool, total: u64, pos: u64) -> indicatif::ProgressBar {
-    let target = if show {
-        indicatif::ProgressDrawTarget::stderr()
-    } else {
-        indicatif::ProgressDrawTarget::hidden()
-    };
-    let bar = indicatif::ProgressBar::with_draw_target(Some(total), target);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{elapsed_precise} [{bar:30}] iteration {pos}/{len} · {eta} left · {msg}",
-        )
-        .expect("a valid progress template")
-        .progress_chars("=> "),
-    );
-    bar.set_position(pos);
-    bar
 }

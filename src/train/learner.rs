@@ -1,0 +1,205 @@
+//! One run loop for every learner. A [`Learner`] knows how to take one step (a PPO iteration, a
+//! generation of an evolution strategy) and how to save its champion and its state; [`run_loop`] does
+//! the rest the same way for all of them: the CSV log (truncated to the checkpoint on resume), the
+//! progress bar, saving every `save_freq` steps and at the end, the learning-curve PNG, and stopping
+//! after the current step on Ctrl-C with every file complete.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::error::{Error, Result};
+use crate::fsutil::write_atomic;
+
+/// One step's line of the log.
+pub trait LogRecord {
+    /// The step this record ends (1 for the first).
+    fn iteration(&self) -> usize;
+    /// The CSV row, newline included.
+    fn csv_row(&self) -> String;
+    /// What the progress bar shows after the step.
+    fn status(&self) -> String;
+}
+
+/// A training algorithm, one step at a time.
+pub trait Learner {
+    type Log: LogRecord;
+
+    /// Steps done so far (those of earlier runs of a resumed training included).
+    fn iteration(&self) -> usize;
+    /// The step the run ends at.
+    fn total(&self) -> usize;
+    /// Save every this many steps (and always at the end).
+    fn save_freq(&self) -> usize;
+    /// The log's header, without the newline.
+    fn log_header(&self) -> &'static str;
+    /// The log's columns the learning curve draws: x (environment steps), the mean return, its std.
+    fn curve_columns(&self) -> [usize; 3];
+    /// The curve's subtitle: environment, algorithm, seed, what a point is.
+    fn curve_title(&self) -> String;
+    /// Take one step.
+    fn step(&mut self) -> Result<Self::Log>;
+    /// Write the champion actor and everything a resumed run needs, each file atomically.
+    fn save(&self) -> Result<()>;
+}
+
+/// Where the loop writes, besides what the learner saves itself.
+#[derive(Debug, Clone)]
+pub struct LoopFiles {
+    /// The per-step CSV log.
+    pub log: PathBuf,
+    /// The learning-curve PNG.
+    pub curve: PathBuf,
+}
+
+/// How the loop ended.
+#[derive(Debug, Clone)]
+pub struct LoopOutcome<L> {
+    /// The step the run started from (0 for a fresh run).
+    pub resumed_from: usize,
+    /// The last step's record, if a step ran.
+    pub last: Option<L>,
+    /// Stopped early by Ctrl-C (after a complete step, files saved).
+    pub interrupted: bool,
+}
+
+/// Create `path`'s directory and prove it takes a file, before any work is done.
+pub fn check_writable(path: &Path, what: &str) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let fail = |e: std::io::Error| {
+        Error::Invalid(format!(
+            "cannot write the {what} {}: its directory {} is not writable ({e})",
+            path.display(),
+            dir.display()
+        ))
+    };
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let probe = dir.join(format!(".synapt-write-test-{}", std::process::id()));
+    std::fs::write(&probe, b"").map_err(fail)?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(())
+}
+
+/// Run `learner` until its `total()` (from where it stands: a resumed learner goes on), logging,
+/// drawing and saving. `resume` keeps the log's rows up to the learner's step; a fresh run starts a new
+/// log. Setting `stop` ends the run after the current step, with every file saved.
+pub fn run_loop<L: Learner>(
+    learner: &mut L,
+    files: &LoopFiles,
+    resume: bool,
+    progress: bool,
+    stop: &AtomicBool,
+) -> Result<LoopOutcome<L::Log>> {
+    let header = learner.log_header();
+    if resume {
+        truncate_log(&files.log, header, learner.iteration())?;
+    } else {
+        write_atomic(&files.log, format!("{header}\n").as_bytes())?;
+    }
+    let resumed_from = learner.iteration();
+    let total = learner.total();
+    let bar = progress_bar(progress, total as u64, resumed_from as u64);
+    let mut log_file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&files.log)
+        .map_err(|e| Error::io(&files.log, e))?;
+    let mut last = None;
+    let mut interrupted = false;
+    while learner.iteration() < total {
+        let record = learner.step()?;
+        log_file
+            .write_all(record.csv_row().as_bytes())
+            .and_then(|_| log_file.flush())
+            .map_err(|e| Error::io(&files.log, e))?;
+        let it = record.iteration();
+        bar.set_position(it as u64);
+        bar.set_message(record.status());
+        let done = it >= total;
+        interrupted = stop.load(Ordering::SeqCst) && !done;
+        if it % learner.save_freq() == 0 || done || interrupted {
+            save_all(learner, files)?;
+        }
+        last = Some(record);
+        if interrupted {
+            break;
+        }
+    }
+    if last.is_none() {
+        // Nothing to do (already at the total): still leave a consistent set of files.
+        save_all(learner, files)?;
+    }
+    bar.finish_and_clear();
+    Ok(LoopOutcome {
+        resumed_from,
+        last,
+        interrupted,
+    })
+}
+
+/// The learner's files, then the learning curve from the whole log.
+fn save_all<L: Learner>(learner: &L, files: &LoopFiles) -> Result<()> {
+    learner.save()?;
+    let pts = read_log(&files.log, learner.curve_columns())?;
+    if !pts.is_empty() {
+        crate::plot::learning_curve(&files.curve, &pts, &learner.curve_title())?;
+    }
+    Ok(())
+}
+
+/// Read back the learning curve's points (x, mean, std) from the CSV log's `columns`; rows whose cells
+/// are empty (no episode ended in that step) are skipped.
+pub fn read_log(path: &Path, columns: [usize; 3]) -> Result<Vec<(f64, f64, f64)>> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let need = columns.iter().max().map_or(0, |m| m + 1);
+    let mut pts = Vec::new();
+    for line in text.lines().skip(1) {
+        let c: Vec<&str> = line.split(',').collect();
+        if c.len() < need {
+            continue;
+        }
+        let [x, m, s] = columns.map(|i| c[i].parse::<f64>());
+        if let (Ok(x), Ok(m), Ok(s)) = (x, m, s) {
+            pts.push((x, m, s));
+        }
+    }
+    Ok(pts)
+}
+
+/// Keep the log's header and its rows up to `iteration` (a resumed run re-logs what came after).
+fn truncate_log(path: &Path, header: &str, iteration: usize) -> Result<()> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    let mut out = format!("{header}\n");
+    for line in text.lines().skip(1) {
+        let it: Option<usize> = line.split(',').next().and_then(|s| s.parse().ok());
+        if it.is_some_and(|i| i <= iteration) {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    write_atomic(path, out.as_bytes())
+}
+
+fn progress_bar(show: bool, total: u64, pos: u64) -> indicatif::ProgressBar {
+    let target = if show {
+        indicatif::ProgressDrawTarget::stderr()
+    } else {
+        indicatif::ProgressDrawTarget::hidden()
+    };
+    let bar = indicatif::ProgressBar::with_draw_target(Some(total), target);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:30}] iteration {pos}/{len} · {eta} left · {msg}",
+        )
+        .expect("a valid progress template")
+        .progress_chars("=> "),
+    );
+    bar.set_position(pos);
+    bar
+}
