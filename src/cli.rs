@@ -56,7 +56,8 @@ pub struct Cli {
     #[arg(long, default_value = "LunarLanderContinuous-v2", value_name = "ID")]
     pub env: String,
 
-    /// Actor .pth file [default: Policies/ppo_actor<ENV>.pth].
+    /// Actor .pth file [default: Policies/ppo_actor<ENV>.pth] (Policies/<ALGO>_actor<ENV>.pth with
+    /// --algo).
     #[arg(long, value_name = "PATH")]
     pub actor: Option<PathBuf>,
 
@@ -265,6 +266,10 @@ pub struct Cli {
     #[arg(long)]
     pub list_envs: bool,
 
+    /// The learner --train runs; it also names the default --actor (Policies/<ALGO>_actor<ENV>.pth).
+    #[arg(long, value_parser = choice::<train::Algo>(), default_value = "ppo", value_name = "ALGO")]
+    pub algo: train::Algo,
+
     /// PPO preset for --train: pruver (PruVer's trainer exactly) or default (GAE, minibatches,
     /// gradient clipping, learned log-std, parallel environments) [default: the `ppo` key of the
     /// environment's hyperparameters, else default].
@@ -369,7 +374,15 @@ impl Cli {
     fn check(&self) -> Result<(), String> {
         let stages = self.stages();
         // (given, what it needs, message when the need is not met)
-        let needs: [(bool, bool, String); 9] = [
+        let needs: [(bool, bool, String); 10] = [
+            (
+                self.ppo.is_some(),
+                self.algo == train::Algo::Ppo,
+                format!(
+                    "--ppo chooses PPO's preset, but --algo is {}: drop one",
+                    self.algo.name()
+                ),
+            ),
             (
                 self.quick,
                 self.reproduce,
@@ -487,6 +500,7 @@ impl Cli {
             isdiscrete: self.isdiscrete,
             device: self.device,
             train: TrainSettings {
+                algo: self.algo,
                 preset: self.ppo,
                 resume: self.resume,
                 iterations: self.iterations,

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
@@ -41,7 +41,7 @@ pub struct EnvSection {
     // Python `exec`s every key as `self.<key> = <value>`, so numbers, booleans, lists and the
     // `default:` mapping stay readable there; `ppo: pruver` (a bare word) does not.
     /// PPO preset, `pruver` or `default` (`--ppo` overrides it).
-    pub ppo: Option<crate::train::Preset>,
+    pub ppo: Option<Preset>,
     /// Hidden widths of the actor and the critic, e.g. `[128, 128]`.
     pub hidden_sizes: Option<Vec<usize>>,
     /// Save actor, critic and checkpoint every this many iterations.
@@ -62,9 +62,43 @@ pub struct EnvSection {
     pub use_sde: Option<bool>,
     /// gSDE: draw new exploration matrices every this many steps; -1 only at the start of a rollout.
     pub sde_sample_freq: Option<i64>,
+    /// `--algo es`: the evolution strategy's settings (`train/es.rs` reads and checks them).
+    pub es: Option<serde_yaml::Value>,
     /// Training keys that apply to `--ppo default` only, over the section's own: PruVer's values stay
     /// PruVer's, and the modern preset gets its own.
     pub default: Option<Box<EnvSection>>,
+}
+
+/// Which PPO.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Preset {
+    Pruver,
+    Default,
+}
+
+impl crate::Choice for Preset {
+    const ALL: &'static [Preset] = &[Preset::Pruver, Preset::Default];
+
+    fn name(self) -> &'static str {
+        match self {
+            Preset::Pruver => "pruver",
+            Preset::Default => "default",
+        }
+    }
+
+    fn help(self) -> &'static str {
+        match self {
+            Preset::Pruver => {
+                "PruVer's trainer exactly: fixed Gaussian variance 0.5, normalised rewards-to-go − V, \
+                 full-batch epochs, separate Adams, one environment"
+            }
+            Preset::Default => {
+                "Today's careful PPO: GAE(λ), minibatches, advantage normalisation, gradient \
+                 clipping, learned log-std, optional observation normalisation, parallel environments"
+            }
+        }
+    }
 }
 
 /// The whole file, sections keyed by environment id (PruVer also keys `-sub` variants this way).

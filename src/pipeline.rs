@@ -96,6 +96,8 @@ pub struct Files {
 /// `--train`'s settings.
 #[derive(Debug, Clone, Default)]
 pub struct TrainSettings {
+    /// The learner; it also names the default actor (`Policies/<algo>_actor<ENV>.pth`).
+    pub algo: train::Algo,
     pub preset: Option<train::Preset>,
     pub resume: bool,
     pub iterations: Option<usize>,
@@ -178,12 +180,12 @@ struct Context {
 }
 
 impl Plan {
-    /// The dense actor: `--actor`, else `Policies/ppo_actor<ENV>.pth`.
+    /// The dense actor: `--actor`, else the learner's (`Policies/ppo_actor<ENV>.pth` for PPO).
     pub fn actor_path(&self) -> PathBuf {
         self.files
             .actor
             .clone()
-            .unwrap_or_else(|| PathBuf::from(format!("Policies/ppo_actor{}.pth", self.env)))
+            .unwrap_or_else(|| self.train.algo.actor_path(&self.env))
     }
 
     /// The critic: `--critic`, else `Policies/ppo_critic<ENV>.pth`.
@@ -636,9 +638,60 @@ impl Plan {
         Ok(())
     }
 
-    /// `--train`: resolve the hyperparameters, train with Ctrl-C stopping after the current
-    /// iteration, print the summary.
+    /// `--train`: the learner `--algo` names.
     fn train_stage(&self, cx: &Context, stop: &AtomicBool) -> Result<()> {
+        match self.train.algo {
+            train::Algo::Ppo => self.train_ppo(cx, stop),
+            train::Algo::Es => self.train_es(cx, stop),
+        }
+    }
+
+    /// `--train --algo es`.
+    fn train_es(&self, cx: &Context, stop: &AtomicBool) -> Result<()> {
+        let t = &self.train;
+        let default = train::es::EsFiles::default_for(&self.env);
+        let files = train::es::EsFiles {
+            actor: self.actor_path(),
+            checkpoint: t.checkpoint.clone().unwrap_or(default.checkpoint),
+            ..default
+        };
+        let cfg = train::es::resolve(
+            cx.hyperparameters.as_ref(),
+            &self.env,
+            t.iterations,
+            self.seed_given.then_some(self.seed),
+        )?;
+        println!();
+        println!(
+            "training {} with ES on {} threads{}:",
+            self.env,
+            t.threads,
+            if t.resume { ", resuming" } else { "" }
+        );
+        if !t.resume {
+            print!("{}", cfg.describe());
+        }
+        let resume = t.resume.then_some(t.iterations);
+        let report = train::es::run(&self.env, cx.env_options, cfg, &files, resume, stop)?;
+        println!();
+        print!("{}", report.summary_table());
+        println!();
+        for f in &report.files {
+            println!("wrote {}", f.display());
+        }
+        if report.interrupted {
+            return Err(interrupted(
+                report.generation,
+                report.total,
+                &files.checkpoint,
+            ));
+        }
+        Ok(())
+    }
+
+    /// `--train --algo ppo`: resolve the hyperparameters, train with Ctrl-C stopping after the
+    /// current iteration, print the summary.
+    fn train_ppo(&self, cx: &Context, stop: &AtomicBool) -> Result<()> {
         let probe = env::make(&self.env)?;
         let discrete = probe.action_space().is_discrete();
         if self.isdiscrete && !discrete {
@@ -692,16 +745,23 @@ impl Plan {
             println!("wrote {}", f.display());
         }
         if report.interrupted {
-            return Err(Error::Interrupted(format!(
-                "interrupted: stopped after iteration {} of {}; the files above are complete, and \
-                 --resume goes on from {}",
+            return Err(interrupted(
                 report.iteration,
                 opts.config.training_step,
-                opts.checkpoint.display()
-            )));
+                &opts.checkpoint,
+            ));
         }
         Ok(())
     }
+}
+
+/// What a training stopped by Ctrl-C says.
+fn interrupted(step: usize, total: usize, checkpoint: &Path) -> Error {
+    Error::Interrupted(format!(
+        "interrupted: stopped after iteration {step} of {total}; the files above are complete, and \
+         --resume goes on from {}",
+        checkpoint.display()
+    ))
 }
 
 /// The environment's perturbation parameters, with the bounds `hyperparameters.yml` sets.

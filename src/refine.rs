@@ -35,6 +35,7 @@ use crate::prune;
 use crate::report::{Summary, Table};
 use crate::rollout::{self, Trajectory};
 use crate::trajectory::{divergence, RecordedFailure};
+use crate::Choice;
 
 /// How `--refine` judges a failure fixed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -619,10 +620,19 @@ pub fn refine(req: &Request) -> Result<Outcome> {
 
 /// PruVer's name for the refined actor: `ppo_actor_refined<ENV>.pth`, beside the dense actor.
 pub fn refined_path(dense: &Path, env_id: &str) -> PathBuf {
+    // A learner's own actor keeps its prefix (`es_actor<ENV>.pth` → `es_actor_refined<ENV>.pth`);
+    // every other one gets PruVer's name.
+    let suffix = format!("_actor{env_id}.pth");
+    let prefix = dense
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_suffix(&suffix))
+        .filter(|p| crate::train::Algo::from_name(p).is_some())
+        .unwrap_or("ppo");
     dense
         .parent()
         .unwrap_or(Path::new(""))
-        .join(format!("ppo_actor_refined{env_id}.pth"))
+        .join(format!("{prefix}_actor_refined{env_id}.pth"))
 }
 
 /// One line on where the dense actor stops recovering: every failure's first unrecoverable step when
@@ -760,6 +770,24 @@ pub fn evaluation_table(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_refined_actor_is_named_after_its_learner() {
+        let r = |p: &str, env: &str| refined_path(Path::new(p), env);
+        assert_eq!(
+            r("Policies/ppo_actorCartPole-v0.pth", "CartPole-v0"),
+            Path::new("Policies/ppo_actor_refinedCartPole-v0.pth")
+        );
+        assert_eq!(
+            r("Policies/es_actorCartPole-v1.pth", "CartPole-v1"),
+            Path::new("Policies/es_actor_refinedCartPole-v1.pth")
+        );
+        // Anything else gets PruVer's name.
+        assert_eq!(
+            r("x/bc_actorCartPole-v1.pth", "CartPole-v1"),
+            Path::new("x/ppo_actor_refinedCartPole-v1.pth")
+        );
+    }
 
     #[test]
     fn dense_ranks_share_ties_like_scipy() {

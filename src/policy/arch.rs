@@ -179,11 +179,15 @@ impl Head {
             }
             other => {
                 return Err(Error::Invalid(format!(
-                    "unknown head `{other}`; expected identity, tanh, clip, argmax or softmax"
+                    "unknown head `{other}`; expected {}",
+                    Head::NAMES.join(", ")
                 )))
             }
         })
     }
+
+    /// Every head's name, as [`Head::parse`] takes them.
+    pub const NAMES: [&'static str; 5] = ["identity", "tanh", "clip", "argmax", "softmax"];
 
     pub fn name(&self) -> &'static str {
         match self {

@@ -8,12 +8,12 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::config::TrainConfig;
+use super::learner;
 use super::normalize::{RewardScaler, RunningMeanStd};
 use super::ppo::{self, Trainer, WorkerState};
 use crate::env::rng::NpRng;
 use crate::env::{EnvOptions, RngState};
 use crate::error::{Error, Result};
-use crate::fsutil::write_atomic;
 
 /// Names the format, so an unrelated JSON file is refused clearly.
 pub const FORMAT: &str = "synapt-safety PPO checkpoint v1";
@@ -72,36 +72,11 @@ impl Checkpoint {
     }
 
     pub fn save(&self, path: &Path) -> Result<()> {
-        let text = serde_json::to_vec(self).map_err(|e| {
-            Error::Invalid(format!(
-                "{}: serialising the checkpoint: {e}",
-                path.display()
-            ))
-        })?;
-        write_atomic(path, &text)
+        learner::save_checkpoint(path, self)
     }
 
     pub fn load(path: &Path) -> Result<Checkpoint> {
-        let bytes = std::fs::read(path).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                Error::Invalid(format!(
-                    "--resume: no checkpoint at {}; train without --resume first (a run saves one every \
-                     save_freq iterations and at its end), or name one with --checkpoint",
-                    path.display()
-                ))
-            } else {
-                Error::io(path, e)
-            }
-        })?;
-        let bad = |reason: String| Error::Config {
-            path: path.to_path_buf(),
-            reason: format!("not a readable training checkpoint: {reason}"),
-        };
-        let c: Checkpoint = serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()))?;
-        if c.format != FORMAT {
-            return Err(bad(format!("format `{}`, expected `{FORMAT}`", c.format)));
-        }
-        Ok(c)
+        learner::load_checkpoint(path, FORMAT)
     }
 
     /// Rebuild the learner. The shapes and lengths are checked, so a damaged file fails here rather

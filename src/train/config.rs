@@ -6,41 +6,10 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::config::Preset;
 use crate::config::{EnvSection, Hyperparameters};
 use crate::error::{Error, Result};
 use crate::Choice;
-
-/// Which PPO.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Preset {
-    Pruver,
-    Default,
-}
-
-impl crate::Choice for Preset {
-    const ALL: &'static [Preset] = &[Preset::Pruver, Preset::Default];
-
-    fn name(self) -> &'static str {
-        match self {
-            Preset::Pruver => "pruver",
-            Preset::Default => "default",
-        }
-    }
-
-    fn help(self) -> &'static str {
-        match self {
-            Preset::Pruver => {
-                "PruVer's trainer exactly: fixed Gaussian variance 0.5, normalised rewards-to-go − V, \
-                 full-batch epochs, separate Adams, one environment"
-            }
-            Preset::Default => {
-                "Today's careful PPO: GAE(λ), minibatches, advantage normalisation, gradient \
-                 clipping, learned log-std, optional observation normalisation, parallel environments"
-            }
-        }
-    }
-}
 
 /// Every hyperparameter of a run, resolved. Serialised into checkpoints, so a resumed run goes on with
 /// the values it started with.

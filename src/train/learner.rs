@@ -8,6 +8,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
 use crate::error::{Error, Result};
 use crate::fsutil::write_atomic;
 
@@ -81,6 +84,46 @@ pub fn check_writable(path: &Path, what: &str) -> Result<()> {
     std::fs::write(&probe, b"").map_err(fail)?;
     let _ = std::fs::remove_file(&probe);
     Ok(())
+}
+
+/// Write a learner's checkpoint (JSON, floats at full precision) atomically.
+pub fn save_checkpoint<T: Serialize>(path: &Path, checkpoint: &T) -> Result<()> {
+    let text = serde_json::to_vec(checkpoint).map_err(|e| {
+        Error::Invalid(format!(
+            "{}: serialising the checkpoint: {e}",
+            path.display()
+        ))
+    })?;
+    write_atomic(path, &text)
+}
+
+/// Read a learner's checkpoint, whose `format` field must be `format`: a checkpoint of another learner
+/// (or any other JSON) is refused with both names.
+pub fn load_checkpoint<T: DeserializeOwned>(path: &Path, format: &str) -> Result<T> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Error::Invalid(format!(
+                "--resume: no checkpoint at {}; train without --resume first (a run saves one every \
+                 save_freq iterations and at its end), or name one with --checkpoint",
+                path.display()
+            ))
+        } else {
+            Error::io(path, e)
+        }
+    })?;
+    let bad = |reason: String| Error::Config {
+        path: path.to_path_buf(),
+        reason: format!("not a readable training checkpoint: {reason}"),
+    };
+    #[derive(Deserialize)]
+    struct Format {
+        format: String,
+    }
+    let f: Format = serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()))?;
+    if f.format != format {
+        return Err(bad(format!("format `{}`, expected `{format}`", f.format)));
+    }
+    serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()))
 }
 
 /// Run `learner` until its `total()` (from where it stands: a resumed learner goes on), logging,

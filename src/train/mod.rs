@@ -12,6 +12,7 @@
 
 pub mod checkpoint;
 pub mod config;
+pub mod es;
 pub mod learner;
 pub mod net;
 pub mod normalize;
@@ -30,6 +31,42 @@ use crate::error::{Error, Result};
 use crate::policy::Actor;
 use crate::report::Table;
 use crate::Choice;
+
+/// Which learner `--train` runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Algo {
+    #[default]
+    Ppo,
+    Es,
+}
+
+impl Choice for Algo {
+    const ALL: &'static [Algo] = &[Algo::Ppo, Algo::Es];
+
+    fn name(self) -> &'static str {
+        match self {
+            Algo::Ppo => "ppo",
+            Algo::Es => "es",
+        }
+    }
+
+    fn help(self) -> &'static str {
+        match self {
+            Algo::Ppo => "PPO (--ppo chooses the preset), PruVer's learner",
+            Algo::Es => {
+                "The evolution strategy of Salimans et al. (2017): antithetic Gaussian perturbations, \
+                 centred ranks; any architecture (the `es:` settings)"
+            }
+        }
+    }
+}
+
+impl Algo {
+    /// The learner's actor for `env_id`: `Policies/<algo>_actor<ENV>.pth` (PruVer's name for PPO).
+    pub fn actor_path(self, env_id: &str) -> PathBuf {
+        PathBuf::from(format!("Policies/{}_actor{env_id}.pth", self.name()))
+    }
+}
 
 /// Where a training run reads and writes, and how it runs.
 #[derive(Debug, Clone)]
