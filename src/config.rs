@@ -173,6 +173,23 @@ impl Hyperparameters {
     }
 }
 
+/// The environment's perturbation parameters, with the bounds the hyperparameters file sets (the
+/// environment's own without a file).
+pub fn perturbations(h: Option<&Hyperparameters>, env_id: &str) -> Result<Vec<crate::env::Param>> {
+    match h {
+        Some(h) => h.perturbations(env_id),
+        None => Ok(crate::env::make(env_id)?.perturbations()),
+    }
+}
+
+/// `--refine-method pruver`'s return thresholds for `env_id`: the file's, else PruVer's defaults.
+pub fn refine_thresholds(h: Option<&Hyperparameters>, env_id: &str) -> crate::refine::Thresholds {
+    match h {
+        Some(h) => h.refine_thresholds(env_id),
+        None => crate::refine::Thresholds::defaults(env_id),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

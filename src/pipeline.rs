@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-use crate::config::Hyperparameters;
+use crate::config::{self, Hyperparameters};
 use crate::device::DeviceChoice;
 use crate::env::{self, EnvOptions};
 use crate::error::{Error, Result};
@@ -199,8 +199,9 @@ impl Plan {
     /// Run the stages in pipeline order.
     pub fn run(&self, stop: &AtomicBool) -> Result<()> {
         // One spelling per environment: reports and file names use the canonical name
-        // (`CartPole-v1:max_episode_steps=500` is `CartPole-v1`).
-        let canonical = env::canonical_name(&self.env)?;
+        // (`CartPole-v1:max_episode_steps=500` is `CartPole-v1`). A name that does not parse is left
+        // to the stages that need the environment (pruning without evaluation needs none).
+        let canonical = env::canonical_name(&self.env).unwrap_or_else(|_| self.env.clone());
         if canonical != self.env {
             let plan = Plan {
                 env: canonical,
@@ -370,7 +371,7 @@ impl Plan {
             env_id: self.env.clone(),
             env_options: cx.env_options,
             actor_path: actor,
-            all_params: perturbations(cx.hyperparameters.as_ref(), &self.env)?,
+            all_params: config::perturbations(cx.hyperparameters.as_ref(), &self.env)?,
             param_names: f.params.clone(),
             spec_name: f.spec.clone(),
             specs_file: self.files.specs.clone(),
@@ -444,7 +445,7 @@ impl Plan {
             return Ok(None);
         }
         let r = &self.refine;
-        let thresholds = thresholds(cx.hyperparameters.as_ref(), &self.env);
+        let thresholds = config::refine_thresholds(cx.hyperparameters.as_ref(), &self.env);
         let env_ref = refine::EnvRef {
             id: &self.env,
             options: cx.env_options,
@@ -673,20 +674,7 @@ impl Plan {
         }
         let resume = t.resume.then_some(t.iterations);
         let report = train::es::run(&self.env, cx.env_options, cfg, &files, resume, stop)?;
-        println!();
-        print!("{}", report.summary_table());
-        println!();
-        for f in &report.files {
-            println!("wrote {}", f.display());
-        }
-        if report.interrupted {
-            return Err(interrupted(
-                report.generation,
-                report.total,
-                &files.checkpoint,
-            ));
-        }
-        Ok(())
+        print_trained(&report)
     }
 
     /// `--train --algo ppo`: resolve the hyperparameters, train with Ctrl-C stopping after the
@@ -734,50 +722,32 @@ impl Plan {
             if t.resume { ", resuming" } else { "" }
         );
         print!("{}", opts.config.describe());
-        let report = train::run(&opts, stop)?;
-        println!();
-        for n in &report.notes {
-            println!("note: {n}");
-        }
-        print!("{}", report.summary_table());
-        println!();
-        for f in &report.files {
-            println!("wrote {}", f.display());
-        }
-        if report.interrupted {
-            return Err(interrupted(
-                report.iteration,
-                opts.config.training_step,
-                &opts.checkpoint,
-            ));
-        }
-        Ok(())
+        print_trained(&train::run(&opts, stop)?)
     }
 }
 
-/// What a training stopped by Ctrl-C says.
-fn interrupted(step: usize, total: usize, checkpoint: &Path) -> Error {
-    Error::Interrupted(format!(
-        "interrupted: stopped after iteration {step} of {total}; the files above are complete, and \
-         --resume goes on from {}",
-        checkpoint.display()
-    ))
-}
-
-/// The environment's perturbation parameters, with the bounds `hyperparameters.yml` sets.
-pub fn perturbations(h: Option<&Hyperparameters>, env_id: &str) -> Result<Vec<env::Param>> {
-    match h {
-        Some(h) => h.perturbations(env_id),
-        None => Ok(env::make(env_id)?.perturbations()),
+/// A training's notes, summary and files; a run stopped by Ctrl-C is an error that says where
+/// `--resume` goes on from.
+fn print_trained(report: &train::TrainReport) -> Result<()> {
+    println!();
+    for n in &report.notes {
+        println!("note: {n}");
     }
-}
-
-/// `--refine-method pruver`'s return thresholds for `env_id`: the YAML's, else PruVer's defaults.
-pub fn thresholds(h: Option<&Hyperparameters>, env_id: &str) -> refine::Thresholds {
-    match h {
-        Some(h) => h.refine_thresholds(env_id),
-        None => refine::Thresholds::defaults(env_id),
+    print!("{}", report.summary_table());
+    println!();
+    for f in &report.files {
+        println!("wrote {}", f.display());
     }
+    if report.interrupted {
+        return Err(Error::Interrupted(format!(
+            "interrupted: stopped after iteration {} of {}; the files above are complete, and \
+             --resume goes on from {}",
+            report.iteration,
+            report.total,
+            report.checkpoint.display()
+        )));
+    }
+    Ok(())
 }
 
 /// The dense and the pruned actor, each checked against the environment and against each other.

@@ -776,33 +776,7 @@ pub fn evaluate_many(
     episodes: usize,
     seed: u64,
 ) -> Result<Vec<Vec<Episode>>> {
-    evaluate_many_with(env_id, env::EnvOptions::default(), actors, episodes, seed)
-}
-
-/// [`evaluate_many`] with the environment's options (`numpy:` of `hyperparameters.yml`).
-pub fn evaluate_many_with(
-    env_id: &str,
-    options: env::EnvOptions,
-    actors: &[Actor],
-    episodes: usize,
-    seed: u64,
-) -> Result<Vec<Vec<Episode>>> {
-    let probe = env::make_with(env_id, options)?;
-    let max_steps = probe.max_episode_steps().unwrap_or(usize::MAX);
-    drop(probe);
-    let jobs: Vec<(usize, u64)> = (0..actors.len())
-        .flat_map(|a| (0..episodes).map(move |e| (a, seed.wrapping_add(e as u64))))
-        .collect();
-    let done = rollout::par_map(env_id, options, &jobs, |env, &(a, s)| {
-        Ok(rollout::run_episode(env, &actors[a], s, max_steps))
-    })?;
-    let mut out: Vec<Vec<Episode>> = (0..actors.len())
-        .map(|_| Vec::with_capacity(episodes))
-        .collect();
-    for ((a, _), ep) in jobs.iter().zip(done) {
-        out[*a].push(ep);
-    }
-    Ok(out)
+    rollout::evaluate_population(env_id, env::EnvOptions::default(), actors, episodes, seed)
 }
 
 /// One point of a sweep: the prune fraction, the realised sparsity and the returns' summary.
@@ -842,7 +816,7 @@ pub fn sweep(opts: &PruneOptions, actor: &Path, ks: &[f64]) -> Result<Sweep> {
     for &k in ks {
         nets.push(prune(&dense, opts.method, k, opts.seed)?);
     }
-    let results = evaluate_many_with(
+    let results = rollout::evaluate_population(
         &opts.env_id,
         opts.env_options,
         &nets,

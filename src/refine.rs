@@ -35,7 +35,6 @@ use crate::prune;
 use crate::report::{Summary, Table};
 use crate::rollout::{self, Trajectory};
 use crate::trajectory::{divergence, RecordedFailure};
-use crate::Choice;
 
 /// How `--refine` judges a failure fixed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -620,14 +619,14 @@ pub fn refine(req: &Request) -> Result<Outcome> {
 
 /// PruVer's name for the refined actor: `ppo_actor_refined<ENV>.pth`, beside the dense actor.
 pub fn refined_path(dense: &Path, env_id: &str) -> PathBuf {
-    // A learner's own actor keeps its prefix (`es_actor<ENV>.pth` → `es_actor_refined<ENV>.pth`);
-    // every other one gets PruVer's name.
+    // An actor named as the learners name theirs keeps its prefix (`es_actor<ENV>.pth` →
+    // `es_actor_refined<ENV>.pth`); any other gets PruVer's name.
     let suffix = format!("_actor{env_id}.pth");
     let prefix = dense
         .file_name()
         .and_then(|n| n.to_str())
         .and_then(|n| n.strip_suffix(&suffix))
-        .filter(|p| crate::train::Algo::from_name(p).is_some())
+        .filter(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()))
         .unwrap_or("ppo");
     dense
         .parent()
@@ -741,7 +740,7 @@ pub fn evaluation_table(
     seed: u64,
 ) -> Result<Table> {
     let mlps: Vec<Actor> = rows.iter().map(|r| r.actor.clone()).collect();
-    let results = prune::evaluate_many_with(env.id, env.options, &mlps, episodes, seed)?;
+    let results = rollout::evaluate_population(env.id, env.options, &mlps, episodes, seed)?;
     let with_failures = rows.iter().any(|r| r.failures.is_some());
     let mut header = vec!["actor", "sparsity", "mean return", "std", "min", "max"];
     if with_failures {
@@ -782,9 +781,13 @@ mod tests {
             r("Policies/es_actorCartPole-v1.pth", "CartPole-v1"),
             Path::new("Policies/es_actor_refinedCartPole-v1.pth")
         );
-        // Anything else gets PruVer's name.
         assert_eq!(
             r("x/bc_actorCartPole-v1.pth", "CartPole-v1"),
+            Path::new("x/bc_actor_refinedCartPole-v1.pth")
+        );
+        // Anything else gets PruVer's name.
+        assert_eq!(
+            r("x/my policy.pth", "CartPole-v1"),
             Path::new("x/ppo_actor_refinedCartPole-v1.pth")
         );
     }

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-use crate::config::Hyperparameters;
+use crate::config::{self, Hyperparameters};
 use crate::env::{self, EnvOptions};
 use crate::error::{Error, Result};
 use crate::falsify::catalog::Catalog;
@@ -27,6 +27,7 @@ use crate::policy::Actor;
 use crate::prune::{self, PruneOptions};
 use crate::refine;
 use crate::report::{dash_nan, Summary, Table};
+use crate::rollout;
 use crate::train;
 use crate::visualize::{self, VisualizeOptions};
 use crate::Choice;
@@ -390,10 +391,7 @@ fn run_case(
     report.files.push(pruned_file.clone());
 
     // Falsify the pruned actor against every specification: BO against random, `runs` seeds each.
-    let all_params = match &opts.hyperparameters {
-        Some(h) => h.perturbations(c.env_id)?,
-        None => env::make(c.env_id)?.perturbations(),
-    };
+    let all_params = config::perturbations(opts.hyperparameters.as_ref(), c.env_id)?;
     let request = |actor: &Path, spec: &str, runs: usize| stage::Request {
         env_id: c.env_id.to_string(),
         env_options,
@@ -442,10 +440,7 @@ fn run_case(
     let t0 = Instant::now();
     let dense = Actor::load(&dense_file)?;
     let pruned_mlp = pruned.pruned.clone();
-    let thresholds = match &opts.hyperparameters {
-        Some(h) => h.refine_thresholds(c.env_id),
-        None => refine::Thresholds::defaults(c.env_id),
-    };
+    let thresholds = config::refine_thresholds(opts.hyperparameters.as_ref(), c.env_id);
     let failures = falsified.recorded_failures();
     let refined_file = refine::refined_path(&dense_file, c.env_id);
     let (refined, dense_fails, fixed, total, held_out, held_out_fixed) = if failures.is_empty() {
@@ -504,7 +499,7 @@ fn run_case(
     let t0 = Instant::now();
     let actors = [dense.clone(), pruned_mlp.clone(), refined.clone()];
     let episodes =
-        prune::evaluate_many_with(c.env_id, env_options, &actors, b.episodes, opts.seed)?;
+        rollout::evaluate_population(c.env_id, env_options, &actors, b.episodes, opts.seed)?;
     timing.evaluate = t0.elapsed().as_secs_f64();
     let returns =
         [0, 1, 2].map(|i| Summary::of(&episodes[i].iter().map(|e| e.ret).collect::<Vec<_>>()));

@@ -24,24 +24,11 @@ fn s(p: &Path) -> &str {
 #[test]
 fn pytorch_loads_every_kind_of_actor_we_write() {
     let dir = tempfile::tempdir().unwrap();
-    let acts = [
-        Activation::Relu,
-        Activation::Tanh,
-        Activation::Elu { alpha: 1.0 },
-        Activation::Elu { alpha: 0.25 },
-        Activation::Sigmoid,
-        Activation::Identity,
-    ];
-    let heads = [
-        Head::Identity,
-        Head::Tanh,
-        Head::Clip {
-            low: vec![-0.2, -1.0],
-            high: vec![0.3, 1.0],
-        },
-        Head::Argmax,
-        Head::Softmax,
-    ];
+    let acts: Vec<Activation> = Activation::EVERY_KIND
+        .into_iter()
+        .chain([Activation::Elu { alpha: 1.0 }])
+        .collect();
+    let heads = Head::every_kind(2);
     let mut actors: Vec<(String, Actor)> = Vec::new();
     for (i, act) in acts.iter().enumerate() {
         for (j, head) in heads.iter().enumerate() {
@@ -134,7 +121,38 @@ fn the_cli_tests_an_actor_with_an_architecture_file() {
         ],
     );
     assert_ok(&o);
-    assert!(stdout(&o).contains("Pendulum-v1"), "{}", stdout(&o));
+    // The CLI ran the actor as the library does: with its ELU units, tanh head and missing bias.
+    let episodes = synapt_safety::rollout::evaluate("Pendulum-v1", &a, 3, 0).unwrap();
+    let mean = episodes.iter().map(|e| e.ret).sum::<f64>() / 3.0;
+    let mut relu = a.clone();
+    relu.activations = vec![Activation::Relu];
+    let other = synapt_safety::rollout::evaluate("Pendulum-v1", &relu, 3, 0).unwrap();
+    assert_ne!(episodes, other, "the activation must change the episodes");
+    assert!(
+        stdout(&o).contains(&format!("{mean:.3} ±")),
+        "mean {mean:.3} not in:\n{}",
+        stdout(&o)
+    );
+}
+
+/// `--test` of the actor at `p` is refused: exit 1, `want` in the message, no panic.
+fn assert_test_refused(dir: &Path, p: &Path, want: &str) {
+    let o = run_bin(
+        dir,
+        &[
+            "--test",
+            "--env",
+            "Pendulum-v1",
+            "--actor",
+            s(p),
+            "--episodes",
+            "1",
+        ],
+    );
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{want}: {e}");
+    assert!(e.contains(want), "want `{want}` in: {e}");
+    assert!(!e.contains("panicked"), "{e}");
 }
 
 /// Broken architecture files: each is refused with a message naming the file and the problem, exit 1,
@@ -149,6 +167,12 @@ fn broken_architecture_files_are_named() {
     a.save(&p).unwrap();
     let side = arch::sidecar(&p);
     let good = std::fs::read_to_string(&side).unwrap();
+    let mask = |first: &str, second: &str| {
+        good.replace(
+            "\"head\": {",
+            &format!("\"mask\": [\"{first}\", \"{second}\"],\n  \"head\": {{"),
+        )
+    };
     let cases: Vec<(String, &str)> = vec![
         ("not json".into(), "not an actor architecture file"),
         (
@@ -169,79 +193,23 @@ fn broken_architecture_files_are_named() {
             ),
             "2 activations for 2 layers",
         ),
+        (mask("1", "1"), "mask of layer1 must be 48 characters"),
+        // A mask that removes a non-zero weight.
         (
-            good.replace("\"head\": {", "\"mask\": [\"1\", \"1\"],\n  \"head\": {"),
-            "mask of layer1 must be 48 characters",
+            mask(&format!("0{}", "1".repeat(47)), &"1".repeat(16)),
+            "where the mask removes the connection",
         ),
     ];
     for (text, want) in cases {
         std::fs::write(&side, &text).unwrap();
-        let o = run_bin(
-            dir.path(),
-            &[
-                "--test",
-                "--env",
-                "Pendulum-v1",
-                "--actor",
-                s(&p),
-                "--episodes",
-                "1",
-            ],
-        );
-        assert_eq!(o.status.code(), Some(1), "{want}: {}", stderr(&o));
-        let e = stderr(&o);
-        assert!(e.contains(want), "want `{want}` in: {e}");
-        assert!(!e.contains("panicked"), "{e}");
+        assert_test_refused(dir.path(), &p, want);
     }
-    // A mask that removes a non-zero weight.
-    let mut text = good.clone();
-    let ones = |n: usize| "1".repeat(n);
-    text = text.replace(
-        "\"head\": {",
-        &format!(
-            "\"mask\": [\"0{}\", \"{}\"],\n  \"head\": {{",
-            ones(47),
-            ones(16)
-        ),
-    );
-    std::fs::write(&side, text).unwrap();
-    let o = run_bin(
-        dir.path(),
-        &[
-            "--test",
-            "--env",
-            "Pendulum-v1",
-            "--actor",
-            s(&p),
-            "--episodes",
-            "1",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("where the mask removes the connection"),
-        "{}",
-        stderr(&o)
-    );
     // A discrete head on a continuous environment.
     a.head = Head::Softmax;
     a.save(&p).unwrap();
-    let o = run_bin(
+    assert_test_refused(
         dir.path(),
-        &[
-            "--test",
-            "--env",
-            "Pendulum-v1",
-            "--actor",
-            s(&p),
-            "--episodes",
-            "1",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("`softmax` head does not suit Pendulum-v1's continuous actions"),
-        "{}",
-        stderr(&o)
+        &p,
+        "`softmax` head does not suit Pendulum-v1's continuous actions",
     );
 }

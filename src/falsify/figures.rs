@@ -8,8 +8,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::Result;
+use crate::falsify::report::Report;
 use crate::falsify::search::Method;
-use crate::falsify::stage::Report;
 use crate::plot::{self, ConvergenceSeries, ScatterParam};
 use crate::Choice;
 

@@ -5,12 +5,14 @@
 //! - `catalog`: the specifications of each environment, and an episode's signals;
 //! - `bo`: deterministic GP Bayesian optimisation over the unit cube;
 //! - `search`: campaigns (BO, random sampling, PruVer's random testing);
-//! - `stage`: the `--falsify` stage: campaigns, files, figures, report;
+//! - `stage`: the `--falsify` stage: campaigns, files, figures;
+//! - `report`: what a stage found, and its tables;
 //! - `figures`: its convergence and scatter figures.
 
 pub mod bo;
 pub mod catalog;
 pub mod figures;
+pub mod report;
 pub mod search;
 pub mod spec;
 pub mod stage;

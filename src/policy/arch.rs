@@ -61,6 +61,15 @@ impl Activation {
         }
     }
 
+    /// One of each kind (ELU with α = 0.5), for tests and examples.
+    pub const EVERY_KIND: [Activation; 5] = [
+        Activation::Relu,
+        Activation::Tanh,
+        Activation::Elu { alpha: 0.5 },
+        Activation::Sigmoid,
+        Activation::Identity,
+    ];
+
     /// The name on the command line and in `hyperparameters.yml`: `relu`, `tanh`, `elu` (α = 1),
     /// `elu(0.5)`, `sigmoid`, `identity`.
     pub fn parse(s: &str) -> Result<Activation> {
@@ -186,6 +195,20 @@ impl Head {
         })
     }
 
+    /// One of each kind for `n` outputs (clipping to [−0.5, 0.5]), for tests and examples.
+    pub fn every_kind(n: usize) -> [Head; 5] {
+        [
+            Head::Identity,
+            Head::Tanh,
+            Head::Clip {
+                low: vec![-0.5; n],
+                high: vec![0.5; n],
+            },
+            Head::Argmax,
+            Head::Softmax,
+        ]
+    }
+
     /// Every head's name, as [`Head::parse`] takes them.
     pub const NAMES: [&'static str; 5] = ["identity", "tanh", "clip", "argmax", "softmax"];
 
@@ -264,14 +287,10 @@ mod tests {
 
     #[test]
     fn activations_parse_and_name_round_trip() {
-        for a in [
-            Activation::Relu,
-            Activation::Tanh,
-            Activation::Elu { alpha: 1.0 },
-            Activation::Elu { alpha: 0.5 },
-            Activation::Sigmoid,
-            Activation::Identity,
-        ] {
+        for a in Activation::EVERY_KIND
+            .into_iter()
+            .chain([Activation::Elu { alpha: 1.0 }])
+        {
             let name = a.name();
             let back = Activation::parse(if name == "elu(1)" { "elu" } else { &name }).unwrap();
             assert_eq!(back, a, "{name}");
@@ -286,13 +305,7 @@ mod tests {
     fn plain_and_libtorch_activations_agree() {
         let xs: Vec<f64> = (-40..=40).map(|i| i as f64 * 0.2).collect();
         let t = Tensor::from_slice(&xs);
-        for a in [
-            Activation::Relu,
-            Activation::Tanh,
-            Activation::Elu { alpha: 0.7 },
-            Activation::Sigmoid,
-            Activation::Identity,
-        ] {
+        for a in Activation::EVERY_KIND {
             let theirs = Vec::<f64>::try_from(&a.tensor(&t)).unwrap();
             for (x, y) in xs.iter().zip(&theirs) {
                 assert!((a.apply(*x) - y).abs() < 1e-12, "{a:?} at {x}");
@@ -304,16 +317,7 @@ mod tests {
     fn heads_agree_with_libtorch() {
         let y = vec![-3.0, -0.5, 0.25, 2.0];
         let t = Tensor::from_slice(&y);
-        for h in [
-            Head::Identity,
-            Head::Tanh,
-            Head::Clip {
-                low: vec![-1.0; 4],
-                high: vec![0.5; 4],
-            },
-            Head::Argmax,
-            Head::Softmax,
-        ] {
+        for h in Head::every_kind(4) {
             let mut ours = y.clone();
             h.apply(&mut ours);
             let theirs = Vec::<f64>::try_from(&h.tensor(&t)).unwrap();

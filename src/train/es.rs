@@ -15,13 +15,13 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-use super::learner::{self, Learner, LogRecord, LoopFiles};
+use super::learner::{self, Learner, LogRecord, LoopFiles, TrainReport};
 use super::net::{init_actor, standard_normal, Init};
 use crate::env::rng::NpRng;
 use crate::env::{self, EnvOptions, RngState, Space};
 use crate::error::{Error, Result};
 use crate::policy::{Activation, Actor, Head};
-use crate::report::{Summary, Table};
+use crate::report::Summary;
 use crate::rollout;
 
 /// `es:` in an environment's entry of `hyperparameters.yml`; every key is optional.
@@ -517,54 +517,6 @@ impl Learner for Es {
     }
 }
 
-/// What an ES run did.
-#[derive(Debug, Clone)]
-pub struct EsReport {
-    pub env_id: String,
-    pub resumed_from: usize,
-    pub generation: usize,
-    pub total: usize,
-    pub timesteps: u64,
-    pub episodes: u64,
-    pub wall_s: f64,
-    pub last: Option<GenerationLog>,
-    pub interrupted: bool,
-    pub files: Vec<PathBuf>,
-}
-
-impl EsReport {
-    pub fn summary_table(&self) -> Table {
-        let mut t = Table::new([
-            "env",
-            "algo",
-            "generations",
-            "timesteps",
-            "episodes",
-            "wall time",
-            "population return",
-            "champion return",
-        ]);
-        let last = self.last.as_ref();
-        t.row([
-            self.env_id.clone(),
-            "es".to_string(),
-            if self.resumed_from > 0 {
-                format!("{} → {}", self.resumed_from, self.generation)
-            } else {
-                self.generation.to_string()
-            },
-            self.timesteps.to_string(),
-            self.episodes.to_string(),
-            format!("{:.1} s", self.wall_s),
-            last.map_or("–".into(), |l| {
-                format!("{:.2} ± {:.2}", l.return_mean, l.return_std)
-            }),
-            last.map_or("–".into(), |l| format!("{:.2}", l.champion_return)),
-        ]);
-        t
-    }
-}
-
 /// Run ES to its `generations` (from scratch with `cfg`, or from the checkpoint with `resume`, where
 /// `generations` moves the end), through the shared run loop.
 pub fn run(
@@ -574,7 +526,7 @@ pub fn run(
     files: &EsFiles,
     resume: Option<Option<usize>>,
     stop: &AtomicBool,
-) -> Result<EsReport> {
+) -> Result<TrainReport> {
     for (p, what) in [
         (&files.actor, "actor"),
         (&files.checkpoint, "checkpoint"),
@@ -591,16 +543,31 @@ pub fn run(
         log: files.log.clone(),
         curve: files.curve.clone(),
     };
+    let (start_steps, start_wall) = (es.timesteps, es.wall_s);
     let out = learner::run_loop(&mut es, &loop_files, resume.is_some(), true, stop)?;
-    Ok(EsReport {
+    let last = out.last.as_ref();
+    Ok(TrainReport {
         env_id: env_id.to_string(),
+        learner: ("algo", "es".into()),
         resumed_from: out.resumed_from,
-        generation: es.generation,
+        iteration: es.generation,
         total: es.cfg.generations,
         timesteps: es.timesteps,
         episodes: es.episodes,
         wall_s: es.wall_s,
-        last: out.last,
+        steps_per_s: (es.timesteps - start_steps) as f64 / (es.wall_s - start_wall).max(1e-9),
+        last: vec![
+            (
+                "population return",
+                last.map_or("–".into(), |l| {
+                    format!("{:.2} ± {:.2}", l.return_mean, l.return_std)
+                }),
+            ),
+            (
+                "champion return",
+                last.map_or("–".into(), |l| format!("{:.2}", l.champion_return)),
+            ),
+        ],
         interrupted: out.interrupted,
         files: vec![
             files.actor.clone(),
@@ -609,6 +576,8 @@ pub fn run(
             files.log.clone(),
             files.curve.clone(),
         ],
+        checkpoint: files.checkpoint.clone(),
+        notes: Vec::new(),
     })
 }
 

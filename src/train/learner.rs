@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::fsutil::write_atomic;
+use crate::report::Table;
 
 /// One step's line of the log.
 pub trait LogRecord {
@@ -64,6 +65,64 @@ pub struct LoopOutcome<L> {
     pub last: Option<L>,
     /// Stopped early by Ctrl-C (after a complete step, files saved).
     pub interrupted: bool,
+}
+
+/// What a training run did, whatever the learner.
+#[derive(Debug, Clone)]
+pub struct TrainReport {
+    pub env_id: String,
+    /// The learner's column: its header and value (`ppo`, `default`).
+    pub learner: (&'static str, String),
+    /// The step the run started from (0 for a fresh run).
+    pub resumed_from: usize,
+    pub iteration: usize,
+    /// The step the run was to end at.
+    pub total: usize,
+    pub timesteps: u64,
+    pub episodes: u64,
+    pub wall_s: f64,
+    /// Steps per second of this run (not of earlier runs of a resumed training).
+    pub steps_per_s: f64,
+    /// The learner's own columns of the last step (header, value).
+    pub last: Vec<(&'static str, String)>,
+    /// Stopped early by Ctrl-C (after a complete step, files saved).
+    pub interrupted: bool,
+    pub files: Vec<PathBuf>,
+    /// Where `--resume` goes on from.
+    pub checkpoint: PathBuf,
+    pub notes: Vec<String>,
+}
+
+impl TrainReport {
+    pub fn summary_table(&self) -> Table {
+        let mut header = vec![
+            "env",
+            self.learner.0,
+            "iterations",
+            "timesteps",
+            "episodes",
+            "wall time",
+            "steps/s",
+        ];
+        header.extend(self.last.iter().map(|(h, _)| *h));
+        let mut t = Table::new(header);
+        let mut row = vec![
+            self.env_id.clone(),
+            self.learner.1.clone(),
+            if self.resumed_from > 0 {
+                format!("{} → {}", self.resumed_from, self.iteration)
+            } else {
+                self.iteration.to_string()
+            },
+            self.timesteps.to_string(),
+            self.episodes.to_string(),
+            format!("{:.1} s", self.wall_s),
+            format!("{:.0}", self.steps_per_s),
+        ];
+        row.extend(self.last.iter().map(|(_, v)| v.clone()));
+        t.row(row);
+        t
+    }
 }
 
 /// Create `path`'s directory and prove it takes a file, before any work is done.

@@ -23,13 +23,12 @@ use std::sync::atomic::AtomicBool;
 
 use checkpoint::Checkpoint;
 pub use config::{Overrides, Preset, TrainConfig};
-pub use learner::{check_writable, run_loop, Learner, LogRecord, LoopFiles};
+pub use learner::{check_writable, run_loop, Learner, LogRecord, LoopFiles, TrainReport};
 pub use ppo::{IterationLog, Trainer};
 
 use crate::env::EnvOptions;
 use crate::error::{Error, Result};
 use crate::policy::Actor;
-use crate::report::Table;
 use crate::Choice;
 
 /// Which learner `--train` runs.
@@ -98,72 +97,6 @@ impl TrainOptions {
             PathBuf::from(format!("Graph/train_{env_id}.csv")),
             PathBuf::from(format!("Graph/train_{env_id}.png")),
         ]
-    }
-}
-
-/// The outcome of a run.
-#[derive(Debug, Clone)]
-pub struct TrainReport {
-    pub env_id: String,
-    pub preset: Preset,
-    /// The iteration the run started from (0 for a fresh run).
-    pub resumed_from: usize,
-    pub iteration: usize,
-    pub timesteps: u64,
-    pub episodes: u64,
-    pub wall_s: f64,
-    /// Steps per second of this run (not of earlier runs of a resumed training).
-    pub steps_per_s: f64,
-    pub last: Option<IterationLog>,
-    /// Stopped early by Ctrl-C (after a complete iteration, files saved).
-    pub interrupted: bool,
-    pub files: Vec<PathBuf>,
-    pub notes: Vec<String>,
-}
-
-impl TrainReport {
-    pub fn summary_table(&self) -> Table {
-        let mut t = Table::new([
-            "env",
-            "ppo",
-            "iterations",
-            "timesteps",
-            "episodes",
-            "wall time",
-            "steps/s",
-            "recent return",
-            "last batch return",
-        ]);
-        let last = self.last.as_ref();
-        let fmt = |v: f64| {
-            if v.is_finite() {
-                format!("{v:.2}")
-            } else {
-                "–".into()
-            }
-        };
-        t.row([
-            self.env_id.clone(),
-            self.preset.name().to_string(),
-            if self.resumed_from > 0 {
-                format!("{} → {}", self.resumed_from, self.iteration)
-            } else {
-                self.iteration.to_string()
-            },
-            self.timesteps.to_string(),
-            self.episodes.to_string(),
-            format!("{:.1} s", self.wall_s),
-            format!("{:.0}", self.steps_per_s),
-            last.map_or("–".into(), |l| fmt(l.recent_return)),
-            last.map_or("–".into(), |l| {
-                if l.return_mean.is_finite() {
-                    format!("{:.2} ± {:.2}", l.return_mean, l.return_std)
-                } else {
-                    "–".into()
-                }
-            }),
-        ]);
-        t
     }
 }
 
@@ -380,16 +313,40 @@ pub fn run(opts: &TrainOptions, stop: &AtomicBool) -> Result<TrainReport> {
     let out = run_loop(&mut run, &files, opts.resume, opts.progress, stop)?;
     let trainer = run.trainer;
     let run_wall = trainer.wall_s - start_wall;
+    let fmt = |v: f64| {
+        if v.is_finite() {
+            format!("{v:.2}")
+        } else {
+            "–".into()
+        }
+    };
+    let last = out.last.as_ref();
     Ok(TrainReport {
         env_id: opts.env_id.clone(),
-        preset: trainer.cfg.preset,
+        learner: ("ppo", trainer.cfg.preset.name().to_string()),
         resumed_from: out.resumed_from,
         iteration: trainer.iteration,
+        total: trainer.cfg.training_step,
         timesteps: trainer.timesteps,
         episodes: trainer.episodes,
         wall_s: trainer.wall_s,
         steps_per_s: (trainer.timesteps - start_steps) as f64 / run_wall.max(1e-9),
-        last: out.last,
+        last: vec![
+            (
+                "recent return",
+                last.map_or("–".into(), |l| fmt(l.recent_return)),
+            ),
+            (
+                "last batch return",
+                last.map_or("–".into(), |l| {
+                    if l.return_mean.is_finite() {
+                        format!("{:.2} ± {:.2}", l.return_mean, l.return_std)
+                    } else {
+                        "–".into()
+                    }
+                }),
+            ),
+        ],
         interrupted: out.interrupted,
         files: vec![
             opts.actor.clone(),
@@ -398,6 +355,7 @@ pub fn run(opts: &TrainOptions, stop: &AtomicBool) -> Result<TrainReport> {
             opts.log.clone(),
             opts.curve.clone(),
         ],
+        checkpoint: opts.checkpoint.clone(),
         notes,
     })
 }

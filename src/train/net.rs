@@ -548,23 +548,8 @@ mod tests {
         use crate::policy::{Activation, Head};
         let mut rng = NpRng::from_seed(3);
         let critic = init_actor(&[3, 8, 1], Init::TorchDefault, &mut rng);
-        let acts = [
-            Activation::Relu,
-            Activation::Tanh,
-            Activation::Elu { alpha: 0.3 },
-            Activation::Sigmoid,
-            Activation::Identity,
-        ];
-        let heads = [
-            Head::Identity,
-            Head::Tanh,
-            Head::Clip {
-                low: vec![-0.1, -1.0],
-                high: vec![0.1, 1.0],
-            },
-            Head::Softmax,
-        ];
-        for act in acts {
+        let heads = Head::every_kind(2);
+        for act in Activation::EVERY_KIND {
             for head in &heads {
                 let mut actor = init_actor(&[3, 16, 16, 2], Init::TorchDefault, &mut rng);
                 actor.activations = vec![act, Activation::Tanh];
