@@ -69,17 +69,21 @@ pub fn output_ok(cmd: &mut Command, start: &str, failed: &str) -> Output {
     out
 }
 
-/// Run `script` with the oracle's interpreter and `args`; panics with its stderr if it fails.
-pub fn run_python<I, S>(script: &Path, args: I) -> Output
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<std::ffi::OsStr>,
-{
-    output_ok(
-        Command::new(python()).arg(script).args(args),
+/// A command running `script` with the oracle's interpreter; its arguments follow.
+pub fn python_script(script: &Path) -> Command {
+    let mut cmd = Command::new(python());
+    cmd.arg(script);
+    cmd
+}
+
+/// Run a command of [`python_script`]; its stdout, parsed as JSON. Panics with its stderr if it fails.
+pub fn python_json(cmd: &mut Command) -> serde_json::Value {
+    let out = output_ok(
+        cmd,
         "failed to start the Python oracle (bash scripts/test.sh installs it)",
-        &format!("{} failed", script.display()),
-    )
+        "the Python script failed",
+    );
+    serde_json::from_slice(&out.stdout).expect("the Python script printed invalid JSON")
 }
 
 /// Path of a committed oracle script under `tests/oracle/`.
@@ -90,11 +94,29 @@ pub fn oracle_script(name: &str) -> PathBuf {
 /// Run a committed oracle script with arguments; panics with its stderr if it fails.
 pub fn run_oracle(script: &str, args: &[&str]) -> String {
     let out = output_ok(
-        Command::new(python()).arg(oracle_script(script)).args(args),
+        python_script(&oracle_script(script)).args(args),
         "failed to start the Python oracle",
         &format!("oracle {script} {args:?} failed"),
     );
     String::from_utf8(out.stdout).expect("oracle printed non-UTF-8")
+}
+
+/// The names of the files in `dir`, sorted.
+pub fn file_names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Column `col` of every data row of a CSV text (no field quoted), as numbers.
+pub fn csv_column(text: &str, col: usize) -> Vec<f64> {
+    text.lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(col).unwrap().parse().unwrap())
+        .collect()
 }
 
 /// A JSON array of numbers, as f64s.
