@@ -305,12 +305,7 @@ fn main() {
             let mut max_so_far = 0.0f64;
             let mut identical = ours.observations.len() == obs.len();
             for (t, (a, b)) in ours.observations.iter().zip(obs).enumerate() {
-                let b: Vec<f64> = b
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|v| v.as_f64().unwrap())
-                    .collect();
+                let b = common::json_f64s(b);
                 identical &= *a == b;
                 let d = a
                     .iter()

@@ -103,11 +103,9 @@ fn main() {
     );
     let py_wall = t.elapsed().as_secs_f64();
     let secs = |k: &str| v["seconds"][k].as_f64().unwrap();
-    let py_counts: Vec<usize> = v["restored_counts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c.as_u64().unwrap() as usize)
+    let py_counts: Vec<usize> = common::json_u64s(&v["restored_counts"])
+        .into_iter()
+        .map(|c| c as usize)
         .collect();
 
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
