@@ -10,24 +10,18 @@
 //! The Python results are cached in `target/box2d-fidelity/<env>.json`; `BOX2D_REFRESH=1` remeasures.
 //! `BOX2D_EPISODES=n` changes the number of episodes (100 by default); `BOX2D_ENVS=id,id` picks the
 //! environments.
-use std::path::{Path, PathBuf};
-use std::process::Command;
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::path::Path;
 use std::time::Instant;
 
 use serde_json::Value;
 use synapt_safety::env::box2d::lunar_lander::heuristic as lander_heuristic;
 use synapt_safety::env::rng::NpRng;
 use synapt_safety::env::{self, Action, Env, Space};
-use synapt_safety::policy::{Actor, Dtype, Linear, Scratch};
-
-fn python() -> String {
-    std::env::var("SYNAPT_PYTHON").unwrap_or_else(|_| {
-        format!(
-            "{}/.cache/synapt-safety/torch-2.13.0/bin/python",
-            std::env::var("HOME").unwrap()
-        )
-    })
-}
+use synapt_safety::policy::{Actor, Scratch};
+use synapt_safety::train::net::{init_actor, Init};
 
 /// One episode's figures.
 #[derive(Default, Clone)]
@@ -90,25 +84,22 @@ fn heuristic<'a>(id: &str, continuous: bool) -> Policy<'a> {
 }
 
 fn python_side(id: &str, episodes: usize, actor: Option<&Path>) -> Value {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/box2d-fidelity");
+    let dir = common::root().join("target/box2d-fidelity");
     std::fs::create_dir_all(&dir).unwrap();
     let cache = dir.join(format!("{id}_{episodes}.json"));
     if cache.exists() && std::env::var_os("BOX2D_REFRESH").is_none() {
         return serde_json::from_slice(&std::fs::read(&cache).unwrap()).unwrap();
     }
     eprintln!("measuring {id} in Gymnasium ({episodes} episodes) ...");
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/box2d_fidelity.py");
-    let mut cmd = Command::new(python());
-    cmd.arg(&script)
-        .args(["measure", id, "--episodes", &episodes.to_string()]);
+    let mut cmd = common::python_script(&common::oracle_script("box2d_fidelity.py"));
+    cmd.args(["measure", id, "--episodes", &episodes.to_string()]);
     if let Some(a) = actor {
         cmd.arg("--actor").arg(a);
     }
-    let out = cmd.output().expect("python runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = common::output_ok(
+        &mut cmd,
+        "python runs",
+        &format!("box2d_fidelity.py measure {id} failed"),
     );
     std::fs::write(&cache, &out.stdout).unwrap();
     serde_json::from_slice(&out.stdout).unwrap()
@@ -158,28 +149,8 @@ fn rate(env: &mut dyn Env, mut policy: Policy, steps: usize) -> f64 {
     steps as f64 / t.elapsed().as_secs_f64()
 }
 
-/// A 128x128 actor with small deterministic weights (the speed of a forward pass does not depend on
-/// them).
-fn random_actor(sizes: &[usize]) -> Actor {
-    let mut rng = NpRng::from_seed(1);
-    let layers = sizes
-        .windows(2)
-        .map(|w| {
-            let b = 1.0 / (w[0] as f64).sqrt();
-            let mut draw = |n| (0..n).map(|_| rng.uniform(-b, b) as f32 as f64).collect();
-            Linear {
-                in_features: w[0],
-                out_features: w[1],
-                weight: draw(w[0] * w[1]),
-                bias: Some(draw(w[1])),
-            }
-        })
-        .collect();
-    Actor::new(layers, Dtype::F32)
-}
-
 fn main() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let root = common::root();
     let episodes: usize = std::env::var("BOX2D_EPISODES")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -235,58 +206,74 @@ fn main() {
             "  {:<34} {:>11} {:>11} {:>9} {:>14} {:>5}",
             "", "Gymnasium", "ours", "diff", "target", "met"
         );
-        let g = mean(theirs(&py, "heuristic", "return").into_iter());
-        let o = mean(heur.iter().map(|e| e.ret));
-        row(
+        // A row of the table: the mean of `field` over Gymnasium's `key` episodes beside ours (landings
+        // in percent), and whether the two meet `target`.
+        let compare = |what: &str,
+                       key: &str,
+                       field: &str,
+                       ours: Vec<f64>,
+                       target: &str,
+                       ok: &dyn Fn(f64, f64) -> bool| {
+            let scale = if field == "landed" { 100.0 } else { 1.0 };
+            let g = scale * mean(theirs(&py, key, field).into_iter());
+            let o = scale * mean(ours.into_iter());
+            row(what, g, o, target, ok(g, o));
+        };
+        let returns = |eps: &[Episode]| eps.iter().map(|e| e.ret).collect::<Vec<_>>();
+        let landings = |eps: &[Episode]| eps.iter().map(|e| e.landed as u8 as f64).collect();
+        let lander = id.starts_with("LunarLander");
+        compare(
             "heuristic: mean return",
-            g,
-            o,
+            "heuristic",
+            "return",
+            returns(&heur),
             "within 5%",
-            within(g, o, 0.05),
+            &|g, o| within(g, o, 0.05),
         );
-        if id.starts_with("LunarLander") {
-            let g = 100.0 * mean(theirs(&py, "heuristic", "landed").into_iter());
-            let o = 100.0 * mean(heur.iter().map(|e| e.landed as u8 as f64));
-            row(
+        if lander {
+            compare(
                 "heuristic: landings (%)",
-                g,
-                o,
+                "heuristic",
+                "landed",
+                landings(&heur),
                 "within 5 pts",
-                (o - g).abs() <= 5.0,
+                &|g, o| (o - g).abs() <= 5.0,
             );
         }
-        let g = mean(theirs(&py, "random", "return").into_iter());
-        let o = mean(rand.iter().map(|e| e.ret));
-        row(
+        compare(
             "random actions: mean return",
-            g,
-            o,
+            "random",
+            "return",
+            returns(&rand),
             "within 10%",
-            within(g, o, 0.10),
+            &|g, o| within(g, o, 0.10),
         );
-        let g = mean(theirs(&py, "random", "length").into_iter());
-        let o = mean(rand.iter().map(|e| e.len as f64));
-        row(
+        compare(
             "random actions: mean length",
-            g,
-            o,
+            "random",
+            "length",
+            rand.iter().map(|e| e.len as f64).collect(),
             "within 10%",
-            within(g, o, 0.10),
+            &|g, o| within(g, o, 0.10),
         );
         if !acted.is_empty() {
-            let g = mean(theirs(&py, "actor", "return").into_iter());
-            let o = mean(acted.iter().map(|e| e.ret));
-            row(
+            compare(
                 "PPO actor (SB3): mean return",
-                g,
-                o,
+                "actor",
+                "return",
+                returns(&acted),
                 "within 10%",
-                within(g, o, 0.10),
+                &|g, o| within(g, o, 0.10),
             );
-            if id.starts_with("LunarLander") {
-                let g = 100.0 * mean(theirs(&py, "actor", "landed").into_iter());
-                let o = 100.0 * mean(acted.iter().map(|e| e.landed as u8 as f64));
-                row("PPO actor (SB3): landings (%)", g, o, "", true);
+            if lander {
+                compare(
+                    "PPO actor (SB3): landings (%)",
+                    "actor",
+                    "landed",
+                    landings(&acted),
+                    "",
+                    &|_, _| true,
+                );
             }
         }
 
@@ -318,12 +305,7 @@ fn main() {
             let mut max_so_far = 0.0f64;
             let mut identical = ours.observations.len() == obs.len();
             for (t, (a, b)) in ours.observations.iter().zip(obs).enumerate() {
-                let b: Vec<f64> = b
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|v| v.as_f64().unwrap())
-                    .collect();
+                let b = common::json_f64s(b);
                 identical &= *a == b;
                 let d = a
                     .iter()
@@ -368,7 +350,13 @@ fn main() {
         // Throughput, one core.
         let steps = 20_000;
         let ours_random = rate(e.as_mut(), random_policy(&space, 0), steps);
-        let big = random_actor(&[e.observation_space().size(), 128, 128, space.size()]);
+        // A 128x128 actor with small deterministic weights (the speed of a forward pass does not
+        // depend on them).
+        let big = init_actor(
+            &[e.observation_space().size(), 128, 128, space.size()],
+            Init::TorchDefault,
+            &mut NpRng::from_seed(1),
+        );
         let sp = space.clone();
         let mut s = Scratch::default();
         let ours_actor = rate(

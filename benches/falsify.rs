@@ -30,6 +30,9 @@
 //! Pendulum's last bits; our side is given `numpy: 1` for the environment, so both simulate the same
 //! Gymnasium.
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -346,7 +349,7 @@ fn ours(s: &Setup, variant: &str, seed: u64) -> (Run, Option<PathBuf>) {
 }
 
 fn gpyopt(s: &Setup, python: &Path, json_actor: &Path, formula: &str, seed: u64) -> Run {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/falsify_gpyopt.py");
+    let script = common::root().join("benches/falsify_gpyopt.py");
     let mut cmd = Command::new(python);
     cmd.current_dir(s.work)
         .arg(&script)
@@ -388,20 +391,9 @@ fn gpyopt(s: &Setup, python: &Path, json_actor: &Path, formula: &str, seed: u64)
                 .as_array()
                 .expect("the GPyOpt script lists its points")
                 .iter()
-                .map(|p| {
-                    p.as_array()
-                        .unwrap()
-                        .iter()
-                        .map(|x| x.as_f64().unwrap())
-                        .collect()
-                })
+                .map(common::json_f64s)
                 .collect();
-            let robustness: Vec<f64> = v["robustness"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|x| x.as_f64().unwrap())
-                .collect();
+            let robustness = common::json_f64s(&v["robustness"]);
             let failing: Vec<&[f64]> = points
                 .iter()
                 .zip(&robustness)
@@ -430,19 +422,15 @@ fn check_same_objective(
         .collect();
     let path = s.work.join("check_points.json");
     std::fs::write(&path, serde_json::to_string(&pts).unwrap()).unwrap();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/falsify_gpyopt.py");
-    let out = Command::new(python)
-        .arg(&script)
-        .args(["check", s.case.env])
-        .arg(json_actor)
-        .args([s.case.spec, formula])
-        .arg(&path)
-        .output()
-        .expect("the GPyOpt python runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = common::output_ok(
+        Command::new(python)
+            .arg(common::root().join("benches/falsify_gpyopt.py"))
+            .args(["check", s.case.env])
+            .arg(json_actor)
+            .args([s.case.spec, formula])
+            .arg(&path),
+        "the GPyOpt python runs",
+        "falsify_gpyopt.py check failed",
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let theirs = v["evaluations"].as_array().unwrap();
@@ -488,7 +476,7 @@ fn gpyopt_python() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("SYNAPT_GPYOPT_PYTHON") {
         return Some(PathBuf::from(p));
     }
-    let setup = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/gpyopt_setup.sh");
+    let setup = common::root().join("benches/gpyopt_setup.sh");
     let out = Command::new("bash")
         .arg(&setup)
         .stderr(Stdio::inherit())
@@ -568,7 +556,7 @@ fn main() {
             .collect()
     };
 
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = common::root();
     let python = if no_gpyopt { None } else { gpyopt_python() };
     let versions: Option<serde_json::Value> = python.as_ref().and_then(|p| {
         let out = Command::new(p)
@@ -647,20 +635,17 @@ fn main() {
                     "{}_{k}.pth",
                     dense.file_stem().unwrap().to_string_lossy()
                 ));
-                let st = Command::new(BIN)
-                    .current_dir(work)
-                    .args(["--prune", "--env", case.env, "--episodes", "10", "--k"])
-                    .arg(k.to_string())
-                    .arg("--actor")
-                    .arg(&dense)
-                    .arg("--out")
-                    .arg(&out)
-                    .output()
-                    .expect("the release binary runs");
-                assert!(
-                    st.status.success(),
-                    "--prune: {}",
-                    String::from_utf8_lossy(&st.stderr)
+                common::output_ok(
+                    Command::new(BIN)
+                        .current_dir(work)
+                        .args(["--prune", "--env", case.env, "--episodes", "10", "--k"])
+                        .arg(k.to_string())
+                        .arg("--actor")
+                        .arg(&dense)
+                        .arg("--out")
+                        .arg(&out),
+                    "the release binary runs",
+                    "--prune",
                 );
                 out
             }

@@ -6,9 +6,10 @@
 //! - one environment step: ours and Gymnasium's;
 //! - `--test`'s evaluation of 100 episodes: ours (all cores, and one core) and Python's loop.
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use std::hint::black_box;
-use std::path::Path;
-use std::process::Command;
 use std::time::Instant;
 
 use synapt_safety::env::{self, Action};
@@ -31,18 +32,9 @@ fn per_call(n: usize, mut f: impl FnMut()) -> f64 {
         .fold(f64::INFINITY, f64::min)
 }
 
-fn python() -> String {
-    std::env::var("SYNAPT_PYTHON").unwrap_or_else(|_| {
-        format!(
-            "{}/.cache/synapt-safety/torch-2.13.0/bin/python",
-            std::env::var("HOME").unwrap()
-        )
-    })
-}
-
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let actor_path = root.join("Policies/bc_actorCartPole-v1.pth");
+    let root = common::root();
+    let actor_path = common::shipped("bc_actorCartPole-v1.pth");
     let actor = Actor::load(&actor_path).expect("the shipped actor loads");
     let episodes = 100;
 
@@ -92,19 +84,12 @@ fn main() {
     let eval_one = t.elapsed().as_secs_f64();
 
     // The same work in Python.
-    let out = Command::new(python())
-        .arg(root.join("benches/python_side.py"))
-        .arg(root.join("tests/oracle"))
-        .arg(&actor_path)
-        .arg(episodes.to_string())
-        .output()
-        .expect("the Python oracle runs (bash scripts/test.sh installs it)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let py = common::python_json(
+        common::python_script(&root.join("benches/python_side.py"))
+            .arg(root.join("tests/oracle"))
+            .arg(&actor_path)
+            .arg(episodes.to_string()),
     );
-    let py: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let pyf = |k: &str| py[k].as_f64().unwrap();
     assert_eq!(py["eval_steps"].as_u64().unwrap() as usize, steps);
 

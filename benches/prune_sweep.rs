@@ -3,24 +3,16 @@
 //! the PruVer way in Python (SciPy pruning, torch.save, Gymnasium evaluation). Prints a table; the
 //! README records its figures.
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use std::hint::black_box;
-use std::path::Path;
-use std::process::Command;
 use std::time::Instant;
 
 use synapt_safety::policy::Actor;
 use synapt_safety::prune::{self, Method, PruneOptions};
 use synapt_safety::report::Table;
 use synapt_safety::rollout;
-
-fn python() -> String {
-    std::env::var("SYNAPT_PYTHON").unwrap_or_else(|_| {
-        format!(
-            "{}/.cache/synapt-safety/torch-2.13.0/bin/python",
-            std::env::var("HOME").unwrap()
-        )
-    })
-}
 
 /// Best of `n` runs, in seconds.
 fn best_of<T>(n: usize, mut f: impl FnMut() -> T) -> (f64, T) {
@@ -36,8 +28,8 @@ fn best_of<T>(n: usize, mut f: impl FnMut() -> T) -> (f64, T) {
 }
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let actor_path = root.join("Policies/bc_actorCartPole-v1.pth");
+    let root = common::root();
+    let actor_path = common::shipped("bc_actorCartPole-v1.pth");
     let actor = Actor::load(&actor_path).expect("the shipped actor loads");
     let ks = prune::parse_k_list("0.5,0.55,...,0.95").unwrap();
     let episodes = 100;
@@ -88,21 +80,13 @@ fn main() {
     });
 
     // PruVer's way, in Python.
-    let mut cmd = Command::new(python());
-    cmd.arg(root.join("benches/prune_sweep_python.py"))
-        .arg(root.join("tests/oracle"))
-        .arg(&actor_path)
-        .arg(episodes.to_string());
-    cmd.args(ks.iter().map(|k| k.to_string()));
-    let out = cmd
-        .output()
-        .expect("the Python oracle runs (bash scripts/test.sh installs it)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let py = common::python_json(
+        common::python_script(&root.join("benches/prune_sweep_python.py"))
+            .arg(root.join("tests/oracle"))
+            .arg(&actor_path)
+            .arg(episodes.to_string())
+            .args(ks.iter().map(|k| k.to_string())),
     );
-    let py: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let py_s = py["seconds"].as_f64().unwrap();
     // Python's loop evaluates the 10 pruned actors only; ours evaluates the dense actor too (the chart's
     // reference line), so the comparison favours Python. Both means are reported so the two sweeps can

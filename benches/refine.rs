@@ -5,8 +5,9 @@
 //! campaign against `upright` (`always(abs(theta) <= 0.2)`). Prints a table of the time of each step
 //! and whether both restored the same weights; the README records its figures.
 
-use std::path::Path;
-use std::process::Command;
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use std::time::Instant;
 
 use synapt_safety::env;
@@ -18,27 +19,14 @@ use synapt_safety::trajectory::read_failures;
 
 const ENV: &str = "CartPole-v0";
 
-fn python() -> String {
-    std::env::var("SYNAPT_PYTHON").unwrap_or_else(|_| {
-        format!(
-            "{}/.cache/synapt-safety/torch-2.13.0/bin/python",
-            std::env::var("HOME").unwrap()
-        )
-    })
-}
-
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let budget = std::env::var("REFINE_BENCH_BUDGET").unwrap_or_else(|_| "25".into());
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::workdir_with("ppo_actorCartPole-v0.pth", "ppo_actorCartPole-v0.pth");
     let d = dir.path();
-    std::fs::create_dir(d.join("Policies")).unwrap();
     let dense_rel = "Policies/ppo_actorCartPole-v0.pth";
-    std::fs::copy(root.join(dense_rel), d.join(dense_rel)).unwrap();
-    let bin = root.join("target/release/synapt-safety");
-    let out = Command::new(&bin)
-        .current_dir(d)
-        .args([
+    common::assert_ok(&common::run_bin(
+        d,
+        &[
             "--prune",
             "--k",
             "0.78",
@@ -55,14 +43,8 @@ fn main() {
             ENV,
             "--actor",
             dense_rel,
-        ])
-        .output()
-        .expect("run target/release/synapt-safety (cargo build --release first)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        ],
+    ));
     let dense_path = d.join(dense_rel);
     let pruned_path = d.join("Policies/ppo_actorCartPole-v0_0.78.pth");
     let failures_path =
@@ -109,30 +91,21 @@ fn main() {
     let (ours_total, ours) = best.unwrap();
 
     let t = Instant::now();
-    let py = Command::new(python())
-        .arg(root.join("tests/oracle/refine_oracle.py"))
-        .args(["--env", ENV, "--dense"])
-        .arg(&dense_path)
-        .arg("--pruned")
-        .arg(&pruned_path)
-        .arg("--failures")
-        .arg(&failures_path)
-        .args(["--spec-var", "theta", "--spec-bound", "0.2"])
-        .output()
-        .expect("run the Python oracle");
-    let py_wall = t.elapsed().as_secs_f64();
-    assert!(
-        py.status.success(),
-        "{}",
-        String::from_utf8_lossy(&py.stderr)
+    let v = common::python_json(
+        common::python_script(&common::oracle_script("refine_oracle.py"))
+            .args(["--env", ENV, "--dense"])
+            .arg(&dense_path)
+            .arg("--pruned")
+            .arg(&pruned_path)
+            .arg("--failures")
+            .arg(&failures_path)
+            .args(["--spec-var", "theta", "--spec-bound", "0.2"]),
     );
-    let v: serde_json::Value = serde_json::from_slice(&py.stdout).unwrap();
+    let py_wall = t.elapsed().as_secs_f64();
     let secs = |k: &str| v["seconds"][k].as_f64().unwrap();
-    let py_counts: Vec<usize> = v["restored_counts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c.as_u64().unwrap() as usize)
+    let py_counts: Vec<usize> = common::json_u64s(&v["restored_counts"])
+        .into_iter()
+        .map(|c| c as usize)
         .collect();
 
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());

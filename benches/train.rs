@@ -11,7 +11,9 @@
 //! InvertedPendulumSwingupLongRailBulletEnv-v0 (≥ 800; SB3 on pybullet itself) run when named (SB3
 //! trains on Gymnasium's LunarLanderContinuous-v3, PruVer's v2 is no longer registered there).
 
-use std::path::Path;
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use std::process::Command;
 use std::time::Instant;
 
@@ -126,13 +128,8 @@ fn ours(race: &Race, hyper: &Hyperparameters, seed: u64) -> Outcome {
 }
 
 fn sb3(race: &Race, seed: u64) -> Option<Outcome> {
-    let python = std::env::var_os("SYNAPT_PYTHON").unwrap_or_else(|| {
-        let home = std::env::var_os("HOME").unwrap_or_default();
-        Path::new(&home)
-            .join(".cache/synapt-safety/torch-2.13.0/bin/python")
-            .into_os_string()
-    });
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/train_sb3.py");
+    let python = common::python_path();
+    let script = common::root().join("benches/train_sb3.py");
     let out = Command::new(&python)
         .arg(script)
         .args([
@@ -191,10 +188,7 @@ fn main() {
         .iter()
         .position(|a| a == "--hyperparameters")
         .and_then(|i| args.get(i + 1))
-        .map_or_else(
-            || Path::new(env!("CARGO_MANIFEST_DIR")).join("hyperparameters.yml"),
-            |p| p.into(),
-        );
+        .map_or_else(|| common::root().join("hyperparameters.yml"), |p| p.into());
     let envs: Vec<&String> = args
         .iter()
         .enumerate()

@@ -4,24 +4,18 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{assert_refused, run_bin, run_oracle, stderr, stdout};
+use common::{assert_refused, file_names as listing, run_bin, run_oracle, shipped, stderr, stdout};
 
 /// A PyTorch-saved CartPole actor (the shipped one, 4→128→128→2) copied into `dir`.
 fn cartpole_actor(dir: &Path) -> PathBuf {
-    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("Policies/bc_actorCartPole-v1.pth");
     let path = dir.join("actor.pth");
-    std::fs::copy(shipped, &path).unwrap();
+    std::fs::copy(shipped("bc_actorCartPole-v1.pth"), &path).unwrap();
     path
 }
 
-/// Every file in `dir`, so a test can check that nothing was left behind.
-fn listing(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
+/// `--test` of `actor` on CartPole-v1, then `extra`.
+fn test_args<'a>(actor: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    [&["--test", "--env", "CartPole-v1", "--actor", actor], extra].concat()
 }
 
 #[test]
@@ -75,6 +69,17 @@ fn refine_and_display_without_their_inputs_fail_before_anything_runs() {
     let dir = tempfile::tempdir().unwrap();
     let actor = cartpole_actor(dir.path());
     let actor = actor.to_str().unwrap();
+    let rounds = |n| {
+        [
+            "--refine",
+            "--pruned",
+            actor,
+            "--failures",
+            "f.csv",
+            "--refine-rounds",
+            n,
+        ]
+    };
     let cases: [(&[&str], &str); 5] = [
         (&["--refine"], "--refine needs the pruned actor"),
         (
@@ -82,35 +87,11 @@ fn refine_and_display_without_their_inputs_fail_before_anything_runs() {
             "--refine needs counterexamples",
         ),
         (&["--display"], "--display needs counterexamples"),
-        (
-            &[
-                "--refine",
-                "--pruned",
-                actor,
-                "--failures",
-                "f.csv",
-                "--refine-rounds",
-                "0",
-            ],
-            "--refine-rounds takes a positive integer",
-        ),
-        (
-            &[
-                "--refine",
-                "--pruned",
-                actor,
-                "--failures",
-                "f.csv",
-                "--refine-rounds",
-                "2",
-            ],
-            "give it with --refine --falsify",
-        ),
+        (&rounds("0"), "--refine-rounds takes a positive integer"),
+        (&rounds("2"), "give it with --refine --falsify"),
     ];
     for (extra, needle) in cases {
-        let mut args = vec!["--test", "--env", "CartPole-v1", "--actor", actor];
-        args.extend_from_slice(extra);
-        let o = run_bin(dir.path(), &args);
+        let o = run_bin(dir.path(), &test_args(actor, extra));
         assert_refused(&o, 2, needle);
         // --test comes first in pipeline order, but nothing ran.
         assert!(stdout(&o).is_empty(), "{}", stdout(&o));
@@ -168,18 +149,7 @@ fn bad_actor_files_give_clear_errors() {
         ("does_not_exist.pth", "does_not_exist.pth"),
     ];
     for (file, needle) in cases {
-        let o = run_bin(
-            d,
-            &[
-                "--test",
-                "--env",
-                "CartPole-v1",
-                "--actor",
-                file,
-                "--episodes",
-                "2",
-            ],
-        );
+        let o = run_bin(d, &test_args(file, &["--episodes", "2"]));
         assert_refused(&o, 1, needle);
         assert!(stderr(&o).contains(file), "{file}: {}", stderr(&o));
     }
@@ -203,19 +173,17 @@ fn isdiscrete_is_checked_against_the_environment() {
 fn device_cuda_works_or_says_why_not() {
     let dir = tempfile::tempdir().unwrap();
     let actor = cartpole_actor(dir.path());
-    let args = [
-        "--test",
-        "--env",
-        "CartPole-v1",
-        "--episodes",
-        "1",
-        "--actor",
-        actor.to_str().unwrap(),
-    ];
-    let cpu = run_bin(dir.path(), &[&args[..], &["--device", "cpu"]].concat());
+    let run = |device| {
+        let args = test_args(
+            actor.to_str().unwrap(),
+            &["--episodes", "1", "--device", device],
+        );
+        run_bin(dir.path(), &args)
+    };
+    let cpu = run("cpu");
     assert!(cpu.status.success(), "{}", stderr(&cpu));
     assert!(stdout(&cpu).contains("device Cpu"));
-    let cuda = run_bin(dir.path(), &[&args[..], &["--device", "cuda"]].concat());
+    let cuda = run("cuda");
     if tch::Cuda::is_available() {
         assert!(cuda.status.success(), "{}", stderr(&cuda));
         assert!(stdout(&cuda).contains("device Cuda(0)"));
@@ -232,15 +200,7 @@ fn a_broken_hyperparameters_file_is_reported() {
     std::fs::write(&yml, "CartPole-v1:\n  learning_rate: 3\n").unwrap();
     let o = run_bin(
         dir.path(),
-        &[
-            "--test",
-            "--env",
-            "CartPole-v1",
-            "--actor",
-            actor.to_str().unwrap(),
-            "--hyperparameters",
-            "h.yml",
-        ],
+        &test_args(actor.to_str().unwrap(), &["--hyperparameters", "h.yml"]),
     );
     assert_refused(&o, 1, "unknown field `learning_rate`");
     let o = run_bin(
@@ -264,19 +224,10 @@ fn test_prints_episodes_and_summary_and_writes_a_reproducible_csv() {
     let run = |csv: &str| {
         run_bin(
             d,
-            &[
-                "--test",
-                "--env",
-                "CartPole-v1",
-                "--actor",
+            &test_args(
                 actor.to_str().unwrap(),
-                "--episodes",
-                "7",
-                "--seed",
-                "40",
-                "--csv",
-                csv,
-            ],
+                &["--episodes", "7", "--seed", "40", "--csv", csv],
+            ),
         )
     };
     let o = run("out/a.csv");
@@ -309,17 +260,10 @@ fn an_unwritable_csv_leaves_nothing_behind() {
     let before = listing(d);
     let o = run_bin(
         d,
-        &[
-            "--test",
-            "--env",
-            "CartPole-v1",
-            "--actor",
+        &test_args(
             actor.to_str().unwrap(),
-            "--episodes",
-            "2",
-            "--csv",
-            "taken.csv",
-        ],
+            &["--episodes", "2", "--csv", "taken.csv"],
+        ),
     );
     assert_refused(&o, 1, "taken.csv");
     assert_eq!(listing(d), before);

@@ -6,21 +6,31 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::{assert_ok, assert_refused, run_bin, stderr, stdout};
+use common::{assert_ok, assert_refused, run_bin, stderr, stdout, workdir_with};
 
-/// A directory with a shipped actor in Policies/ as `name`.
-fn workdir(shipped: &str, name: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let policies = dir.path().join("Policies");
-    std::fs::create_dir(&policies).unwrap();
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("Policies")
-            .join(shipped),
-        policies.join(name),
-    )
-    .unwrap();
-    dir
+/// A random-testing campaign of `actor` on `env` against `spec`, `budget` evaluations.
+fn random_campaign(
+    dir: &Path,
+    env: &str,
+    actor: &str,
+    budget: &str,
+    spec: &str,
+    extra: &[&str],
+) -> Output {
+    let args = [
+        "--falsify",
+        "--env",
+        env,
+        "--actor",
+        actor,
+        "--budget",
+        budget,
+        "--falsify-method",
+        "random",
+        "--spec",
+        spec,
+    ];
+    run_bin(dir, &[&args[..], extra].concat())
 }
 
 fn display(dir: &Path, env: &str, failures: &str, extra: &[&str]) -> Output {
@@ -85,29 +95,16 @@ fn write_rows(path: &Path, header: &[String], rows: &[Vec<String>]) {
 
 #[test]
 fn cartpole_failures_replay_render_and_tampering_is_caught() {
-    let d = workdir("bc_actorCartPole-v1.pth", "actor.pth");
+    let d = workdir_with("bc_actorCartPole-v1.pth", "actor.pth");
     let dir = d.path();
     // Pruned at 0.9 the actor lets the pole fall: every evaluation violates `upright`.
-    let o = run_bin(
+    let o = random_campaign(
         dir,
-        &[
-            "--prune",
-            "--k",
-            "0.9",
-            "--episodes",
-            "2",
-            "--falsify",
-            "--env",
-            "CartPole-v0",
-            "--actor",
-            "Policies/actor.pth",
-            "--budget",
-            "20",
-            "--falsify-method",
-            "random",
-            "--spec",
-            "upright",
-        ],
+        "CartPole-v0",
+        "Policies/actor.pth",
+        "20",
+        "upright",
+        &["--prune", "--k", "0.9", "--episodes", "2"],
     );
     assert_ok(&o);
     let name = "Failure_Trajectories/CartPole-v0_actor_0.9_upright_random.csv";
@@ -206,21 +203,13 @@ fn cartpole_failures_replay_render_and_tampering_is_caught() {
     assert_refused(&o, 2, "--failures");
 
     // The same pruned actor never leaves the track before the pole falls: no failure of `position`.
-    let o = run_bin(
+    let o = random_campaign(
         dir,
-        &[
-            "--falsify",
-            "--env",
-            "CartPole-v0",
-            "--actor",
-            "Policies/actor_0.9.pth",
-            "--budget",
-            "3",
-            "--falsify-method",
-            "random",
-            "--spec",
-            "position",
-        ],
+        "CartPole-v0",
+        "Policies/actor_0.9.pth",
+        "3",
+        "position",
+        &[],
     );
     assert_ok(&o);
     let empty = "Failure_Trajectories/CartPole-v0_actor_0.9_position_random.csv";
@@ -245,7 +234,7 @@ fn failures_displayed(
     env: &str,
     k: Option<&str>,
 ) -> (tempfile::TempDir, PathBuf, PathBuf) {
-    let d = workdir(shipped, &format!("{name}.pth"));
+    let d = workdir_with(shipped, &format!("{name}.pth"));
     let dir = d.path();
     let actor = format!("Policies/{name}.pth");
     let prune = match k {
@@ -253,26 +242,7 @@ fn failures_displayed(
         None => vec![],
     };
     let falsified = k.map_or(name.to_string(), |k| format!("{name}_{k}"));
-    let o = run_bin(
-        dir,
-        &[
-            &prune[..],
-            &[
-                "--falsify",
-                "--env",
-                env,
-                "--actor",
-                &actor,
-                "--budget",
-                "1",
-                "--falsify-method",
-                "random",
-                "--spec",
-                "return_nonnegative",
-            ],
-        ]
-        .concat(),
-    );
+    let o = random_campaign(dir, env, &actor, "1", "return_nonnegative", &prune);
     assert_ok(&o);
     let stem = format!("{env}_{falsified}_return_nonnegative_random");
     let failures = format!("Failure_Trajectories/{stem}.csv");

@@ -6,6 +6,7 @@
 //! been compiled with fused multiply-adds.
 mod common;
 
+use common::json_f64s as floats;
 use serde_json::Value;
 use synapt_safety::env::box2d::bipedal_walker::BipedalWalker;
 use synapt_safety::env::box2d::lunar_lander::{chunk_x, LunarLander, CHUNKS};
@@ -29,14 +30,6 @@ fn reference(id: &str) -> Vec<Value> {
     );
     let v: Value = serde_json::from_str(&out).unwrap();
     v["seeds"].as_array().unwrap().clone()
-}
-
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_f64().unwrap())
-        .collect()
 }
 
 /// `np.random.default_rng(10_000 + seed)`'s actions, as the oracle draws them.

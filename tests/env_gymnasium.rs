@@ -157,11 +157,9 @@ fn numpy_generator_draws() {
     let seeds: Vec<u64> = (0..5).chain(BIG_SEEDS).collect();
     let data = oracle(&args(&["rng"], &seeds));
     for (case, &seed) in data.as_array().unwrap().iter().zip(&seeds) {
-        let want_words: Vec<u32> = case["seed_seq_state"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|w| w.as_u64().unwrap() as u32)
+        let want_words: Vec<u32> = common::json_u64s(&case["seed_seq_state"])
+            .into_iter()
+            .map(|w| w as u32)
             .collect();
         assert_eq!(
             seed_sequence_state(seed).to_vec(),

@@ -7,11 +7,7 @@ use std::path::Path;
 use common::{assert_ok, assert_refused, run_bin, stdout};
 
 fn shipped(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("Policies")
-        .join(name)
-        .to_string_lossy()
-        .into_owned()
+    common::shipped(name).to_string_lossy().into_owned()
 }
 
 /// `--test` of `actor` on `env`, its per-episode CSV's rows (episode, seed, return, length, ...).

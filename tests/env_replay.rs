@@ -2,40 +2,21 @@
 //! episode bit for bit), snapshots that continue bit for bit, and `--test` with a random actor.
 mod common;
 
+use synapt_safety::env::rng::NpRng;
 use synapt_safety::env::{self, make, Action, Env, Perturbation, Space, ENV_IDS};
-use synapt_safety::policy::{Actor, Dtype, Linear};
+use synapt_safety::policy::Actor;
 use synapt_safety::rollout::{record_episode, replay};
+use synapt_safety::train::net::{init_actor, Init};
 
-/// A deterministic random actor (PyTorch's U(-1/sqrt(in), 1/sqrt(in)) init, float32 values).
+/// A deterministic random actor (PyTorch's default init, float32 values).
 fn random_actor(env: &dyn Env, seed: u64) -> Actor {
-    let obs = env.observation_space().size();
-    let act = env.action_space().size();
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state >> 11) as f64 / (1u64 << 53) as f64
-    };
-    let sizes = [obs, 64, 64, act];
-    let layers = sizes
-        .windows(2)
-        .map(|w| {
-            let bound = 1.0 / (w[0] as f64).sqrt();
-            let mut draw = |n: usize| -> Vec<f64> {
-                (0..n)
-                    .map(|_| ((2.0 * next() - 1.0) * bound) as f32 as f64)
-                    .collect()
-            };
-            Linear {
-                in_features: w[0],
-                out_features: w[1],
-                weight: draw(w[0] * w[1]),
-                bias: Some(draw(w[1])),
-            }
-        })
-        .collect();
-    Actor::new(layers, Dtype::F32)
+    let sizes = [
+        env.observation_space().size(),
+        64,
+        64,
+        env.action_space().size(),
+    ];
+    init_actor(&sizes, Init::TorchDefault, &mut NpRng::from_seed(seed))
 }
 
 /// A point inside every parameter's default box (a falsifier's candidate).

@@ -3,46 +3,33 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 
-use common::{assert_refused, run_bin, stderr, stdout};
+use common::{assert_refused, run_bin, stderr, succeeded, workdir_with};
 
-/// A directory with the shipped CartPole actor in Policies/.
-fn workdir() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let policies = dir.path().join("Policies");
-    std::fs::create_dir(&policies).unwrap();
-    let actor = policies.join("actor.pth");
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("Policies/bc_actorCartPole-v1.pth"),
-        &actor,
-    )
-    .unwrap();
-    (dir, actor)
+/// A directory with the shipped CartPole actor as Policies/actor.pth.
+fn workdir() -> tempfile::TempDir {
+    workdir_with("bc_actorCartPole-v1.pth", "actor.pth")
 }
 
+/// `--falsify` of Policies/actor.pth on `env`.
+fn campaign(dir: &Path, env: &str, extra: &[&str]) -> Output {
+    let args = ["--falsify", "--env", env, "--actor", "Policies/actor.pth"];
+    run_bin(dir, &[&args[..], extra].concat())
+}
+
+/// A CartPole-v0 campaign of budget 12.
 fn falsify(dir: &Path, extra: &[&str]) -> Output {
-    let mut args = vec![
-        "--falsify",
-        "--env",
-        "CartPole-v0",
-        "--actor",
-        "Policies/actor.pth",
-        "--budget",
-        "12",
-    ];
-    args.extend_from_slice(extra);
-    run_bin(dir, &args)
+    campaign(dir, "CartPole-v0", &[&["--budget", "12"], extra].concat())
 }
 
 #[test]
 fn campaigns_write_reproducible_files_and_a_report() {
-    let (a, _) = workdir();
-    let (b, _) = workdir();
+    let (a, b) = (workdir(), workdir());
     // The dense actor balances from the centre of the box; pruning at 0.9 makes it fall.
     for d in [a.path(), b.path()] {
-        let o = run_bin(
+        let out = succeeded(&falsify(
             d,
             &[
                 "--prune",
@@ -50,13 +37,6 @@ fn campaigns_write_reproducible_files_and_a_report() {
                 "0.9",
                 "--episodes",
                 "3",
-                "--falsify",
-                "--env",
-                "CartPole-v0",
-                "--actor",
-                "Policies/actor.pth",
-                "--budget",
-                "12",
                 "--falsify-method",
                 "bo,random,test",
                 "--spec",
@@ -64,9 +44,7 @@ fn campaigns_write_reproducible_files_and_a_report() {
                 "--seed",
                 "4",
             ],
-        );
-        assert!(o.status.success(), "{}", stderr(&o));
-        let out = stdout(&o);
+        ));
         assert!(
             out.contains("against `upright`: always(abs(theta) <= 0.2)"),
             "{out}"
@@ -104,13 +82,12 @@ fn campaigns_write_reproducible_files_and_a_report() {
 /// `--bo-region global` is the search without the trust region: another campaign, as reproducible.
 #[test]
 fn the_global_search_region_is_another_reproducible_campaign() {
-    let (d, _) = workdir();
+    let d = workdir();
     let evaluations = |region: &str| {
-        let o = falsify(
+        succeeded(&falsify(
             d.path(),
             &["--spec", "upright", "--seed", "5", "--bo-region", region],
-        );
-        assert!(o.status.success(), "{}", stderr(&o));
+        ));
         std::fs::read(
             d.path()
                 .join("Failure_Trajectories/CartPole-v0_actor_upright_bo_evaluations.csv"),
@@ -130,8 +107,8 @@ fn the_global_search_region_is_another_reproducible_campaign() {
 
 #[test]
 fn several_runs_give_the_arch_comp_summary() {
-    let (d, _) = workdir();
-    let o = falsify(
+    let d = workdir();
+    let out = succeeded(&falsify(
         d.path(),
         &[
             "--falsify-method",
@@ -141,9 +118,7 @@ fn several_runs_give_the_arch_comp_summary() {
             "--spec",
             "upright",
         ],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
-    let out = stdout(&o);
+    ));
     assert!(
         out.contains("runs with a failure") && out.contains("median evals to first"),
         "{out}"
@@ -152,20 +127,9 @@ fn several_runs_give_the_arch_comp_summary() {
 
 #[test]
 fn bad_requests_are_refused_before_any_campaign() {
-    let (d, _) = workdir();
+    let d = workdir();
     let dir = d.path();
-    let o = run_bin(
-        dir,
-        &[
-            "--falsify",
-            "--env",
-            "CartPole-v0",
-            "--actor",
-            "Policies/actor.pth",
-            "--budget",
-            "0",
-        ],
-    );
+    let o = campaign(dir, "CartPole-v0", &["--budget", "0"]);
     assert_refused(&o, 1, "--budget 0");
     assert_refused(&falsify(dir, &["--runs", "0"]), 1, "--runs 0");
     assert_refused(
@@ -214,16 +178,7 @@ fn bad_requests_are_refused_before_any_campaign() {
         1,
         "not a finite interval with low <= high",
     );
-    let o = run_bin(
-        dir,
-        &[
-            "--falsify",
-            "--env",
-            "Pendulum-v1",
-            "--actor",
-            "Policies/actor.pth",
-        ],
-    );
+    let o = campaign(dir, "Pendulum-v1", &[]);
     assert_refused(&o, 1, "Pendulum-v1 needs 3 inputs");
     assert_refused(
         &falsify(dir, &["--bo-region", "local"]),
@@ -236,9 +191,9 @@ fn bad_requests_are_refused_before_any_campaign() {
 
 #[test]
 fn campaigns_draw_convergence_and_scatter_figures() {
-    let (d, _) = workdir();
+    let d = workdir();
     let dir = d.path();
-    let o = falsify(
+    let out = succeeded(&falsify(
         dir,
         &[
             "--falsify-method",
@@ -248,9 +203,7 @@ fn campaigns_draw_convergence_and_scatter_figures() {
             "--runs",
             "2",
         ],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
-    let out = stdout(&o);
+    ));
     let base = "CartPole-v0_actor_upright";
     for name in [
         format!("{base}_convergence.png"),
@@ -287,33 +240,20 @@ fn campaigns_draw_convergence_and_scatter_figures() {
 /// polish now stops after a bounded number of acquisition evaluations.
 #[test]
 fn a_full_budget_pendulum_campaign_finishes() {
-    let dir = tempfile::tempdir().unwrap();
-    let policies = dir.path().join("Policies");
-    std::fs::create_dir(&policies).unwrap();
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("Policies/ppo_actorPendulum-v1.pth"),
-        policies.join("actor.pth"),
-    )
-    .unwrap();
-    let o = run_bin(
+    let dir = workdir_with("ppo_actorPendulum-v1.pth", "actor.pth");
+    let out = succeeded(&campaign(
         dir.path(),
+        "Pendulum-v1",
         &[
             "--prune",
             "--k",
             "0.3",
             "--episodes",
             "1",
-            "--falsify",
-            "--env",
-            "Pendulum-v1",
-            "--actor",
-            "Policies/actor.pth",
             "--seed",
             "123456",
         ],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
-    let out = stdout(&o);
+    ));
     let row = out
         .lines()
         .find(|l| l.starts_with("bo "))

@@ -4,15 +4,20 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{assert_ok, assert_refused, run_bin, run_oracle, stderr, stdout};
+use common::{
+    assert_ok, assert_refused, csv_column, run_bin, run_oracle, ship_actor, shipped, stderr, stdout,
+};
 
 /// The shipped CartPole actor (PyTorch-saved, 4→128→128→2), copied to `dir/Policies/actor.pth`.
 fn cartpole_actor(dir: &Path) -> PathBuf {
-    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("Policies/bc_actorCartPole-v1.pth");
-    std::fs::create_dir_all(dir.join("Policies")).unwrap();
-    let path = dir.join("Policies/actor.pth");
-    std::fs::copy(shipped, &path).unwrap();
-    path
+    ship_actor(dir, "bc_actorCartPole-v1.pth", "actor.pth")
+}
+
+/// A temporary directory with the shipped CartPole actor as `Policies/actor.pth`.
+fn workdir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    cartpole_actor(dir.path());
+    dir
 }
 
 /// Every file under `dir`, relative, sorted, so a test can check what a run left behind.
@@ -33,23 +38,30 @@ fn listing(dir: &Path) -> Vec<String> {
     v
 }
 
+/// The arguments of `stage` (its flag and values) for `actor` on `env`, then `extra`.
+fn args<'a>(stage: &[&'a str], env: &'a str, actor: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    [stage, &["--env", env, "--actor", actor], extra].concat()
+}
+
+/// `--prune` of `Policies/actor.pth` on CartPole-v1.
 fn prune_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
-    let mut v = vec![
-        "--prune",
-        "--env",
+    args(&["--prune"], "CartPole-v1", "Policies/actor.pth", extra)
+}
+
+/// `--sweep list` of `Policies/actor.pth` on CartPole-v1.
+fn sweep_args<'a>(list: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    args(
+        &["--sweep", list],
         "CartPole-v1",
-        "--actor",
         "Policies/actor.pth",
-    ];
-    v.extend_from_slice(extra);
-    v
+        extra,
+    )
 }
 
 #[test]
 fn prune_writes_pruvers_name_beside_the_actor_and_pytorch_loads_it() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = workdir();
     let d = dir.path();
-    cartpole_actor(d);
     let o = run_bin(d, &prune_args(&["--k", "0.7", "--episodes", "4"]));
     assert_ok(&o);
     let out = d.join("Policies/actor_0.7.pth");
@@ -81,18 +93,16 @@ fn prune_writes_pruvers_name_beside_the_actor_and_pytorch_loads_it() {
     assert_eq!(got["zeros"]["layer2"], 11470);
     // Nothing else is written without --prune-csv; the input is untouched.
     assert_eq!(listing(d), ["Policies/actor.pth", "Policies/actor_0.7.pth"]);
-    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("Policies/bc_actorCartPole-v1.pth");
     assert_eq!(
         std::fs::read(d.join("Policies/actor.pth")).unwrap(),
-        std::fs::read(shipped).unwrap()
+        std::fs::read(shipped("bc_actorCartPole-v1.pth")).unwrap()
     );
 }
 
 #[test]
 fn other_methods_name_themselves_and_out_overrides() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = workdir();
     let d = dir.path();
-    cartpole_actor(d);
     for (method, file) in [
         ("magnitude", "Policies/actor_0.5_magnitude.pth"),
         ("global", "Policies/actor_0.5_global.pth"),
@@ -127,9 +137,8 @@ fn other_methods_name_themselves_and_out_overrides() {
 
 #[test]
 fn prune_csv_holds_per_episode_returns_before_and_after() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = workdir();
     let d = dir.path();
-    cartpole_actor(d);
     let o = run_bin(
         d,
         &prune_args(&[
@@ -159,9 +168,8 @@ fn prune_csv_holds_per_episode_returns_before_and_after() {
 
 #[test]
 fn test_and_prune_run_in_pipeline_order() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = workdir();
     let d = dir.path();
-    cartpole_actor(d);
     // Typed in the other order: stages still run test → prune.
     let mut args = prune_args(&["--k", "0.8", "--episodes", "3"]);
     args.push("--test");
@@ -177,9 +185,8 @@ fn test_and_prune_run_in_pipeline_order() {
 
 #[test]
 fn bad_k_is_refused_before_anything_is_written() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = workdir();
     let d = dir.path();
-    cartpole_actor(d);
     for k in ["0", "1", "1.5", "-0.2", "NaN", "inf"] {
         let flag = format!("--k={k}");
         let o = run_bin(d, &prune_args(&[&flag, "--episodes", "1"]));
@@ -193,9 +200,8 @@ fn bad_k_is_refused_before_anything_is_written() {
 
 #[test]
 fn bad_sweep_lists_are_refused_by_the_parser() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = workdir();
     let d = dir.path();
-    cartpole_actor(d);
     for (list, needle) in [
         ("0.5,abc", "`abc` is not a number"),
         ("0.5,1.5", "1.5 is outside (0, 1)"),
@@ -203,17 +209,7 @@ fn bad_sweep_lists_are_refused_by_the_parser() {
         ("0.5,0.6,...,0.75", "cannot be reached"),
         ("...,0.9", "needs two values"),
     ] {
-        let o = run_bin(
-            d,
-            &[
-                "--env",
-                "CartPole-v1",
-                "--actor",
-                "Policies/actor.pth",
-                "--sweep",
-                list,
-            ],
-        );
+        let o = run_bin(d, &sweep_args(list, &[]));
         assert_eq!(o.status.code(), Some(2), "{list}: {}", stderr(&o));
         let err = stderr(&o);
         assert!(
@@ -222,19 +218,7 @@ fn bad_sweep_lists_are_refused_by_the_parser() {
         );
         assert!(!err.contains("panicked"));
     }
-    let o = run_bin(
-        d,
-        &[
-            "--sweep",
-            "0.5,0.7",
-            "--out",
-            "x.pth",
-            "--env",
-            "CartPole-v1",
-            "--actor",
-            "Policies/actor.pth",
-        ],
-    );
+    let o = run_bin(d, &sweep_args("0.5,0.7", &["--out", "x.pth"]));
     assert_refused(&o, 2, "--sweep writes no actors");
     assert_eq!(listing(d), ["Policies/actor.pth"]);
 }
@@ -252,15 +236,7 @@ fn actors_that_are_not_pruver_networks_are_refused() {
         for episodes in ["0", "2"] {
             let o = run_bin(
                 d,
-                &[
-                    "--prune",
-                    "--env",
-                    "CartPole-v1",
-                    "--actor",
-                    file,
-                    "--episodes",
-                    episodes,
-                ],
+                &args(&["--prune"], "CartPole-v1", file, &["--episodes", episodes]),
             );
             assert_refused(&o, 1, needle);
             assert!(stderr(&o).contains(file), "{}", stderr(&o));
@@ -276,9 +252,9 @@ fn actors_that_are_not_pruver_networks_are_refused() {
 
 #[test]
 fn an_output_that_is_the_input_is_refused_and_the_input_stays() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = workdir();
     let d = dir.path();
-    let actor = cartpole_actor(d);
+    let actor = d.join("Policies/actor.pth");
     let before = std::fs::read(&actor).unwrap();
     std::os::unix::fs::symlink(&actor, d.join("link.pth")).unwrap();
     std::fs::create_dir(d.join("sub")).unwrap();
@@ -296,30 +272,18 @@ fn an_output_that_is_the_input_is_refused_and_the_input_stays() {
     // Through the link the actor is the input too.
     let o = run_bin(
         d,
-        &[
-            "--prune",
-            "--env",
+        &args(
+            &["--prune"],
             "CartPole-v1",
-            "--actor",
             "link.pth",
-            "--out",
-            "Policies/actor.pth",
-        ],
+            &["--out", "Policies/actor.pth"],
+        ),
     );
     assert_refused(&o, 1, "refusing to overwrite it");
     // A sweep whose CSV would be the actor.
     let o = run_bin(
         d,
-        &[
-            "--sweep",
-            "0.5",
-            "--env",
-            "CartPole-v1",
-            "--actor",
-            "Policies/actor.pth",
-            "--prune-csv",
-            "Policies/actor.pth",
-        ],
+        &sweep_args("0.5", &["--prune-csv", "Policies/actor.pth"]),
     );
     assert_refused(&o, 1, "refusing to overwrite it");
     assert_eq!(std::fs::read(&actor).unwrap(), before);
@@ -328,35 +292,15 @@ fn an_output_that_is_the_input_is_refused_and_the_input_stays() {
 
 #[test]
 fn an_unknown_environment_is_needed_only_for_evaluation() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = workdir();
     let d = dir.path();
-    cartpole_actor(d);
     // PruVer's default environment is not built here: evaluation is refused with a way out...
-    let o = run_bin(
-        d,
-        &[
-            "--prune",
-            "--env",
-            "Nowhere-v0",
-            "--actor",
-            "Policies/actor.pth",
-        ],
-    );
+    let nowhere = |extra| args(&["--prune"], "Nowhere-v0", "Policies/actor.pth", extra);
+    let o = run_bin(d, &nowhere(&[]));
     assert_refused(&o, 1, "pass --episodes 0 to prune without evaluating");
     assert_eq!(listing(d), ["Policies/actor.pth"]);
     // ... which prunes without the environment.
-    let o = run_bin(
-        d,
-        &[
-            "--prune",
-            "--env",
-            "Nowhere-v0",
-            "--actor",
-            "Policies/actor.pth",
-            "--episodes",
-            "0",
-        ],
-    );
+    let o = run_bin(d, &nowhere(&["--episodes", "0"]));
     assert_ok(&o);
     assert!(d.join("Policies/actor_0.7.pth").exists());
 }
@@ -364,9 +308,8 @@ fn an_unknown_environment_is_needed_only_for_evaluation() {
 #[test]
 fn the_same_command_gives_byte_identical_files() {
     let run = || {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = workdir();
         let d = dir.path();
-        cartpole_actor(d);
         let o = run_bin(
             d,
             &prune_args(&[
@@ -383,19 +326,7 @@ fn the_same_command_gives_byte_identical_files() {
             ]),
         );
         assert_ok(&o);
-        let o = run_bin(
-            d,
-            &[
-                "--sweep",
-                "0.6,0.8",
-                "--episodes",
-                "3",
-                "--env",
-                "CartPole-v1",
-                "--actor",
-                "Policies/actor.pth",
-            ],
-        );
+        let o = run_bin(d, &sweep_args("0.6,0.8", &["--episodes", "3"]));
         assert_ok(&o);
         listing(d)
             .into_iter()
@@ -418,9 +349,8 @@ fn the_same_command_gives_byte_identical_files() {
         assert!(x == y, "{n} differs between two identical runs");
     }
     // Another seed gives another random mask.
-    let dir = tempfile::tempdir().unwrap();
+    let dir = workdir();
     let d = dir.path();
-    cartpole_actor(d);
     assert_ok(&run_bin(
         d,
         &prune_args(&[
@@ -440,22 +370,9 @@ fn the_same_command_gives_byte_identical_files() {
 
 #[test]
 fn a_sweep_writes_its_csv_and_chart() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = workdir();
     let d = dir.path();
-    cartpole_actor(d);
-    let o = run_bin(
-        d,
-        &[
-            "--sweep",
-            "0.5,0.6,...,0.9,0.99",
-            "--episodes",
-            "4",
-            "--env",
-            "CartPole-v1",
-            "--actor",
-            "Policies/actor.pth",
-        ],
-    );
+    let o = run_bin(d, &sweep_args("0.5,0.6,...,0.9,0.99", &["--episodes", "4"]));
     assert_ok(&o);
     let text = stdout(&o);
     assert!(text.contains("Prune percentage vs rewards"), "{text}");
@@ -488,11 +405,7 @@ fn a_sweep_writes_its_csv_and_chart() {
     );
     assert_ok(&o);
     let per_episode = std::fs::read_to_string(d.join("p.csv")).unwrap();
-    let returns: Vec<f64> = per_episode
-        .lines()
-        .skip(1)
-        .map(|l| l.split(',').nth(4).unwrap().parse().unwrap())
-        .collect();
+    let returns = csv_column(&per_episode, 4);
     let mean = returns.iter().sum::<f64>() / returns.len() as f64;
     assert_eq!(mean, field(lines[6], 5));
     let png = std::fs::read(d.join("Graph/prune_sweep_CartPole-v1_pruver.png")).unwrap();

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use common::json_u64s;
 use serde_json::Value;
 use synapt_safety::policy::Actor;
 use synapt_safety::prune::{self, Mask, Method};
@@ -228,14 +229,6 @@ fn random_masks_are_seeded_and_exact_in_count() {
     assert!(max_pruned > 0.9 * max);
 }
 
-fn bits(v: &Value) -> Vec<u64> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_u64().unwrap())
-        .collect()
-}
-
 fn f64_bits(v: &[f64], dtype: synapt_safety::policy::Dtype) -> Vec<u64> {
     v.iter()
         .map(|x| match dtype {
@@ -283,13 +276,13 @@ fn pruned_files_load_in_pytorch_with_biases_untouched() {
         for (i, (d, p)) in dense.layers.iter().zip(&pruned.layers).enumerate() {
             let l = format!("layer{}", i + 1);
             assert_eq!(
-                bits(&got["weights"][&l]),
+                json_u64s(&got["weights"][&l]),
                 f64_bits(&p.weight, dense.dtype),
                 "{what} {l}"
             );
             // Biases are PyTorch's own, bit for bit, as in the dense actor.
             assert_eq!(
-                bits(&got["biases"][&l]),
+                json_u64s(&got["biases"][&l]),
                 f64_bits(d.bias.as_ref().unwrap(), dense.dtype),
                 "{what} {l}"
             );
@@ -335,11 +328,9 @@ fn neuron_pruning_writes_a_smaller_module_that_pytorch_loads() {
         let width = dense.hidden_widths()[0];
         assert_eq!(small.hidden_widths(), [width / 4, width / 4], "{name}");
         // PyTorch builds the smaller module from the file's shapes and load_state_dict accepts it.
-        let sizes: Vec<usize> = got["sizes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_u64().unwrap() as usize)
+        let sizes: Vec<usize> = json_u64s(&got["sizes"])
+            .into_iter()
+            .map(|v| v as usize)
             .collect();
         assert_eq!(sizes, [4, width / 4, width / 4, 2], "{name}");
         // Its outputs are ours, and ours are the dense network's with those units switched off

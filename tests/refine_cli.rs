@@ -7,7 +7,9 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::{assert_ok, assert_refused, run_bin, run_oracle, stderr, stdout};
+use common::{
+    assert_ok, assert_refused, json_u64s, run_bin, run_oracle, stderr, stdout, workdir_with,
+};
 use synapt_safety::policy::Actor;
 
 const DENSE: &str = "Policies/ppo_actorCartPole-v0.pth";
@@ -19,15 +21,11 @@ const FAILURES: &str =
 /// A directory with the shipped PPO CartPole-v0 actor, pruned at k = 0.78 (it then tips the pole past
 /// 0.2 rad from part of the ±0.05 box), and the failures of a small random campaign against `upright`.
 fn workdir() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("Policies")).unwrap();
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(DENSE),
-        dir.path().join(DENSE),
-    )
-    .unwrap();
-    let o = run_bin(
+    let dir = workdir_with("ppo_actorCartPole-v0.pth", "ppo_actorCartPole-v0.pth");
+    let o = run_on(
         dir.path(),
+        "CartPole-v0",
+        DENSE,
         &[
             "--prune",
             "--k",
@@ -41,10 +39,6 @@ fn workdir() -> tempfile::TempDir {
             "6",
             "--spec",
             "upright",
-            "--env",
-            "CartPole-v0",
-            "--actor",
-            DENSE,
         ],
     );
     assert_ok(&o);
@@ -52,20 +46,14 @@ fn workdir() -> tempfile::TempDir {
     dir
 }
 
+/// The stages and settings `flags` for `actor` on `env`.
+fn run_on(dir: &Path, env: &str, actor: &str, flags: &[&str]) -> Output {
+    run_bin(dir, &[flags, &["--env", env, "--actor", actor]].concat())
+}
+
 fn refine(dir: &Path, extra: &[&str]) -> Output {
-    let mut args = vec![
-        "--refine",
-        "--env",
-        "CartPole-v0",
-        "--actor",
-        DENSE,
-        "--pruned",
-        PRUNED,
-        "--episodes",
-        "10",
-    ];
-    args.extend_from_slice(extra);
-    run_bin(dir, &args)
+    let flags = ["--refine", "--pruned", PRUNED, "--episodes", "10"];
+    run_on(dir, "CartPole-v0", DENSE, &[&flags[..], extra].concat())
 }
 
 fn p(dir: &Path, rel: &str) -> PathBuf {
@@ -89,12 +77,7 @@ fn assert_restores_as_oracle(dir: &Path, oracle: &serde_json::Value) {
             .filter(|&i| pl.weight[i] == 0.0 && rl.weight[i] != 0.0)
             .map(|i| i as u64)
             .collect();
-        let expected: Vec<u64> = oracle["restored"][l]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_u64().unwrap())
-            .collect();
+        let expected = json_u64s(&oracle["restored"][l]);
         assert_eq!(restored, expected, "layer{}", l + 1);
         for i in 0..pl.weight.len() {
             if pl.weight[i] != 0.0 {
@@ -151,12 +134,7 @@ fn refinement_restores_what_pytorch_restores_and_fixes_every_failure() {
     assert!(out.contains("actor    sparsity  mean return"), "{out}");
 
     assert_restores_as_oracle(dir, &oracle);
-    let total: usize = oracle["restored_counts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_u64().unwrap() as usize)
-        .sum();
+    let total: u64 = json_u64s(&oracle["restored_counts"]).iter().sum();
     assert!(total > 0);
 
     // PyTorch loads it into PruVer's actor (strict).
@@ -273,8 +251,10 @@ fn bad_inputs_are_refused_without_writing_an_actor() {
     let dir = d.path();
 
     // No failures in the file: nothing to refine, exit 0, nothing written.
-    let o = run_bin(
+    let o = run_on(
         dir,
+        "CartPole-v0",
+        DENSE,
         &[
             "--falsify",
             "--falsify-method",
@@ -283,10 +263,6 @@ fn bad_inputs_are_refused_without_writing_an_actor() {
             "2",
             "--spec",
             "position",
-            "--env",
-            "CartPole-v0",
-            "--actor",
-            DENSE,
         ],
     );
     assert_ok(&o);
@@ -303,17 +279,11 @@ fn bad_inputs_are_refused_without_writing_an_actor() {
         "--refine-max-failures",
     );
     assert_refused(
-        &run_bin(
+        &run_on(
             dir,
-            &[
-                "--test",
-                "--env",
-                "CartPole-v0",
-                "--actor",
-                DENSE,
-                "--refine-max-failures",
-                "5",
-            ],
+            "CartPole-v0",
+            DENSE,
+            &["--test", "--refine-max-failures", "5"],
         ),
         2,
         "--refine-max-failures applies to --refine",
@@ -321,8 +291,10 @@ fn bad_inputs_are_refused_without_writing_an_actor() {
     assert!(!p(dir, REFINED).exists());
 
     // Dense and pruned of different shapes (neuron pruning removes units).
-    let o = run_bin(
+    let o = run_on(
         dir,
+        "CartPole-v0",
+        DENSE,
         &[
             "--prune",
             "--prune-method",
@@ -331,25 +303,21 @@ fn bad_inputs_are_refused_without_writing_an_actor() {
             "0.5",
             "--episodes",
             "1",
-            "--env",
-            "CartPole-v0",
-            "--actor",
-            DENSE,
         ],
     );
     assert_ok(&o);
-    let mut args = vec![
+    let neuron = [
         "--refine",
-        "--env",
-        "CartPole-v0",
-        "--actor",
-        DENSE,
         "--failures",
         FAILURES,
         "--pruned",
+        "Policies/ppo_actorCartPole-v0_0.5_neuron.pth",
     ];
-    args.push("Policies/ppo_actorCartPole-v0_0.5_neuron.pth");
-    assert_refused(&run_bin(dir, &args), 1, "must have the same layers");
+    assert_refused(
+        &run_on(dir, "CartPole-v0", DENSE, &neuron),
+        1,
+        "must have the same layers",
+    );
 
     // Failures recorded on another environment.
     let foreign = std::fs::read_to_string(p(dir, FAILURES))
@@ -396,17 +364,13 @@ fn bad_inputs_are_refused_without_writing_an_actor() {
 /// on until --refine-rounds.
 #[test]
 fn rounds_set_aside_failures_the_dense_actor_has_too() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = workdir_with("ppo_actorPendulum-v1.pth", "ppo_actorPendulum-v1.pth");
     let d = dir.path();
-    std::fs::create_dir(d.join("Policies")).unwrap();
     let dense = "Policies/ppo_actorPendulum-v1.pth";
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(dense),
-        d.join(dense),
-    )
-    .unwrap();
-    let o = run_bin(
+    let o = run_on(
         d,
+        "Pendulum-v1",
+        dense,
         &[
             "--prune",
             "--k",
@@ -421,10 +385,6 @@ fn rounds_set_aside_failures_the_dense_actor_has_too() {
             "3",
             "--episodes",
             "5",
-            "--env",
-            "Pendulum-v1",
-            "--actor",
-            dense,
         ],
     );
     assert_ok(&o);

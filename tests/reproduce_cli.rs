@@ -18,14 +18,12 @@ const CASES: [(&str, &str, usize, usize, bool); 3] = [
 /// A working directory with the shipped dense actors and hyperparameters.
 fn workdir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::fs::create_dir(dir.path().join("Policies")).unwrap();
     for (env, ..) in CASES {
-        let rel = format!("Policies/ppo_actor{env}.pth");
-        std::fs::copy(root.join(&rel), dir.path().join(&rel)).unwrap();
+        let name = format!("ppo_actor{env}.pth");
+        common::ship_actor(dir.path(), &name, &name);
     }
     std::fs::copy(
-        root.join("hyperparameters.yml"),
+        common::root().join("hyperparameters.yml"),
         dir.path().join("hyperparameters.yml"),
     )
     .unwrap();

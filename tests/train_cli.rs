@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{assert_ok, bin, run_bin, run_oracle, stderr, stdout};
+use common::{assert_ok, bin, csv_column, run_bin, run_oracle, shipped, stderr, stdout};
 use synapt_safety::policy::Actor;
 
 /// Small hyperparameters for every test: 32-32 networks, a few hundred steps per iteration.
@@ -372,7 +372,7 @@ fn resume_with_an_actor_of_another_shape_is_refused() {
     // An actor file from elsewhere, beside the checkpoint.
     std::fs::write(dir.path().join("hyperparameters.yml"), YAML).unwrap();
     std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("Policies/bc_actorCartPole-v1.pth"),
+        shipped("bc_actorCartPole-v1.pth"),
         dir.path().join("Policies/ppo_actorCartPole-v1.pth"),
     )
     .unwrap();
@@ -434,11 +434,7 @@ fn a_short_default_run_learns_cartpole() {
     );
     assert_ok(&o);
     let text = std::fs::read_to_string(dir.path().join("t.csv")).unwrap();
-    let rets: Vec<f64> = text
-        .lines()
-        .skip(1)
-        .map(|l| l.split(',').nth(2).unwrap().parse().unwrap())
-        .collect();
+    let rets = csv_column(&text, 2);
     let mean = rets.iter().sum::<f64>() / rets.len() as f64;
     // A random policy averages about 22.
     assert!(mean > 150.0, "mean return {mean} after 20k steps");

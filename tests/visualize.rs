@@ -3,15 +3,29 @@
 mod common;
 
 use std::path::{Path, PathBuf};
+use std::process::Output;
 
-use common::{assert_ok, run_bin};
+use common::{assert_ok, file_names, run_bin};
 use synapt_safety::plot::{self, Fate, Matrix};
 use synapt_safety::policy::Actor;
 use synapt_safety::prune::{self, Method};
 use synapt_safety::visualize::{self, VisualizeOptions};
 
 fn shipped() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("Policies/bc_actorCartPole-v1.pth")
+    common::shipped("bc_actorCartPole-v1.pth")
+}
+
+/// A temporary directory with the shipped actor as `actor.pth`.
+fn workdir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(shipped(), dir.path().join("actor.pth")).unwrap();
+    dir
+}
+
+/// The stages and settings `flags` for `actor.pth` on CartPole-v1.
+fn on_actor(dir: &Path, flags: &[&str]) -> Output {
+    let actor = ["--env", "CartPole-v1", "--actor", "actor.pth"];
+    run_bin(dir, &[flags, &actor[..]].concat())
 }
 
 /// Decode a PNG written by the figures: (width, height, RGB bytes).
@@ -34,6 +48,11 @@ fn pixel(img: &(u32, u32, Vec<u8>), (x, y): (u32, u32)) -> (u8, u8, u8) {
 
 fn rgb(c: plotters::style::RGBColor) -> (u8, u8, u8) {
     (c.0, c.1, c.2)
+}
+
+/// Some pixel of the image has the colour `c`.
+fn has(img: &(u32, u32, Vec<u8>), c: (u8, u8, u8)) -> bool {
+    img.2.chunks_exact(3).any(|p| (p[0], p[1], p[2]) == c)
 }
 
 #[test]
@@ -193,28 +212,11 @@ fn the_mask_figure_shows_kept_pruned_and_restored() {
 
 #[test]
 fn prune_then_visualize_draws_the_dense_and_the_pruned_actor() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = workdir();
     let d = dir.path();
-    std::fs::copy(shipped(), d.join("actor.pth")).unwrap();
-    let o = run_bin(
-        d,
-        &[
-            "--prune",
-            "--visualize",
-            "--env",
-            "CartPole-v1",
-            "--actor",
-            "actor.pth",
-            "--episodes",
-            "0",
-        ],
-    );
+    let o = on_actor(d, &["--prune", "--visualize", "--episodes", "0"]);
     assert_ok(&o);
-    let mut files: Vec<String> = std::fs::read_dir(d.join("Graph"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    files.sort();
+    let files = file_names(&d.join("Graph"));
     assert_eq!(
         files,
         [
@@ -239,10 +241,9 @@ fn prune_then_visualize_draws_the_dense_and_the_pruned_actor() {
 
 #[test]
 fn a_smaller_network_gets_figures_but_no_mask() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = workdir();
     let d = dir.path();
-    std::fs::copy(shipped(), d.join("actor.pth")).unwrap();
-    assert_ok(&run_bin(
+    assert_ok(&on_actor(
         d,
         &[
             "--prune",
@@ -250,10 +251,6 @@ fn a_smaller_network_gets_figures_but_no_mask() {
             "neuron",
             "--k",
             "0.5",
-            "--env",
-            "CartPole-v1",
-            "--actor",
-            "actor.pth",
             "--episodes",
             "0",
         ],
@@ -283,11 +280,10 @@ fn a_smaller_network_gets_figures_but_no_mask() {
 
 #[test]
 fn sweep_csvs_overlay_on_one_chart() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = workdir();
     let d = dir.path();
-    std::fs::copy(shipped(), d.join("actor.pth")).unwrap();
     for method in ["pruver", "random"] {
-        assert_ok(&run_bin(
+        assert_ok(&on_actor(
             d,
             &[
                 "--sweep",
@@ -296,10 +292,6 @@ fn sweep_csvs_overlay_on_one_chart() {
                 method,
                 "--episodes",
                 "2",
-                "--env",
-                "CartPole-v1",
-                "--actor",
-                "actor.pth",
             ],
         ));
     }
@@ -314,11 +306,10 @@ fn sweep_csvs_overlay_on_one_chart() {
     let img = decode(&chart);
     assert!(img.0 >= 1100 && img.1 == 720);
     // Both series are drawn: the first two palette colours both appear.
-    let has = |c: (u8, u8, u8)| img.2.chunks_exact(3).any(|p| (p[0], p[1], p[2]) == c);
-    assert!(has((0, 114, 178)) && has((213, 94, 0)));
+    assert!(has(&img, (0, 114, 178)) && has(&img, (213, 94, 0)));
 
     // A sweep can overlay earlier CSVs on its own chart.
-    assert_ok(&run_bin(
+    assert_ok(&on_actor(
         d,
         &[
             "--sweep",
@@ -327,17 +318,12 @@ fn sweep_csvs_overlay_on_one_chart() {
             "magnitude",
             "--episodes",
             "2",
-            "--env",
-            "CartPole-v1",
-            "--actor",
-            "actor.pth",
             "--overlay",
             &overlay,
         ],
     ));
     let img = decode(&d.join("Graph/prune_sweep_CartPole-v1_magnitude.png"));
-    let has = |c: (u8, u8, u8)| img.2.chunks_exact(3).any(|p| (p[0], p[1], p[2]) == c);
-    assert!(has((0, 114, 178)) && has((213, 94, 0)) && has((0, 158, 115)));
+    assert!(has(&img, (0, 114, 178)) && has(&img, (213, 94, 0)) && has(&img, (0, 158, 115)));
 
     // A file that is not a sweep CSV is named.
     std::fs::write(d.join("bad.csv"), "k,reward\n0.5,10\n").unwrap();

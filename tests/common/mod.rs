@@ -5,10 +5,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The interpreter of the environment that `scripts/setup.sh` installs. The tests need it: they compare
-/// against real PyTorch and Gymnasium, and fail (never skip) without it.
-pub fn python() -> PathBuf {
-    let p = match std::env::var_os("SYNAPT_PYTHON") {
+/// Where `scripts/setup.sh` installs the interpreter of its environment (`SYNAPT_PYTHON` overrides it),
+/// whether or not it is there.
+pub fn python_path() -> PathBuf {
+    match std::env::var_os("SYNAPT_PYTHON") {
         Some(p) => PathBuf::from(p),
         None => {
             let cache = std::env::var_os("XDG_CACHE_HOME")
@@ -16,7 +16,13 @@ pub fn python() -> PathBuf {
                 .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cache"));
             cache.join("synapt-safety/torch-2.13.0/bin/python")
         }
-    };
+    }
+}
+
+/// The interpreter of the environment that `scripts/setup.sh` installs. The tests need it: they compare
+/// against real PyTorch and Gymnasium, and fail (never skip) without it.
+pub fn python() -> PathBuf {
+    let p = python_path();
     assert!(
         p.exists(),
         "the Python oracle {} is missing: run the tests through `bash scripts/test.sh`, which installs it",
@@ -25,26 +31,110 @@ pub fn python() -> PathBuf {
     p
 }
 
+/// The repository's root.
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A file shipped in the repository's `Policies/`.
+pub fn shipped(name: &str) -> PathBuf {
+    root().join("Policies").join(name)
+}
+
+/// Copy the shipped `Policies/<name>` to `dir/Policies/<as_name>`; returns the copy's path.
+pub fn ship_actor(dir: &Path, name: &str, as_name: &str) -> PathBuf {
+    let policies = dir.join("Policies");
+    std::fs::create_dir_all(&policies).unwrap();
+    let path = policies.join(as_name);
+    std::fs::copy(shipped(name), &path).unwrap();
+    path
+}
+
+/// A temporary directory holding the shipped `Policies/<name>` as `Policies/<as_name>`.
+pub fn workdir_with(name: &str, as_name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    ship_actor(dir.path(), name, as_name);
+    dir
+}
+
+/// Run `cmd` to the end: panics with `start` if it does not start, and with `failed` and its stderr if
+/// it exits unsuccessfully.
+pub fn output_ok(cmd: &mut Command, start: &str, failed: &str) -> Output {
+    let out = cmd.output().expect(start);
+    assert!(
+        out.status.success(),
+        "{failed}:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// A command running `script` with the oracle's interpreter; its arguments follow.
+pub fn python_script(script: &Path) -> Command {
+    let mut cmd = Command::new(python());
+    cmd.arg(script);
+    cmd
+}
+
+/// Run a command of [`python_script`]; its stdout, parsed as JSON. Panics with its stderr if it fails.
+pub fn python_json(cmd: &mut Command) -> serde_json::Value {
+    let out = output_ok(
+        cmd,
+        "failed to start the Python oracle (bash scripts/test.sh installs it)",
+        "the Python script failed",
+    );
+    serde_json::from_slice(&out.stdout).expect("the Python script printed invalid JSON")
+}
+
 /// Path of a committed oracle script under `tests/oracle/`.
 pub fn oracle_script(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/oracle")
-        .join(name)
+    root().join("tests/oracle").join(name)
 }
 
 /// Run a committed oracle script with arguments; panics with its stderr if it fails.
 pub fn run_oracle(script: &str, args: &[&str]) -> String {
-    let out = Command::new(python())
-        .arg(oracle_script(script))
-        .args(args)
-        .output()
-        .expect("failed to start the Python oracle");
-    assert!(
-        out.status.success(),
-        "oracle {script} {args:?} failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = output_ok(
+        python_script(&oracle_script(script)).args(args),
+        "failed to start the Python oracle",
+        &format!("oracle {script} {args:?} failed"),
     );
     String::from_utf8(out.stdout).expect("oracle printed non-UTF-8")
+}
+
+/// The names of the files in `dir`, sorted.
+pub fn file_names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Column `col` of every data row of a CSV text (no field quoted), as numbers.
+pub fn csv_column(text: &str, col: usize) -> Vec<f64> {
+    text.lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(col).unwrap().parse().unwrap())
+        .collect()
+}
+
+/// A JSON array of numbers, as f64s.
+pub fn json_f64s(v: &serde_json::Value) -> Vec<f64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
+}
+
+/// A JSON array of unsigned integers.
+pub fn json_u64s(v: &serde_json::Value) -> Vec<u64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap())
+        .collect()
 }
 
 /// The `synapt-safety` binary built for this test run.
@@ -67,6 +157,12 @@ pub fn stdout(o: &Output) -> String {
 
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The run succeeded (otherwise fail showing its stderr); its stdout.
+pub fn succeeded(o: &Output) -> String {
+    assert!(o.status.success(), "{}", stderr(o));
+    stdout(o)
 }
 
 /// The run succeeded; otherwise fail showing its exit code and both streams.

@@ -1,5 +1,6 @@
 //! Shared by the environment tests: replay the reference's recorded episodes (tests/oracle/gym_traces.py)
-//! in Rust, perturbations included, and compare step by step, bit for bit or within a tolerance.
+//! in Rust, perturbations included, and compare step by step, bit for bit or within a tolerance. A test
+//! that uses it declares `mod common;` too.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -7,23 +8,20 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use serde_json::Value;
-use synapt_safety::env::{make_with, perturb, Action, EnvOptions, Perturbation};
+use synapt_safety::env::{make_with, perturb, Action, Env, EnvOptions, Perturbation};
+
+use crate::common::{oracle_script, output_ok};
 
 /// The interpreters of the gym-0.18-era reference stacks (NumPy 1, NumPy 2), installed once by
 /// tests/oracle/legacy_setup.sh.
 pub fn legacy_pythons() -> &'static (PathBuf, PathBuf) {
     static PY: OnceLock<(PathBuf, PathBuf)> = OnceLock::new();
     PY.get_or_init(|| {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/legacy_setup.sh");
-        let out = Command::new("bash")
-            .arg(&script)
-            .output()
-            .expect("failed to run tests/oracle/legacy_setup.sh");
-        assert!(
-            out.status.success(),
+        let out = output_ok(
+            Command::new("bash").arg(oracle_script("legacy_setup.sh")),
+            "failed to run tests/oracle/legacy_setup.sh",
             "tests/oracle/legacy_setup.sh failed (it installs gym 0.18, gym-cartpole-swingup and \
-             pybullet from PyPI):\n{}",
-            String::from_utf8_lossy(&out.stderr)
+             pybullet from PyPI)",
         );
         let text = String::from_utf8(out.stdout).unwrap();
         let mut lines = text.lines().map(PathBuf::from);
@@ -33,16 +31,12 @@ pub fn legacy_pythons() -> &'static (PathBuf, PathBuf) {
 
 /// Run the trace oracle with `python`.
 pub fn oracle(python: &Path, args: &[String]) -> Value {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/gym_traces.py");
-    let out = Command::new(python)
-        .arg(&script)
-        .args(args)
-        .output()
-        .expect("failed to start the Python oracle");
-    assert!(
-        out.status.success(),
-        "oracle gym_traces.py {args:?} failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = output_ok(
+        Command::new(python)
+            .arg(oracle_script("gym_traces.py"))
+            .args(args),
+        "failed to start the Python oracle",
+        &format!("oracle gym_traces.py {args:?} failed"),
     );
     serde_json::from_slice(&out.stdout).expect("oracle printed invalid JSON")
 }
@@ -64,6 +58,17 @@ pub fn num(v: &Value) -> f64 {
 
 pub fn nums(v: &Value) -> Vec<f64> {
     v.as_array().expect("array").iter().map(num).collect()
+}
+
+/// A recorded perturbation: parameter names and their values as float strings.
+pub fn perturbation(p: &Value) -> Perturbation {
+    Perturbation(
+        p.as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), num(v)))
+            .collect(),
+    )
 }
 
 /// How close the Rust values must be.
@@ -110,6 +115,33 @@ fn compare(got: &[f64], want: &[f64], m: Match, what: &str, max: &mut f64) {
     }
 }
 
+/// The observation `obs` and the state of `env` against the episode's `<which>_obs` and `<which>_state`.
+#[track_caller]
+fn compare_obs_state(
+    env: &dyn Env,
+    obs: &[f64],
+    ep: &Value,
+    which: &str,
+    m: Match,
+    at: &str,
+    max: &mut f64,
+) {
+    compare(
+        obs,
+        &nums(&ep[format!("{which}_obs")]),
+        m,
+        &format!("{at} {which} obs"),
+        max,
+    );
+    compare(
+        &env.snapshot().state,
+        &nums(&ep[format!("{which}_state")]),
+        m,
+        &format!("{at} {which} state"),
+        max,
+    );
+}
+
 /// Replay every recorded episode of `id` for `seeds` and compare with the reference run by `python`.
 pub fn check_traces(
     python: &Path,
@@ -130,43 +162,10 @@ pub fn check_traces(
             let at = format!("{id} {options:?} seed {seed} episode {e}");
             let obs = env.reset(reset_seed);
             let mut max = 0.0;
-            compare(
-                &obs,
-                &nums(&ep["reset_obs"]),
-                m,
-                &format!("{at} reset obs"),
-                &mut max,
-            );
-            compare(
-                &env.snapshot().state,
-                &nums(&ep["reset_state"]),
-                m,
-                &format!("{at} reset state"),
-                &mut max,
-            );
+            compare_obs_state(env.as_ref(), &obs, ep, "reset", m, &at, &mut max);
             if let Some(p) = ep.get("perturbation") {
-                let p = Perturbation(
-                    p.as_object()
-                        .unwrap()
-                        .iter()
-                        .map(|(k, v)| (k.clone(), num(v)))
-                        .collect(),
-                );
-                let obs = perturb::apply(env.as_mut(), &p).unwrap();
-                compare(
-                    &obs,
-                    &nums(&ep["perturbed_obs"]),
-                    m,
-                    &format!("{at} perturbed obs"),
-                    &mut max,
-                );
-                compare(
-                    &env.snapshot().state,
-                    &nums(&ep["perturbed_state"]),
-                    m,
-                    &format!("{at} perturbed state"),
-                    &mut max,
-                );
+                let obs = perturb::apply(env.as_mut(), &perturbation(p)).unwrap();
+                compare_obs_state(env.as_ref(), &obs, ep, "perturbed", m, &at, &mut max);
                 st.perturbed += 1;
             }
             for (t, s) in ep["steps"].as_array().unwrap().iter().enumerate() {
