@@ -332,6 +332,29 @@ fn line_chart<'a, 'b>(
         .build_cartesian_2d(x, y)?)
 }
 
+/// The axes of a [`line_chart`]: `xticks` labelled by `xlabel(value, step)`, round y ticks, grid
+/// lines, and the axis titles. Returns the plot box.
+fn line_axes(
+    root: &Area,
+    texts: &Texts,
+    chart: &Chart,
+    xticks: &[f64],
+    xlabel: impl Fn(f64, f64) -> String,
+    (xdesc, ydesc): (&str, &str),
+) -> std::result::Result<(i32, i32, i32, i32), Box<dyn std::error::Error>> {
+    let (x, y) = (chart.x_range(), chart.y_range());
+    let bx = plot_box(chart);
+    let xticks = placed_ticks(xticks, |v| chart.backend_coord(&(v, y.start)).0, xlabel);
+    let yticks = placed_ticks(
+        &nice_ticks(y.start, y.end, 8),
+        |v| chart.backend_coord(&(x.start, v)).1,
+        tick_label,
+    );
+    axis(root, texts, bx, true, &xticks, xdesc, true, 36)?;
+    axis(root, texts, bx, false, &yticks, ydesc, true, 78)?;
+    Ok(bx)
+}
+
 /// Ticks and labels along the bottom (x) or left (y) of a plot box; `at` gives a tick's pixel along
 /// the axis. Grid lines across the box when `grid`.
 #[allow(clippy::too_many_arguments)]
@@ -950,36 +973,13 @@ pub fn prune_vs_rewards(path: &Path, series: &[SweepSeries], subtitle: &str) -> 
     render(path, (w, h), |root, texts| {
         title(texts, w, "Prune percentage vs rewards", subtitle);
         let mut chart = line_chart(root, legend_w + 56, x_lo..x_hi, y_lo..y_hi)?;
-        let bx = plot_box(&chart);
-        let xticks = placed_ticks(
+        let bx = line_axes(
+            root,
+            texts,
+            &chart,
             &nice_ticks(x_lo, x_hi, 10),
-            |v| chart.backend_coord(&(v, y_lo)).0,
             |v, step| format!("{}%", tick_label(100.0 * v, 100.0 * step)),
-        );
-        let yticks = placed_ticks(
-            &nice_ticks(y_lo, y_hi, 8),
-            |v| chart.backend_coord(&(x_lo, v)).1,
-            tick_label,
-        );
-        axis(
-            root,
-            texts,
-            bx,
-            true,
-            &xticks,
-            "prune percentage (k)",
-            true,
-            36,
-        )?;
-        axis(
-            root,
-            texts,
-            bx,
-            false,
-            &yticks,
-            "mean return ± std",
-            true,
-            78,
+            ("prune percentage (k)", "mean return ± std"),
         )?;
 
         if let Some(d) = shared_dense {
@@ -1061,28 +1061,14 @@ pub fn learning_curve(path: &Path, points: &[(f64, f64, f64)], subtitle: &str) -
     render(path, (w, h), |root, texts| {
         title(texts, w, "Learning curve", subtitle);
         let mut chart = line_chart(root, 36, x_lo..x_hi, y_lo..y_hi)?;
-        let bx = plot_box(&chart);
-        let xticks = placed_ticks(
-            &nice_ticks(x_lo, x_hi, 10),
-            |v| chart.backend_coord(&(v, y_lo)).0,
-            steps_label,
-        );
-        let yticks = placed_ticks(
-            &nice_ticks(y_lo, y_hi, 8),
-            |v| chart.backend_coord(&(x_lo, v)).1,
-            tick_label,
-        );
-        axis(
+        let bx = line_axes(
             root,
             texts,
-            bx,
-            true,
-            &xticks,
-            "environment steps",
-            true,
-            36,
+            &chart,
+            &nice_ticks(x_lo, x_hi, 10),
+            steps_label,
+            ("environment steps", "episode return"),
         )?;
-        axis(root, texts, bx, false, &yticks, "episode return", true, 78)?;
         let c = PALETTE[0];
         chart.draw_series(std::iter::once(Polygon::new(
             std_band(&pts),
@@ -1234,27 +1220,13 @@ pub fn falsification_convergence(
     render(path, (w, h), |root, texts| {
         title(texts, w, "Falsification: best robustness found", subtitle);
         let mut chart = line_chart(root, legend_w + 56, x_lo..x_hi, y_lo..y_hi)?;
-        let bx = plot_box(&chart);
-        let xticks = placed_ticks(
-            &count_ticks(x_hi, 10),
-            |v| chart.backend_coord(&(v, y_lo)).0,
-            |v, _| format!("{v:.0}"),
-        );
-        let yticks = placed_ticks(
-            &nice_ticks(y_lo, y_hi, 8),
-            |v| chart.backend_coord(&(x_lo, v)).1,
-            tick_label,
-        );
-        axis(root, texts, bx, true, &xticks, "evaluations", true, 36)?;
-        axis(
+        let bx = line_axes(
             root,
             texts,
-            bx,
-            false,
-            &yticks,
-            "best robustness so far",
-            true,
-            78,
+            &chart,
+            &count_ticks(x_hi, 10),
+            |v, _| format!("{v:.0}"),
+            ("evaluations", "best robustness so far"),
         )?;
         // The failure region, faintly.
         chart.draw_series(std::iter::once(Rectangle::new(
