@@ -657,10 +657,7 @@ impl Env for BipedalWalker {
     }
 
     fn action_space(&self) -> Space {
-        Space::Box {
-            low: vec![-1.0; 4],
-            high: vec![1.0; 4],
-        }
+        Space::symmetric(vec![1.0; 4])
     }
 
     fn observation_names(&self) -> &'static [&'static str] {

@@ -428,10 +428,7 @@ impl Env for LunarLander {
 
     fn action_space(&self) -> Space {
         if self.continuous {
-            Space::Box {
-                low: vec![-1.0; 2],
-                high: vec![1.0; 2],
-            }
+            Space::symmetric(vec![1.0; 2])
         } else {
             Space::Discrete { n: 4 }
         }
