@@ -10,6 +10,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use ab_glyph::{Font, FontRef, PxScale, ScaleFont};
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::colors::colormaps::ViridisRGB;
@@ -224,9 +225,12 @@ fn nice_ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
     ticks_on(lo, hi, target, &[1.0, 2.0, 2.5, 5.0, 10.0], 0.0)
 }
 
-/// Whole-number ticks, for counts: steps of 1, 2, 5, 10, … only.
+/// Whole-number ticks in [0, hi], for counts: steps of 1, 2, 5, 10, … only. The last tick of
+/// [`ticks_on`] may pass `hi` by its rounding allowance; a count axis ends at `hi`.
 fn count_ticks(hi: f64, target: usize) -> Vec<f64> {
-    ticks_on(0.0, hi, target, &[1.0, 2.0, 5.0, 10.0], 1.0)
+    let mut ticks = ticks_on(0.0, hi, target, &[1.0, 2.0, 5.0, 10.0], 1.0);
+    ticks.retain(|&v| v <= hi);
+    ticks
 }
 
 fn ticks_on(lo: f64, hi: f64, target: usize, multiples: &[f64], min_step: f64) -> Vec<f64> {
@@ -285,6 +289,17 @@ fn tick_step(ticks: &[f64]) -> f64 {
     }
 }
 
+/// Ticks at their pixels along an axis (`pixel`), for [`axis`]: each labelled by `label(value, step
+/// between ticks)`.
+fn placed_ticks(
+    ticks: &[f64],
+    pixel: impl Fn(f64) -> i32,
+    label: impl Fn(f64, f64) -> String,
+) -> Vec<(i32, String)> {
+    let step = tick_step(ticks);
+    ticks.iter().map(|&v| (pixel(v), label(v, step))).collect()
+}
+
 /// The plot box of a chart in absolute pixels: (left, top, right, bottom), right and bottom inclusive.
 fn plot_box<X: Ranged, Y: Ranged>(
     chart: &ChartContext<BitMapBackend, Cartesian2d<X, Y>>,
@@ -295,6 +310,50 @@ fn plot_box<X: Ranged, Y: Ranged>(
 
 const AXIS: RGBColor = RGBColor(60, 60, 60);
 const GRID: RGBColor = RGBColor(228, 228, 228);
+/// Reference lines drawn dashed: the dense actor's mean, robustness 0.
+const REFERENCE: RGBColor = RGBColor(110, 110, 110);
+
+type Chart<'a, 'b> =
+    ChartContext<'a, BitMapBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// A chart over `x` × `y` below the title, with room left and below for the tick labels and axis
+/// titles of [`axis`], and `right` pixels right of the plot (for a legend).
+fn line_chart<'a, 'b>(
+    root: &'a Area<'b>,
+    right: u32,
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+) -> std::result::Result<Chart<'a, 'b>, Box<dyn std::error::Error>> {
+    Ok(ChartBuilder::on(root)
+        .margin_top(TOP)
+        .margin_left(100)
+        .margin_right(right)
+        .margin_bottom(76)
+        .build_cartesian_2d(x, y)?)
+}
+
+/// The axes of a [`line_chart`]: `xticks` labelled by `xlabel(value, step)`, round y ticks, grid
+/// lines, and the axis titles. Returns the plot box.
+fn line_axes(
+    root: &Area,
+    texts: &Texts,
+    chart: &Chart,
+    xticks: &[f64],
+    xlabel: impl Fn(f64, f64) -> String,
+    (xdesc, ydesc): (&str, &str),
+) -> std::result::Result<(i32, i32, i32, i32), Box<dyn std::error::Error>> {
+    let (x, y) = (chart.x_range(), chart.y_range());
+    let bx = plot_box(chart);
+    let xticks = placed_ticks(xticks, |v| chart.backend_coord(&(v, y.start)).0, xlabel);
+    let yticks = placed_ticks(
+        &nice_ticks(y.start, y.end, 8),
+        |v| chart.backend_coord(&(x.start, v)).1,
+        tick_label,
+    );
+    axis(root, texts, bx, true, &xticks, xdesc, true, 36)?;
+    axis(root, texts, bx, false, &yticks, ydesc, true, 78)?;
+    Ok(bx)
+}
 
 /// Ticks and labels along the bottom (x) or left (y) of a plot box; `at` gives a tick's pixel along
 /// the axis. Grid lines across the box when `grid`.
@@ -359,6 +418,71 @@ fn axis(
 
 fn frame(root: &Area, (l, t, r, b): (i32, i32, i32, i32)) -> DrawResult {
     root.draw(&Rectangle::new([(l, t), (r, b)], AXIS.stroke_width(1)))?;
+    Ok(())
+}
+
+/// A ±1 std band as a polygon: the upper edge left to right, then the lower edge back. `pts` are
+/// (x, mean, std) in x order.
+fn std_band(pts: &[(f64, f64, f64)]) -> Vec<(f64, f64)> {
+    pts.iter()
+        .map(|&(x, m, sd)| (x, m + sd))
+        .chain(pts.iter().rev().map(|&(x, m, sd)| (x, m - sd)))
+        .collect()
+}
+
+// ------------------------------------------------------------------------------------------------
+// Legends beside a line chart
+
+/// A legend line: its colour, its text, and whether its sample is dashed (a reference line).
+type LegendEntry = (RGBColor, String, bool);
+
+/// The width of the legend box: the line sample, the longest text, padding.
+fn legend_width(legend: &[LegendEntry]) -> Result<u32> {
+    let font = font()?;
+    let text_w = legend
+        .iter()
+        .map(|(_, t, _)| text_width(font, t, 15.0))
+        .fold(0.0f32, f32::max)
+        .ceil() as u32;
+    Ok(56 + text_w + 14)
+}
+
+/// The legend box `width` wide, right of the plot box `bx` and level with its top: a line sample and
+/// the text per entry, a dot on solid samples when the series carry `dots`.
+fn draw_legend(
+    root: &Area,
+    texts: &Texts,
+    bx: (i32, i32, i32, i32),
+    width: u32,
+    legend: &[LegendEntry],
+    dots: bool,
+) -> DrawResult {
+    let (lx, lh) = (bx.2 + 24, 26);
+    let (ly, lbottom) = (bx.1, bx.1 + 8 + lh * legend.len() as i32);
+    root.draw(&Rectangle::new(
+        [(lx, ly), (lx + width as i32, lbottom)],
+        RGBColor(170, 170, 170).stroke_width(1),
+    ))?;
+    for (i, (c, t, dashed)) in legend.iter().enumerate() {
+        let y = ly + 4 + lh * i as i32 + lh / 2;
+        if *dashed {
+            root.draw(&plotters::element::DashedPathElement::new(
+                [(lx + 10, y), (lx + 46, y)],
+                7,
+                4,
+                c.stroke_width(2),
+            ))?;
+        } else {
+            root.draw(&PathElement::new(
+                vec![(lx + 10, y), (lx + 46, y)],
+                c.stroke_width(3),
+            ))?;
+            if dots {
+                root.draw(&Circle::new((lx + 28, y), 5, c.filled()))?;
+            }
+        }
+        texts.put(t.clone(), (lx + 56, y), 15.0, (H::Left, V::Center));
+    }
     Ok(())
 }
 
@@ -719,19 +843,16 @@ fn histogram_panel(root: &Area, texts: &Texts, area: &Area, p: &HistogramPanel) 
         (H::Center, V::Top),
     );
 
-    let xt = nice_ticks(0.0, vmax, 5);
-    let xs = tick_step(&xt);
-    let xticks: Vec<(i32, String)> = xt
-        .iter()
-        .map(|&v| (chart.backend_coord(&(v, 0.0)).0, tick_label(v, xs)))
-        .collect();
-    let yt = count_ticks(top, 8);
-    let ys = tick_step(&yt);
-    let yticks: Vec<(i32, String)> = yt
-        .iter()
-        .filter(|&&v| v <= top)
-        .map(|&v| (chart.backend_coord(&(0.0, v)).1, tick_label(v, ys)))
-        .collect();
+    let xticks = placed_ticks(
+        &nice_ticks(0.0, vmax, 5),
+        |v| chart.backend_coord(&(v, 0.0)).0,
+        tick_label,
+    );
+    let yticks = placed_ticks(
+        &count_ticks(top, 8),
+        |v| chart.backend_coord(&(0.0, v)).1,
+        tick_label,
+    );
     axis(root, texts, bx, true, &xticks, "|w|", true, 34)?;
     axis(root, texts, bx, false, &yticks, "weights per bin", true, 62)?;
 
@@ -835,8 +956,7 @@ pub fn prune_vs_rewards(path: &Path, series: &[SweepSeries], subtitle: &str) -> 
     denses.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
     let shared_dense =
         (denses.len() == 1 && series.iter().all(|s| s.dense.is_some())).then(|| denses[0]);
-    let dense_grey = RGBColor(110, 110, 110);
-    let mut legend: Vec<(RGBColor, String, bool)> = Vec::new();
+    let mut legend: Vec<LegendEntry> = Vec::new();
     for (i, s) in series.iter().enumerate() {
         let c = PALETTE[i % PALETTE.len()];
         legend.push((c, s.label.clone(), false));
@@ -845,62 +965,21 @@ pub fn prune_vs_rewards(path: &Path, series: &[SweepSeries], subtitle: &str) -> 
         }
     }
     if let Some(d) = shared_dense {
-        legend.push((dense_grey, format!("dense actor: {d:.1}"), true));
+        legend.push((REFERENCE, format!("dense actor: {d:.1}"), true));
     }
-    let font = font()?;
-    let text_w = legend
-        .iter()
-        .map(|(_, t, _)| text_width(font, t, 15.0))
-        .fold(0.0f32, f32::max)
-        .ceil() as u32;
-    let legend_w = 56 + text_w + 14;
+    let legend_w = legend_width(&legend)?;
     let (w, h) = (1000 + legend_w + 30, 720u32);
 
     render(path, (w, h), |root, texts| {
         title(texts, w, "Prune percentage vs rewards", subtitle);
-        let mut chart = ChartBuilder::on(root)
-            .margin_top(TOP)
-            .margin_left(100)
-            .margin_right(legend_w + 56)
-            .margin_bottom(76)
-            .build_cartesian_2d(x_lo..x_hi, y_lo..y_hi)?;
-        let bx = plot_box(&chart);
-        let xt = nice_ticks(x_lo, x_hi, 10);
-        let xs = tick_step(&xt);
-        let xticks: Vec<(i32, String)> = xt
-            .iter()
-            .map(|&v| {
-                (
-                    chart.backend_coord(&(v, y_lo)).0,
-                    format!("{}%", tick_label(100.0 * v, 100.0 * xs)),
-                )
-            })
-            .collect();
-        let yt = nice_ticks(y_lo, y_hi, 8);
-        let ys = tick_step(&yt);
-        let yticks: Vec<(i32, String)> = yt
-            .iter()
-            .map(|&v| (chart.backend_coord(&(x_lo, v)).1, tick_label(v, ys)))
-            .collect();
-        axis(
+        let mut chart = line_chart(root, legend_w + 56, x_lo..x_hi, y_lo..y_hi)?;
+        let bx = line_axes(
             root,
             texts,
-            bx,
-            true,
-            &xticks,
-            "prune percentage (k)",
-            true,
-            36,
-        )?;
-        axis(
-            root,
-            texts,
-            bx,
-            false,
-            &yticks,
-            "mean return ± std",
-            true,
-            78,
+            &chart,
+            &nice_ticks(x_lo, x_hi, 10),
+            |v, step| format!("{}%", tick_label(100.0 * v, 100.0 * step)),
+            ("prune percentage (k)", "mean return ± std"),
         )?;
 
         if let Some(d) = shared_dense {
@@ -908,19 +987,17 @@ pub fn prune_vs_rewards(path: &Path, series: &[SweepSeries], subtitle: &str) -> 
                 [(x_lo, d), (x_hi, d)],
                 10,
                 6,
-                dense_grey.stroke_width(2),
+                REFERENCE.stroke_width(2),
             ))?;
         }
         for (i, s) in series.iter().enumerate() {
             let c = PALETTE[i % PALETTE.len()];
             let mut pts = s.points.clone();
             pts.sort_by(|a, b| a.0.total_cmp(&b.0));
-            let band: Vec<(f64, f64)> = pts
-                .iter()
-                .map(|&(k, m, sd)| (k, m + sd))
-                .chain(pts.iter().rev().map(|&(k, m, sd)| (k, m - sd)))
-                .collect();
-            chart.draw_series(std::iter::once(Polygon::new(band, c.mix(0.14).filled())))?;
+            chart.draw_series(std::iter::once(Polygon::new(
+                std_band(&pts),
+                c.mix(0.14).filled(),
+            )))?;
             if let (Some(d), None) = (s.dense, shared_dense) {
                 chart.draw_series(DashedLineSeries::new(
                     [(x_lo, d), (x_hi, d)],
@@ -939,32 +1016,8 @@ pub fn prune_vs_rewards(path: &Path, series: &[SweepSeries], subtitle: &str) -> 
             )?;
         }
         frame(root, bx)?;
-
-        let (lx, lh) = (bx.2 + 24, 26);
-        let (ly, lbottom) = (bx.1, bx.1 + 8 + lh * legend.len() as i32);
-        root.draw(&Rectangle::new(
-            [(lx, ly), (lx + legend_w as i32, lbottom)],
-            RGBColor(170, 170, 170).stroke_width(1),
-        ))?;
-        for (i, (c, t, dashed)) in legend.iter().enumerate() {
-            let y = ly + 4 + lh * i as i32 + lh / 2;
-            if *dashed {
-                root.draw(&plotters::element::DashedPathElement::new(
-                    [(lx + 10, y), (lx + 46, y)],
-                    7,
-                    4,
-                    c.stroke_width(2),
-                ))?;
-            } else {
-                root.draw(&PathElement::new(
-                    vec![(lx + 10, y), (lx + 46, y)],
-                    c.stroke_width(3),
-                ))?;
-                root.draw(&Circle::new((lx + 28, y), 5, c.filled()))?;
-            }
-            texts.put(t.clone(), (lx + 56, y), 15.0, (H::Left, V::Center));
-        }
-        Ok(())
+        // The sweep's points are dots on its lines, and so are the legend's samples.
+        draw_legend(root, texts, bx, legend_w, &legend, true)
     })
 }
 
@@ -1007,43 +1060,20 @@ pub fn learning_curve(path: &Path, points: &[(f64, f64, f64)], subtitle: &str) -
     let (w, h) = (1100u32, 640u32);
     render(path, (w, h), |root, texts| {
         title(texts, w, "Learning curve", subtitle);
-        let mut chart = ChartBuilder::on(root)
-            .margin_top(TOP)
-            .margin_left(100)
-            .margin_right(36)
-            .margin_bottom(76)
-            .build_cartesian_2d(x_lo..x_hi, y_lo..y_hi)?;
-        let bx = plot_box(&chart);
-        let xt = nice_ticks(x_lo, x_hi, 10);
-        let xs = tick_step(&xt);
-        let xticks: Vec<(i32, String)> = xt
-            .iter()
-            .map(|&v| (chart.backend_coord(&(v, y_lo)).0, steps_label(v, xs)))
-            .collect();
-        let yt = nice_ticks(y_lo, y_hi, 8);
-        let ys = tick_step(&yt);
-        let yticks: Vec<(i32, String)> = yt
-            .iter()
-            .map(|&v| (chart.backend_coord(&(x_lo, v)).1, tick_label(v, ys)))
-            .collect();
-        axis(
+        let mut chart = line_chart(root, 36, x_lo..x_hi, y_lo..y_hi)?;
+        let bx = line_axes(
             root,
             texts,
-            bx,
-            true,
-            &xticks,
-            "environment steps",
-            true,
-            36,
+            &chart,
+            &nice_ticks(x_lo, x_hi, 10),
+            steps_label,
+            ("environment steps", "episode return"),
         )?;
-        axis(root, texts, bx, false, &yticks, "episode return", true, 78)?;
         let c = PALETTE[0];
-        let band: Vec<(f64, f64)> = pts
-            .iter()
-            .map(|&(x, m, sd)| (x, m + sd))
-            .chain(pts.iter().rev().map(|&(x, m, sd)| (x, m - sd)))
-            .collect();
-        chart.draw_series(std::iter::once(Polygon::new(band, c.mix(0.16).filled())))?;
+        chart.draw_series(std::iter::once(Polygon::new(
+            std_band(&pts),
+            c.mix(0.16).filled(),
+        )))?;
         chart.draw_series(LineSeries::new(
             pts.iter().map(|&(x, m, _)| (x, m)),
             c.stroke_width(2),
@@ -1180,50 +1210,23 @@ pub fn falsification_convergence(
     }
     let ypad = ((ymax - ymin) * 0.06).max(1e-3);
     let (x_lo, x_hi, y_lo, y_hi) = (0.0, (n + 1) as f64, ymin - ypad, ymax + ypad);
-    let mut legend: Vec<(RGBColor, String, bool)> = series
+    let mut legend: Vec<LegendEntry> = series
         .iter()
         .map(|s| (PALETTE[s.color % PALETTE.len()], s.label.clone(), false))
         .collect();
-    legend.push((RGBColor(110, 110, 110), "0: below, a failure".into(), true));
-    let font = font()?;
-    let text_w = legend
-        .iter()
-        .map(|(_, t, _)| text_width(font, t, 15.0))
-        .fold(0.0f32, f32::max)
-        .ceil() as u32;
-    let legend_w = 56 + text_w + 14;
+    legend.push((REFERENCE, "0: below, a failure".into(), true));
+    let legend_w = legend_width(&legend)?;
     let (w, h) = (960 + legend_w + 30, 640u32);
     render(path, (w, h), |root, texts| {
         title(texts, w, "Falsification: best robustness found", subtitle);
-        let mut chart = ChartBuilder::on(root)
-            .margin_top(TOP)
-            .margin_left(100)
-            .margin_right(legend_w + 56)
-            .margin_bottom(76)
-            .build_cartesian_2d(x_lo..x_hi, y_lo..y_hi)?;
-        let bx = plot_box(&chart);
-        let xt = count_ticks(x_hi, 10);
-        let xticks: Vec<(i32, String)> = xt
-            .iter()
-            .filter(|&&v| v <= x_hi)
-            .map(|&v| (chart.backend_coord(&(v, y_lo)).0, format!("{v:.0}")))
-            .collect();
-        let yt = nice_ticks(y_lo, y_hi, 8);
-        let ys = tick_step(&yt);
-        let yticks: Vec<(i32, String)> = yt
-            .iter()
-            .map(|&v| (chart.backend_coord(&(x_lo, v)).1, tick_label(v, ys)))
-            .collect();
-        axis(root, texts, bx, true, &xticks, "evaluations", true, 36)?;
-        axis(
+        let mut chart = line_chart(root, legend_w + 56, x_lo..x_hi, y_lo..y_hi)?;
+        let bx = line_axes(
             root,
             texts,
-            bx,
-            false,
-            &yticks,
-            "best robustness so far",
-            true,
-            78,
+            &chart,
+            &count_ticks(x_hi, 10),
+            |v, _| format!("{v:.0}"),
+            ("evaluations", "best robustness so far"),
         )?;
         // The failure region, faintly.
         chart.draw_series(std::iter::once(Rectangle::new(
@@ -1234,7 +1237,7 @@ pub fn falsification_convergence(
             [(x_lo, 0.0), (x_hi, 0.0)],
             10,
             6,
-            RGBColor(110, 110, 110).stroke_width(2),
+            REFERENCE.stroke_width(2),
         ))?;
         for s in series {
             let c = PALETTE[s.color % PALETTE.len()];
@@ -1252,30 +1255,7 @@ pub fn falsification_convergence(
             ))?;
         }
         frame(root, bx)?;
-        let (lx, lh) = (bx.2 + 24, 26);
-        let (ly, lbottom) = (bx.1, bx.1 + 8 + lh * legend.len() as i32);
-        root.draw(&Rectangle::new(
-            [(lx, ly), (lx + legend_w as i32, lbottom)],
-            RGBColor(170, 170, 170).stroke_width(1),
-        ))?;
-        for (i, (c, t, dashed)) in legend.iter().enumerate() {
-            let y = ly + 4 + lh * i as i32 + lh / 2;
-            if *dashed {
-                root.draw(&plotters::element::DashedPathElement::new(
-                    [(lx + 10, y), (lx + 46, y)],
-                    7,
-                    4,
-                    c.stroke_width(2),
-                ))?;
-            } else {
-                root.draw(&PathElement::new(
-                    vec![(lx + 10, y), (lx + 46, y)],
-                    c.stroke_width(3),
-                ))?;
-            }
-            texts.put(t.clone(), (lx + 56, y), 15.0, (H::Left, V::Center));
-        }
-        Ok(())
+        draw_legend(root, texts, bx, legend_w, &legend, false)
     })
 }
 
@@ -1369,18 +1349,16 @@ pub fn falsification_scatter(
             let chart = ChartBuilder::on(&area).build_cartesian_2d(xl..xh, yl..yh)?;
             let bx = plot_box(&chart);
             let tick_target = if grid >= 3 { 4 } else { 8 };
-            let xt = nice_ticks(xl, xh, tick_target);
-            let xs = tick_step(&xt);
-            let xticks: Vec<(i32, String)> = xt
-                .iter()
-                .map(|&v| (chart.backend_coord(&(v, yl)).0, tick_label(v, xs)))
-                .collect();
-            let yt = nice_ticks(yl, yh, tick_target);
-            let ys = tick_step(&yt);
-            let yticks: Vec<(i32, String)> = yt
-                .iter()
-                .map(|&v| (chart.backend_coord(&(xl, v)).1, tick_label(v, ys)))
-                .collect();
+            let xticks = placed_ticks(
+                &nice_ticks(xl, xh, tick_target),
+                |v| chart.backend_coord(&(v, yl)).0,
+                tick_label,
+            );
+            let yticks = placed_ticks(
+                &nice_ticks(yl, yh, tick_target),
+                |v| chart.backend_coord(&(xl, v)).1,
+                tick_label,
+            );
             // Panels share their column's x and their row's y: tick labels and axis titles only on
             // the bottom row and the left column.
             let bottom_row = row + 1 == grid;
@@ -1411,7 +1389,7 @@ pub fn falsification_scatter(
                         [(xl, 0.0), (xh, 0.0)],
                         10,
                         6,
-                        RGBColor(110, 110, 110).stroke_width(2),
+                        REFERENCE.stroke_width(2),
                     ))?;
             }
             let r = if grid >= 3 { 4 } else { 6 };

@@ -49,6 +49,15 @@ pub enum Space {
 }
 
 impl Space {
+    /// `Box(-high, high)`, the bounds most of Gymnasium's boxes have (negation is exact, so the low
+    /// bounds are the values Gymnasium declares).
+    pub fn symmetric(high: Vec<f64>) -> Space {
+        Space::Box {
+            low: high.iter().map(|h| -h).collect(),
+            high,
+        }
+    }
+
     /// The flat size: `n` actions for a discrete space (one logit each), the dimension of a box.
     pub fn size(&self) -> usize {
         match self {
@@ -68,6 +77,18 @@ impl Space {
 pub enum Action {
     Discrete(usize),
     Continuous(Vec<f64>),
+}
+
+impl Action {
+    /// The first value of a continuous action, for environments that act on one value. Any other
+    /// action is a caller's error: the panic names the environment `id` and its action `space`.
+    #[track_caller]
+    pub fn first(&self, id: &str, space: &str) -> f64 {
+        match self {
+            Action::Continuous(v) if !v.is_empty() => v[0],
+            other => panic!("{id}: invalid action {other:?} ({space})"),
+        }
+    }
 }
 
 /// What `step` returns.

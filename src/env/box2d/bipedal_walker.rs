@@ -33,7 +33,7 @@ use box2d_rs::joints::b2_revolute_joint::B2revoluteJointDef;
 use box2d_rs::shapes::b2_edge_shape::B2edgeShape;
 use box2d_rs::shapes::b2_polygon_shape::B2polygonShape;
 
-use super::{vec2, Recipe, Tags, World};
+use super::{vec2, Rebuild, Recipe, Tags, World};
 use crate::env::rng::NpRng;
 use crate::env::{Action, Env, Info, Param, Promotion, Snapshot, Space, Step};
 use crate::error::Result;
@@ -657,10 +657,7 @@ impl Env for BipedalWalker {
     }
 
     fn action_space(&self) -> Space {
-        Space::Box {
-            low: vec![-1.0; 4],
-            high: vec![1.0; 4],
-        }
+        Space::symmetric(vec![1.0; 4])
     }
 
     fn observation_names(&self) -> &'static [&'static str] {
@@ -784,20 +781,28 @@ impl Env for BipedalWalker {
     }
 
     fn restore(&mut self, s: &Snapshot) -> Result<()> {
-        let replay = Recipe::read(s, self.id, self.perturbations().len(), 4)?;
-        self.rng = replay.rng;
-        let Some((values, actions)) = replay.episode else {
+        super::restore(self, s)
+    }
+}
+
+impl Rebuild for BipedalWalker {
+    fn per_step(&self) -> usize {
+        4
+    }
+
+    fn resume(&mut self, rng: NpRng, episode: bool) {
+        self.rng = rng;
+        if !episode {
             self.world = None;
-            return Ok(());
-        };
-        self.build();
-        if values.iter().any(Option::is_some) {
-            self.apply_perturbation(&values);
         }
-        for a in actions.chunks(4) {
-            self.physics_step(a);
-        }
-        Ok(())
+    }
+
+    fn build_world(&mut self) -> Vec<f64> {
+        self.build()
+    }
+
+    fn replay_step(&mut self, action: &[f64]) {
+        self.physics_step(action);
     }
 }
 

@@ -12,7 +12,7 @@ use box2d_rs::joints::b2_revolute_joint::B2revoluteJointDef;
 use box2d_rs::shapes::b2_edge_shape::B2edgeShape;
 use box2d_rs::shapes::b2_polygon_shape::B2polygonShape;
 
-use super::{vec2, Recipe, Tags, World};
+use super::{vec2, Rebuild, Recipe, Tags, World};
 use crate::env::rng::NpRng;
 use crate::env::{Action, Env, Info, Param, Snapshot, Space, Step};
 use crate::error::Result;
@@ -428,10 +428,7 @@ impl Env for LunarLander {
 
     fn action_space(&self) -> Space {
         if self.continuous {
-            Space::Box {
-                low: vec![-1.0; 2],
-                high: vec![1.0; 2],
-            }
+            Space::symmetric(vec![1.0; 2])
         } else {
             Space::Discrete { n: 4 }
         }
@@ -538,26 +535,38 @@ impl Env for LunarLander {
     }
 
     fn restore(&mut self, s: &Snapshot) -> Result<()> {
-        let per_step = if self.continuous { 2 } else { 1 };
-        let replay = Recipe::read(s, self.id, self.perturbations().len(), per_step)?;
-        self.rng = replay.rng;
-        let Some((values, actions)) = replay.episode else {
+        super::restore(self, s)
+    }
+}
+
+impl Rebuild for LunarLander {
+    fn per_step(&self) -> usize {
+        if self.continuous {
+            2
+        } else {
+            1
+        }
+    }
+
+    fn resume(&mut self, rng: NpRng, episode: bool) {
+        self.rng = rng;
+        if !episode {
             self.world = None;
-            return Ok(());
+        }
+    }
+
+    fn build_world(&mut self) -> Vec<f64> {
+        self.build()
+    }
+
+    /// The recipe holds a discrete action as its index.
+    fn replay_step(&mut self, action: &[f64]) {
+        let action = if self.continuous {
+            Action::Continuous(action.to_vec())
+        } else {
+            Action::Discrete(action[0] as usize)
         };
-        self.build();
-        if values.iter().any(Option::is_some) {
-            self.apply_perturbation(&values);
-        }
-        for a in actions.chunks(per_step) {
-            let action = if self.continuous {
-                Action::Continuous(a.to_vec())
-            } else {
-                Action::Discrete(a[0] as usize)
-            };
-            self.physics_step(&action);
-        }
-        Ok(())
+        self.physics_step(&action);
     }
 }
 

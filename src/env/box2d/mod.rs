@@ -32,7 +32,7 @@ use box2d_rs::b2rs_common::UserDataType;
 use box2d_rs::joints::b2_revolute_joint::{B2revoluteJoint, B2revoluteJointDef};
 
 use crate::env::rng::NpRng;
-use crate::env::Snapshot;
+use crate::env::{Env, Snapshot};
 use crate::error::{Error, Result};
 
 /// What box2d-rs attaches to bodies: a tag naming the body, which the contact listener reports.
@@ -233,6 +233,37 @@ pub struct Recipe {
     perturbation: Vec<Option<f64>>,
     /// Actions taken since `reset`, flattened (a fixed number of values per step).
     pub actions: Vec<f64>,
+}
+
+/// A Box2D environment whose snapshots are [`Recipe`]s, as [`restore`] rebuilds it.
+pub(crate) trait Rebuild: Env {
+    /// Action values a step.
+    fn per_step(&self) -> usize;
+    /// Continue from `rng`; without an episode under way (`episode` false) there is no world.
+    fn resume(&mut self, rng: NpRng, episode: bool);
+    /// Build the world of a new episode from the RNG, as `reset` does.
+    fn build_world(&mut self) -> Vec<f64>;
+    /// Step with `action` (`per_step` values), as `step` does once the action is checked.
+    fn replay_step(&mut self, action: &[f64]);
+}
+
+/// [`Env::restore`] of a Box2D environment: take the snapshot's RNG and, when an episode was under
+/// way, rebuild its world, apply the perturbation it had and replay its actions.
+pub(crate) fn restore(env: &mut impl Rebuild, s: &Snapshot) -> Result<()> {
+    let per_step = env.per_step();
+    let replay = Recipe::read(s, env.id(), env.perturbations().len(), per_step)?;
+    env.resume(replay.rng, replay.episode.is_some());
+    let Some((values, actions)) = replay.episode else {
+        return Ok(());
+    };
+    env.build_world();
+    if values.iter().any(Option::is_some) {
+        env.apply_perturbation(&values);
+    }
+    for a in actions.chunks(per_step) {
+        env.replay_step(a);
+    }
+    Ok(())
 }
 
 /// What a snapshot holds, checked: the RNG to continue from and, when an episode was under way, the

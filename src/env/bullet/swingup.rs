@@ -9,6 +9,7 @@
 //! pybullet to about 1e-8 in x and 1e-7 in theta_dot over 300 steps, rail-end impacts included (see
 //! the README for the measured tolerance); it is not bit-exact, because pybullet's Featherstone
 //! solver orders its floating-point operations differently.
+use crate::env::classic::cartpole_swingup::{ACTION_SPACE, OBSERVATION_NAMES, STATE_OFFSETS};
 use crate::env::legacy_rng::RandomState;
 use crate::env::{Action, Env, Info, Param, Snapshot, Space, Step};
 use crate::error::Result;
@@ -100,21 +101,15 @@ impl Env for BulletSwingup {
     }
 
     fn observation_space(&self) -> Space {
-        Space::Box {
-            low: vec![f64::NEG_INFINITY; 5],
-            high: vec![f64::INFINITY; 5],
-        }
+        Space::symmetric(vec![f64::INFINITY; 5])
     }
 
     fn action_space(&self) -> Space {
-        Space::Box {
-            low: vec![-1.0],
-            high: vec![1.0],
-        }
+        Space::symmetric(vec![1.0])
     }
 
     fn observation_names(&self) -> &'static [&'static str] {
-        &["x", "x_dot", "cos_theta", "sin_theta", "theta_dot"]
+        OBSERVATION_NAMES
     }
 
     fn reset(&mut self, seed: Option<u64>) -> Vec<f64> {
@@ -130,10 +125,7 @@ impl Env for BulletSwingup {
     }
 
     fn step(&mut self, action: &Action) -> Step {
-        let a = match action {
-            Action::Continuous(v) if !v.is_empty() => v[0] as f32,
-            other => panic!("{}: invalid action {other:?} (Box(-1, 1, (1,)))", self.id()),
-        };
+        let a = action.first(self.id(), ACTION_SPACE) as f32;
         // pybullet_envs asserts `np.isfinite(a).all()`.
         assert!(a.is_finite(), "{}: non-finite action {a}", self.id());
         assert!(self.has_state, "{}: call reset before step", self.id());
@@ -219,26 +211,8 @@ impl Env for BulletSwingup {
     }
 
     fn perturbations(&self) -> Vec<Param> {
-        vec![
-            Param::offset("x", -0.2, 0.2, "added to the initial cart position (m)"),
-            Param::offset(
-                "x_dot",
-                -0.2,
-                0.2,
-                "added to the initial cart velocity (m/s)",
-            ),
-            Param::offset(
-                "theta",
-                -0.2,
-                0.2,
-                "added to the initial pole angle (rad, 0 upright)",
-            ),
-            Param::offset(
-                "theta_dot",
-                -0.2,
-                0.2,
-                "added to the initial pole angular velocity (rad/s)",
-            ),
+        let mut params = STATE_OFFSETS.to_vec();
+        params.extend([
             Param::physical("cart_mass", CART_MASS, 8.0, 13.0, "cart mass (kg)"),
             Param::physical(
                 "pole_mass",
@@ -254,7 +228,8 @@ impl Env for BulletSwingup {
                 120.0,
                 "force per unit action (N)",
             ),
-        ]
+        ]);
+        params
     }
 
     fn apply_perturbation(&mut self, values: &[Option<f64>]) -> Vec<f64> {

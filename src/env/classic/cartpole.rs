@@ -91,16 +91,12 @@ impl Env for CartPole {
 
     fn observation_space(&self) -> Space {
         // float32 bounds widened: 4.8 and 0.41887903 are not the f64 values 2*2.4 and 2*theta_threshold.
-        let high = [
+        Space::symmetric(vec![
             (X_THRESHOLD * 2.0) as f32 as f64,
             f64::INFINITY,
             (THETA_THRESHOLD * 2.0) as f32 as f64,
             f64::INFINITY,
-        ];
-        Space::Box {
-            low: high.iter().map(|h| -h).collect(),
-            high: high.to_vec(),
-        }
+        ])
     }
 
     fn action_space(&self) -> Space {

@@ -22,6 +22,39 @@ const CART_MASS: f64 = 0.5;
 const POLE_MASS: f64 = 0.5;
 const POLE_LENGTH: f64 = 0.6;
 
+// What every cart-pole swing-up shares, this package's and pybullet's (`crate::env::bullet::swingup`):
+// the observation, the action space, and the initial-state offsets falsification searches.
+
+/// `(x, x_dot, cos theta, sin theta, theta_dot)`, theta = 0 upright.
+pub(crate) const OBSERVATION_NAMES: &[&str] =
+    &["x", "x_dot", "cos_theta", "sin_theta", "theta_dot"];
+
+/// The action space, `Box(-1, 1, (1,))`, as the panic on a wrong action names it.
+pub(crate) const ACTION_SPACE: &str = "Box(-1, 1, (1,))";
+
+/// Offsets of the initial state `(x, x_dot, theta, theta_dot)`, the first four perturbations.
+pub(crate) const STATE_OFFSETS: [Param; 4] = [
+    Param::offset("x", -0.2, 0.2, "added to the initial cart position (m)"),
+    Param::offset(
+        "x_dot",
+        -0.2,
+        0.2,
+        "added to the initial cart velocity (m/s)",
+    ),
+    Param::offset(
+        "theta",
+        -0.2,
+        0.2,
+        "added to the initial pole angle (rad, 0 upright)",
+    ),
+    Param::offset(
+        "theta_dot",
+        -0.2,
+        0.2,
+        "added to the initial pole angular velocity (rad/s)",
+    ),
+];
+
 /// The constants a perturbation may replace, and the two the package derives in `__post_init__`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Physics {
@@ -115,22 +148,15 @@ impl Env for CartPoleSwingUp {
     }
 
     fn observation_space(&self) -> Space {
-        let high = vec![f32::MAX as f64; 5];
-        Space::Box {
-            low: high.iter().map(|h| -h).collect(),
-            high,
-        }
+        Space::symmetric(vec![f32::MAX as f64; 5])
     }
 
     fn action_space(&self) -> Space {
-        Space::Box {
-            low: vec![-1.0],
-            high: vec![1.0],
-        }
+        Space::symmetric(vec![1.0])
     }
 
     fn observation_names(&self) -> &'static [&'static str] {
-        &["x", "x_dot", "cos_theta", "sin_theta", "theta_dot"]
+        OBSERVATION_NAMES
     }
 
     fn reset(&mut self, seed: Option<u64>) -> Vec<f64> {
@@ -147,11 +173,8 @@ impl Env for CartPoleSwingUp {
     }
 
     fn step(&mut self, action: &Action) -> Step {
-        let a = match action {
-            // `np.clip(action, -1, 1)` on the float32 action (NaN stays NaN).
-            Action::Continuous(v) if !v.is_empty() => (v[0] as f32).clamp(-1.0, 1.0),
-            other => panic!("{}: invalid action {other:?} (Box(-1, 1, (1,)))", self.id()),
-        };
+        // `np.clip(action, -1, 1)` on the float32 action (NaN stays NaN).
+        let a = (action.first(self.id(), ACTION_SPACE) as f32).clamp(-1.0, 1.0);
         assert!(self.has_state, "{}: call reset before step", self.id());
         let p = self.promotion;
         let ph = self.physics;
@@ -233,26 +256,8 @@ impl Env for CartPoleSwingUp {
     }
 
     fn perturbations(&self) -> Vec<Param> {
-        vec![
-            Param::offset("x", -0.2, 0.2, "added to the initial cart position (m)"),
-            Param::offset(
-                "x_dot",
-                -0.2,
-                0.2,
-                "added to the initial cart velocity (m/s)",
-            ),
-            Param::offset(
-                "theta",
-                -0.2,
-                0.2,
-                "added to the initial pole angle (rad, 0 upright)",
-            ),
-            Param::offset(
-                "theta_dot",
-                -0.2,
-                0.2,
-                "added to the initial pole angular velocity (rad/s)",
-            ),
+        let mut params = STATE_OFFSETS.to_vec();
+        params.extend([
             Param::physical("cart_mass", CART_MASS, 0.25, 0.75, "cart mass (kg)"),
             Param::physical("pole_mass", POLE_MASS, 0.25, 0.75, "pole mass (kg)"),
             Param::physical("pole_length", POLE_LENGTH, 0.4, 0.8, "pole length (m)"),
@@ -263,7 +268,8 @@ impl Env for CartPoleSwingUp {
                 0.15,
                 "cart friction coefficient",
             ),
-        ]
+        ]);
+        params
     }
 
     /// A state offset turns the whole state into float64 (as `np.array(state, dtype=np.float64) +

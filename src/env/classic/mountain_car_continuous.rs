@@ -87,12 +87,7 @@ impl Env for MountainCarContinuous {
     }
 
     fn step(&mut self, action: &Action) -> Step {
-        let a = match action {
-            Action::Continuous(v) if !v.is_empty() => v[0] as f32,
-            other => {
-                panic!("MountainCarContinuous-v0: invalid action {other:?} (Box(-1, 1, (1,)))")
-            }
-        };
+        let a = action.first(self.id(), "Box(-1, 1, (1,))") as f32;
         assert!(
             self.has_state,
             "MountainCarContinuous-v0: call reset before step"

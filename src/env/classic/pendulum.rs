@@ -154,17 +154,11 @@ impl Env for Pendulum {
     }
 
     fn observation_space(&self) -> Space {
-        Space::Box {
-            low: vec![-1.0, -1.0, -MAX_SPEED],
-            high: vec![1.0, 1.0, MAX_SPEED],
-        }
+        Space::symmetric(vec![1.0, 1.0, MAX_SPEED])
     }
 
     fn action_space(&self) -> Space {
-        Space::Box {
-            low: vec![-MAX_TORQUE as f64],
-            high: vec![MAX_TORQUE as f64],
-        }
+        Space::symmetric(vec![MAX_TORQUE as f64])
     }
 
     fn observation_names(&self) -> &'static [&'static str] {
@@ -185,10 +179,7 @@ impl Env for Pendulum {
     }
 
     fn step(&mut self, action: &Action) -> Step {
-        let a = match action {
-            Action::Continuous(v) if !v.is_empty() => v[0],
-            other => panic!("{}: invalid action {other:?} (Box(-2, 2, (1,)))", self.id()),
-        };
+        let a = action.first(self.id(), "Box(-2, 2, (1,))");
         assert!(self.has_state, "{}: call reset before step", self.id());
 
         // `np.clip(u, -2.0, 2.0)[0]` on the float32 action: a float32 scalar (NaN stays NaN).
