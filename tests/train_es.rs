@@ -19,6 +19,13 @@ fn workdir() -> tempfile::TempDir {
     dir
 }
 
+/// `--train --algo es --env CartPole-v1` with `extra`.
+fn es(dir: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["--train", "--algo", "es", "--env", "CartPole-v1"];
+    args.extend(extra);
+    run_bin(dir, &args)
+}
+
 fn read(dir: &Path, f: &str) -> Vec<u8> {
     std::fs::read(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"))
 }
@@ -36,14 +43,9 @@ fn log_without_wall(dir: &Path) -> String {
 fn es_solves_cartpole_and_reproduces_for_any_thread_count() {
     let (a, b) = (workdir(), workdir());
     let train = |dir: &Path, threads: &str| {
-        run_bin(
+        es(
             dir,
             &[
-                "--train",
-                "--algo",
-                "es",
-                "--env",
-                "CartPole-v1",
                 "--iterations",
                 "30",
                 "--threads",
@@ -88,11 +90,6 @@ fn es_solves_cartpole_and_reproduces_for_any_thread_count() {
 #[test]
 fn a_resumed_run_equals_an_uninterrupted_one() {
     let (a, b) = (workdir(), workdir());
-    let es = |dir: &Path, extra: &[&str]| {
-        let mut args = vec!["--train", "--algo", "es", "--env", "CartPole-v1"];
-        args.extend(extra);
-        run_bin(dir, &args)
-    };
     assert_ok(&es(a.path(), &["--iterations", "12"]));
     assert_ok(&es(b.path(), &["--iterations", "5"]));
     let o = es(b.path(), &["--iterations", "12", "--resume"]);
@@ -109,18 +106,7 @@ fn a_resumed_run_equals_an_uninterrupted_one() {
 #[test]
 fn the_evolved_actor_is_pruned_falsified_and_refined() {
     let dir = workdir();
-    assert_ok(&run_bin(
-        dir.path(),
-        &[
-            "--train",
-            "--algo",
-            "es",
-            "--env",
-            "CartPole-v1",
-            "--iterations",
-            "30",
-        ],
-    ));
+    assert_ok(&es(dir.path(), &["--iterations", "30"]));
     let o = run_bin(
         dir.path(),
         &[
@@ -199,18 +185,13 @@ fn bad_es_settings_are_refused_with_their_name() {
         let h = dir.path().join("h.yml");
         std::fs::write(&h, yaml).unwrap();
         let mut args = vec![
-            "--train",
-            "--algo",
-            "es",
-            "--env",
-            "CartPole-v1",
             "--iterations",
             "2",
             "--hyperparameters",
             h.to_str().unwrap(),
         ];
         args.extend(extra);
-        let o = run_bin(dir.path(), &args);
+        let o = es(dir.path(), &args);
         assert_eq!(o.status.code(), Some(code), "{needle}: {}", stderr(&o));
         assert!(
             stderr(&o).contains(needle),
@@ -230,17 +211,7 @@ fn bad_es_settings_are_refused_with_their_name() {
         r#"{"format": "synapt-safety PPO checkpoint v1"}"#,
     )
     .unwrap();
-    let o = run_bin(
-        dir.path(),
-        &[
-            "--train",
-            "--algo",
-            "es",
-            "--env",
-            "CartPole-v1",
-            "--resume",
-        ],
-    );
+    let o = es(dir.path(), &["--resume"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains(

@@ -9,6 +9,7 @@
 use tch::{Device, Kind, Tensor};
 
 use crate::env::rng::NpRng;
+use crate::policy::torch::tensor_values;
 use crate::policy::{Activation, Actor, Dtype, Head, Linear};
 
 /// Where one layer's weight (row-major `out × in`, as PyTorch stores it) and bias (if it has one) sit
@@ -148,7 +149,7 @@ impl Params {
 
     /// Every parameter, in layout order, widened to f64 (exact).
     pub fn values(&self) -> Vec<f64> {
-        tensor_f64(&self.flat)
+        tensor_values(&self.flat)
     }
 
     /// Overwrite every parameter (e.g. from a checkpoint); `values` must have the layout's length.
@@ -249,16 +250,6 @@ pub fn mlp_from(values: &[f64], net: &NetAt) -> Actor {
         mask: None,
         dtype: Dtype::F32,
     }
-}
-
-/// A tensor's values as f64 (exact for float32), on the CPU.
-pub fn tensor_f64(t: &Tensor) -> Vec<f64> {
-    let flat = t
-        .detach()
-        .to_device(Device::Cpu)
-        .to_kind(Kind::Double)
-        .flatten(0, -1);
-    Vec::<f64>::try_from(&flat).expect("a Double tensor converts to Vec<f64>")
 }
 
 /// How a fresh network is initialised.
@@ -533,7 +524,7 @@ mod tests {
         let x = [0.3, -1.2, 2.0];
         let xt = Tensor::from_slice(&x.map(|v| v as f32)).view([1, 3]);
         for (net, mlp) in [(&p.actor, &actor), (&p.critic, &critic)] {
-            let ours = tensor_f64(&p.forward(net, &xt));
+            let ours = tensor_values(&p.forward(net, &xt));
             let plain = mlp.forward(&x.map(|v| v as f32 as f64));
             for (a, b) in ours.iter().zip(&plain) {
                 assert!((a - b).abs() < 1e-5, "{a} vs {b}");
@@ -559,7 +550,7 @@ mod tests {
                 assert_eq!(p.mlp(&p.actor), actor);
                 for x in [[0.3, -1.2, 2.0], [-2.0, 0.1, 0.7]] {
                     let xt = Tensor::from_slice(&x.map(|v| v as f32)).view([1, 3]);
-                    let ours = tensor_f64(&p.forward(&p.actor, &xt));
+                    let ours = tensor_values(&p.forward(&p.actor, &xt));
                     let plain = actor.forward(&x.map(|v| v as f32 as f64));
                     for (a, b) in ours.iter().zip(&plain) {
                         assert!((a - b).abs() < 1e-5, "{act:?} {head:?}: {a} vs {b}");

@@ -14,6 +14,7 @@ use super::normalize::{fold_into_first_layer, RewardScaler, RunningMeanStd};
 use crate::env::rng::NpRng;
 use crate::env::{self, Action, EnvOptions, Space};
 use crate::error::{Error, Result};
+use crate::policy::torch::tensor_values;
 use crate::policy::{Actor, Scratch};
 use crate::report::Summary;
 use crate::rollout::{self, Draw, Segment, StepEnd, Worker};
@@ -421,7 +422,7 @@ impl Trainer {
                 .params
                 .forward(&self.params.critic, &self.obs_tensor(boot.iter().copied()))
                 .squeeze_dim(-1);
-            (net::tensor_f64(&v), net::tensor_f64(&b))
+            (tensor_values(&v), tensor_values(&b))
         });
         let n_trunc = boot.len() - self.workers.len();
         let (gamma, lam) = (self.cfg.gamma, self.cfg.lam);
@@ -1062,8 +1063,8 @@ mod tests {
         let (actor, critic) = (t.actor_mlp(), t.critic_mlp());
         let raw: Vec<Vec<f64>> = t.workers.iter().map(|w| w.obs.clone()).collect();
         let normed = t.obs_tensor(raw.iter().map(|o| o.as_slice()));
-        let want_a = net::tensor_f64(&t.params.forward(&t.params.actor, &normed));
-        let want_c = net::tensor_f64(&t.params.forward(&t.params.critic, &normed));
+        let want_a = tensor_values(&t.params.forward(&t.params.actor, &normed));
+        let want_c = tensor_values(&t.params.forward(&t.params.critic, &normed));
         for (i, o) in raw.iter().enumerate() {
             let (a, c) = (actor.forward(o), critic.forward(o));
             assert!(
@@ -1182,7 +1183,7 @@ mod tests {
             },
             false,
         );
-        let (logp, entropy) = (net::tensor_f64(&logp_t), net::tensor_f64(&entropy));
+        let (logp, entropy) = (tensor_values(&logp_t), tensor_values(&entropy));
         for n in 0..2 {
             let (mut lp, mut h) = (0.0, 0.0);
             for j in 0..2 {
