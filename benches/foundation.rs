@@ -1,5 +1,5 @@
 //! `cargo bench --bench foundation`: the foundation's speed beside PyTorch + Gymnasium on the same
-//! machine. Prints a table; the README records its figures.
+//! machine. Prints a table; docs/speed.md records its figures.
 //!
 //! - the actor's forward pass (PruVer's 4→128→128→2 CartPole actor, one observation): our plain-Rust
 //!   pass, libtorch's through tch, and PyTorch's from Python;

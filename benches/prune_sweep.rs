@@ -1,7 +1,7 @@
 //! `cargo bench --bench prune_sweep`: the `--sweep` behind PruVer's "Prune percentage vs rewards"
 //! figure, 10 values of k × 100 CartPole-v1 episodes with the shipped actor, beside the same sweep done
-//! the PruVer way in Python (SciPy pruning, torch.save, Gymnasium evaluation). Prints a table; the
-//! README records its figures.
+//! the PruVer way in Python (SciPy pruning, torch.save, Gymnasium evaluation). Prints a table;
+//! docs/speed.md records its figures.
 
 #[path = "../tests/common/mod.rs"]
 mod common;

@@ -3,7 +3,7 @@
 //!
 //! The inputs: the shipped PPO CartPole-v0 actor, pruned at k = 0.78, and the failures of a random
 //! campaign against `upright` (`always(abs(theta) <= 0.2)`). Prints a table of the time of each step
-//! and whether both restored the same weights; the README records its figures.
+//! and whether both restored the same weights; docs/speed.md records its figures.
 
 #[path = "../tests/common/mod.rs"]
 mod common;

@@ -6,8 +6,8 @@
 //! random for the same budget, over `runs` seeds, against each of the environment's specifications →
 //! refine it against the failures of the refinement specification → re-falsify the refined and the
 //! dense actors → evaluate all three → heatmaps and mask figures. Then the sweeps of the three
-//! environments, overlaid with PruVer's hard-coded figure values, and the tables of the README's
-//! "Results" section, as CSVs and as Markdown (`Graph/reproduce/results.md`).
+//! environments, overlaid with PruVer's hard-coded figure values, and the tables of docs/results.md
+//! as CSVs and as Markdown (`Graph/reproduce/results.md`).
 //!
 //! `--quick` runs the same stages with small budgets: an end-to-end check, not a reproduction.
 
@@ -552,7 +552,7 @@ fn falsify_row(env_id: &str, spec: &str, r: &stage::MethodResult) -> FalsifyRow 
 }
 
 /// `x` to one decimal, or "–" when no run found a failure (NaN).
-/// The tables of the README's "Results" section.
+/// The tables of docs/results.md.
 impl Report {
     pub fn falsify_table(&self) -> Table {
         let mut t = Table::new([

@@ -15,7 +15,7 @@
 //!   ends at a length-scale of about 0.01 of CartPole's box, so its global EI in effect searches
 //!   around the best points and keeps finding failures there; our better-fitting GP (0.08–0.21)
 //!   explores more and finds fewer. The trust region makes that local phase explicit and adaptive
-//!   instead of leaving it to an ill-fitted surrogate (README, "`--falsify` against GPyOpt").
+//!   instead of leaving it to an ill-fitted surrogate (docs/speed.md, "`--falsify` against GPyOpt").
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -62,7 +62,7 @@ impl SearchRegion {
     /// a few iterations anyway (the acquisition is flat far from the data); inside a small trust
     /// region L-BFGS keeps making small gains: on LunarLander (5-D) a median 689 acquisition calls per
     /// polish against 54 globally, which made the campaign 2.2× slower at 30 iterations without finding
-    /// more failures than at 5 (README, "`--falsify` against GPyOpt").
+    /// more failures than at 5 (docs/speed.md, "`--falsify` against GPyOpt").
     fn polish_iterations(self) -> u64 {
         match self {
             SearchRegion::Trust => 5,

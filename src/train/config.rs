@@ -349,7 +349,7 @@ pub fn resolve(
         None => {
             notes.push(format!(
             "{file} has no `{env_id}` entry{}: training with the documented defaults of --ppo {} \
-             (README, `--train`)",
+             (docs/training.md)",
             if hyper.is_none() { " (no such file)" } else { "" },
             preset.name()
         ))

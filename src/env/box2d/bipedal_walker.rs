@@ -5,7 +5,7 @@
 //! Gymnasium's order (the render-only clouds included, since they consume the RNG). The walker runs on
 //! the vendored box2d-rs with Box2D 2.3's code put back where it differs (`vendor/box2d-rs/PATCHES.md`),
 //! so episodes are Gymnasium's to the last bit: observations, rewards, and whole heuristic episodes
-//! (the tests below; the README's fidelity table for 100 seeds).
+//! (the tests below; the fidelity table of docs/fidelity.md for 100 seeds).
 //!
 //! What pybox2d does that Box2D alone does not, reproduced here: `revoluteJointDef(bodyA=, bodyB=)`
 //! sets `referenceAngle = bodyB.angle - bodyA.angle` (the hips start at -0.05 and +0.05), and setting

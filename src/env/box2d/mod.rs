@@ -2,7 +2,7 @@
 //! 2.4.1, vendored with Box2D 2.3's code put back wherever the two differ for these environments
 //! (`vendor/box2d-rs/PATCHES.md`: the revolute joint, edge and polygon collision, polygon mass, the
 //! broad phase's pair order, velocity integration and sweep advance). Gymnasium runs pybox2d 2.3.10,
-//! and with these patches episodes here are Gymnasium's to the last bit on x86-64 (the README's
+//! and with these patches episodes here are Gymnasium's to the last bit on x86-64 (docs/fidelity.md's
 //! fidelity table; `tests/env_box2d.rs`).
 //!
 //! Everything Gymnasium computes in Python (engine impulses, observations, rewards, terrain) is computed

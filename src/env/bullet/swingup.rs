@@ -7,7 +7,7 @@
 //! that system written out: generalised coordinates (x, theta), the 2x2 mass matrix, damping, gravity
 //! and the centrifugal term, semi-implicit Euler, and the limit as Bullet applies it. It matches
 //! pybullet to about 1e-8 in x and 1e-7 in theta_dot over 300 steps, rail-end impacts included (see
-//! the README for the measured tolerance); it is not bit-exact, because pybullet's Featherstone
+//! docs/fidelity.md for the measured tolerance); it is not bit-exact, because pybullet's Featherstone
 //! solver orders its floating-point operations differently.
 use crate::env::classic::cartpole_swingup::{ACTION_SPACE, OBSERVATION_NAMES, STATE_OFFSETS};
 use crate::env::legacy_rng::RandomState;
