@@ -229,13 +229,7 @@ pub fn mask(mlp: &Actor, method: Method, k: f64, seed: u64) -> Result<Mask> {
 /// Zero the weights the mask drops (biases untouched).
 pub fn apply_mask(mlp: &Actor, mask: &Mask) -> Actor {
     let mut out = mlp.clone();
-    for (layer, keep) in out.layers.iter_mut().zip(&mask.layers) {
-        for (w, &k) in layer.weight.iter_mut().zip(keep) {
-            if !k {
-                *w = 0.0;
-            }
-        }
-    }
+    out.zero_dropped(mask);
     out
 }
 

@@ -332,6 +332,14 @@ impl Actor {
 
     /// This actor with only the connections `mask` keeps: the others' weights become zero.
     pub fn masked(mut self, mask: Mask) -> Actor {
+        self.zero_dropped(&mask);
+        self.mask = Some(mask);
+        self
+    }
+
+    /// Zero the weights `mask` drops (biases untouched), without recording the mask: what pruning
+    /// does, so a pruned PruVer actor stays PruVer's layout.
+    pub fn zero_dropped(&mut self, mask: &Mask) {
         for (layer, keep) in self.layers.iter_mut().zip(&mask.layers) {
             for (w, &k) in layer.weight.iter_mut().zip(keep) {
                 if !k {
@@ -339,8 +347,6 @@ impl Actor {
                 }
             }
         }
-        self.mask = Some(mask);
-        self
     }
 
     /// The architecture file of this actor (what the state_dict does not say).
