@@ -17,6 +17,10 @@ pub enum Error {
     #[error("{path}: not a readable PyTorch state_dict: {reason}")]
     Pth { path: PathBuf, reason: String },
 
+    /// A `.npy` file that cannot be read as an elite population (or written as one).
+    #[error("{path}: not a readable NumPy elite population: {reason}")]
+    Npy { path: PathBuf, reason: String },
+
     /// A state_dict that is not a `layer1..layerN` feed-forward network, or does not fit the environment.
     #[error("{path}: {reason}")]
     Network { path: PathBuf, reason: String },

@@ -9,8 +9,12 @@
 //! with one output. What the weights cannot say travels beside them (`arch.rs`).
 //!
 //! Rollouts run the plain-Rust forward pass of this module; libtorch (`torch.rs`) is for gradients.
+//!
+//! An actor file is a `.pth` state_dict (with its `.arch.json` when it has one), or a member of a
+//! Synaptolysis elite population saved by NumPy (`.npy`, `npy.rs`).
 
 pub mod arch;
+pub mod npy;
 pub mod pickle;
 pub mod pth;
 pub mod torch;
@@ -394,8 +398,52 @@ impl Actor {
     }
 
     /// Read an actor from a `.pth` file written by `torch.save(model.state_dict(), path)`, with its
-    /// architecture file when one lies beside it.
+    /// architecture file when one lies beside it; or, from a `.npy` elite population, its member 0 (the
+    /// all-time best) with a tanh head (see [`Actor::load_elite`]).
     pub fn load(path: &Path) -> Result<Actor> {
+        Actor::load_elite(path, None, None)
+    }
+
+    /// Read the actor at `path`: a `.pth` as [`Actor::load`] does, or member `elite` (default 0, the
+    /// all-time best) of a `.npy` elite population ([`npy::actor_from_member`]). For an elite,
+    /// `actions` (when known) chooses the head as its authors act: the argmax for discrete actions,
+    /// tanh otherwise. An `elite` index for a `.pth` file, or one beyond the population, is a usage
+    /// error.
+    pub fn load_elite(path: &Path, elite: Option<usize>, actions: Option<&Space>) -> Result<Actor> {
+        if !is_npy(path) {
+            if let Some(k) = elite {
+                return Err(Error::Usage(format!(
+                    "--elite {k} chooses a member of a .npy elite population, but {} is not a .npy \
+                     file",
+                    path.display()
+                )));
+            }
+            return Actor::load_pth(path);
+        }
+        let k = elite.unwrap_or(0);
+        let pop = npy::read_population(path)?;
+        let member = pop.get(k).ok_or_else(|| {
+            Error::Usage(format!(
+                "{}: --elite {k} is out of range: the population holds {} members (0 … {})",
+                path.display(),
+                pop.len(),
+                pop.len().saturating_sub(1)
+            ))
+        })?;
+        let mut actor = npy::actor_from_member(member, path).map_err(|e| match e {
+            Error::Network { path, reason } => Error::Network {
+                path,
+                reason: format!("elite {k}: {reason}"),
+            },
+            e => e,
+        })?;
+        if actions.is_some_and(Space::is_discrete) {
+            actor.head = Head::Argmax;
+        }
+        Ok(actor)
+    }
+
+    fn load_pth(path: &Path) -> Result<Actor> {
         let sd = pth::read(path)?;
         let side = arch::sidecar(path);
         let arch = if side.is_file() {
@@ -534,6 +582,36 @@ impl Actor {
             Space::Discrete { .. } => Action::Discrete(argmax(out)),
             Space::Box { .. } => Action::Continuous(out.to_vec()),
         }
+    }
+}
+
+/// Whether `path` names a NumPy file (`.npy`, any case): an elite population rather than a `.pth`.
+pub fn is_npy(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("npy"))
+}
+
+/// The stem that names what is made from the actor at `path` (pruned actors, failures, figures): the
+/// file's stem, and for a `.npy` elite population the member too (`elites_elite1`), so members never
+/// share an output.
+pub fn actor_stem(path: &Path, elite: Option<usize>) -> String {
+    let stem = path
+        .file_stem()
+        .map_or_else(|| "actor".into(), |s| s.to_string_lossy().into_owned());
+    if is_npy(path) {
+        format!("{stem}_elite{}", elite.unwrap_or(0))
+    } else {
+        stem
+    }
+}
+
+/// The actor at `path` as reports name it: the path, and for an elite population the member
+/// (`elites.npy[1]`).
+pub fn actor_label(path: &Path, elite: Option<usize>) -> String {
+    if is_npy(path) {
+        format!("{}[{}]", path.display(), elite.unwrap_or(0))
+    } else {
+        path.display().to_string()
     }
 }
 

@@ -1,13 +1,17 @@
-//! The subset of Python's pickle format that PyTorch state_dict files use.
+//! The subset of Python's pickle format that PyTorch state_dict files and NumPy object arrays use.
 //!
 //! Reading is a small pickle machine that, like `torch.load(weights_only=True)`, only knows an allow-list
-//! of globals (`collections.OrderedDict`, the `torch._utils._rebuild_*` tensor functions and the
-//! `torch.*Storage` types) and nothing else: a file can never make it run code. Objects live in an arena
-//! and refer to each other by index, so shared and even cyclic references (which pickles may contain)
-//! cost nothing and dropping the arena never recurses. Every read is bounds-checked; bad input gives an
-//! error message, never a panic.
+//! of globals and nothing else: a file can never make it run code. Each kind of file has its own list
+//! ([`AllowList`]): a state_dict may name `collections.OrderedDict`, the `torch._utils._rebuild_*`
+//! tensor functions and the `torch.*Storage` types; a NumPy object array (`np.save` of an elite
+//! population, `npy.rs`) only `numpy.ndarray`, `numpy.dtype` and the two functions that rebuild arrays
+//! (`numpy.core.multiarray._reconstruct`, and `numpy.core.numeric._frombuffer` of protocol 5; NumPy 2
+//! spells the module `numpy._core`). Objects live in an arena and refer to each other by index, so
+//! shared and even cyclic references (which pickles may contain) cost nothing and dropping the arena
+//! never recurses. Every read is bounds-checked; bad input gives an error message, never a panic.
 //!
-//! Writing produces the protocol-2 opcodes that `torch.save` itself emits.
+//! Writing produces the protocol-2 opcodes that `torch.save` itself emits, and the protocol-3 ones of
+//! NumPy 1.x's `np.save`.
 
 use std::collections::HashMap;
 
@@ -107,7 +111,39 @@ impl StorageType {
     }
 }
 
-/// The globals a state_dict pickle may name; anything else is refused.
+/// Which globals a pickle may name, by the kind of file it comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AllowList {
+    /// A PyTorch state_dict (`.pth`).
+    Torch,
+    /// A NumPy array of dtype object (`.npy`).
+    Numpy,
+}
+
+impl AllowList {
+    /// What the file holds, for error messages.
+    fn what(self) -> &'static str {
+        match self {
+            AllowList::Torch => "a state_dict",
+            AllowList::Numpy => "a NumPy object array",
+        }
+    }
+
+    /// The globals allowed, for error messages.
+    fn allowed(self) -> &'static str {
+        match self {
+            AllowList::Torch => {
+                "collections.OrderedDict, torch._utils._rebuild_tensor* and torch.*Storage"
+            }
+            AllowList::Numpy => {
+                "numpy.ndarray, numpy.dtype, numpy.core.multiarray._reconstruct and \
+                 numpy.core.numeric._frombuffer (or numpy._core.…)"
+            }
+        }
+    }
+}
+
+/// The globals a pickle may name; anything else is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Global {
     OrderedDict,
@@ -116,17 +152,38 @@ pub enum Global {
     RebuildParameter,
     RebuildParameterWithState,
     Storage(StorageType),
+    /// `numpy.core.multiarray._reconstruct` (NumPy 2: `numpy._core.multiarray`): an empty array that a
+    /// BUILD then fills.
+    NpReconstruct,
+    /// `numpy.ndarray`, only as `_reconstruct`'s first argument.
+    NpNdarray,
+    /// `numpy.dtype`.
+    NpDtype,
+    /// `numpy.core.numeric._frombuffer` (NumPy 2: `numpy._core.numeric`): protocol 5's contiguous arrays.
+    NpFromBuffer,
 }
 
 impl Global {
-    fn resolve(module: &str, name: &str) -> Option<Global> {
-        Some(match (module, name) {
-            ("collections", "OrderedDict") => Global::OrderedDict,
-            ("torch._utils", "_rebuild_tensor") => Global::RebuildTensor,
-            ("torch._utils", "_rebuild_tensor_v2") => Global::RebuildTensorV2,
-            ("torch._utils", "_rebuild_parameter") => Global::RebuildParameter,
-            ("torch._utils", "_rebuild_parameter_with_state") => Global::RebuildParameterWithState,
-            ("torch", n) => Global::Storage(StorageType::from_class_name(n)?),
+    fn resolve(allow: AllowList, module: &str, name: &str) -> Option<Global> {
+        Some(match (allow, module, name) {
+            (AllowList::Torch, "collections", "OrderedDict") => Global::OrderedDict,
+            (AllowList::Torch, "torch._utils", "_rebuild_tensor") => Global::RebuildTensor,
+            (AllowList::Torch, "torch._utils", "_rebuild_tensor_v2") => Global::RebuildTensorV2,
+            (AllowList::Torch, "torch._utils", "_rebuild_parameter") => Global::RebuildParameter,
+            (AllowList::Torch, "torch._utils", "_rebuild_parameter_with_state") => {
+                Global::RebuildParameterWithState
+            }
+            (AllowList::Torch, "torch", n) => Global::Storage(StorageType::from_class_name(n)?),
+            (
+                AllowList::Numpy,
+                "numpy.core.multiarray" | "numpy._core.multiarray",
+                "_reconstruct",
+            ) => Global::NpReconstruct,
+            (AllowList::Numpy, "numpy", "ndarray") => Global::NpNdarray,
+            (AllowList::Numpy, "numpy", "dtype") => Global::NpDtype,
+            (AllowList::Numpy, "numpy.core.numeric" | "numpy._core.numeric", "_frombuffer") => {
+                Global::NpFromBuffer
+            }
             _ => return None,
         })
     }
@@ -141,8 +198,46 @@ impl Global {
                 "torch._utils._rebuild_parameter_with_state".into()
             }
             Global::Storage(t) => format!("torch.{}", t.class_name()),
+            Global::NpReconstruct => "numpy.core.multiarray._reconstruct".into(),
+            Global::NpNdarray => "numpy.ndarray".into(),
+            Global::NpDtype => "numpy.dtype".into(),
+            Global::NpFromBuffer => "numpy.core.numeric._frombuffer".into(),
         }
     }
+}
+
+/// A `numpy.dtype` as a pickle builds it: `dtype('f8', False, True)`, then a BUILD whose state gives
+/// the byte order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NpDtype {
+    /// The type code the constructor got, e.g. `f8`, `b1`, `O8` (possibly with a byte-order prefix).
+    pub code: String,
+    /// The byte order of the state (`<`, `>`, `|` or `=`), once a BUILD has set it.
+    pub endian: Option<char>,
+}
+
+/// The contents of an [`NpArray`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum NpData {
+    /// `_reconstruct`'s empty array, before its BUILD.
+    Unset,
+    /// The raw element bytes: an [`Obj::Bytes`].
+    Raw(Id),
+    /// The elements of an object array, as a list ([`Obj::List`]), in the array's order.
+    Objects(Id),
+}
+
+/// A `numpy.ndarray`: `_reconstruct(ndarray, (0,), b'b')` and a BUILD with the state
+/// `(version, shape, dtype, is_fortran, data)`, or protocol 5's `_frombuffer(data, dtype, shape, order)`.
+/// Nothing is checked against the shape here; `npy.rs` does that.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NpArray {
+    pub shape: Vec<u64>,
+    /// An [`Obj::NpDtype`], once set.
+    pub dtype: Option<Id>,
+    /// The data is in Fortran (column-major) order.
+    pub fortran: bool,
+    pub data: NpData,
 }
 
 /// A storage named by a persistent id: `('storage', torch.XStorage, key, location, numel[, view])`.
@@ -181,6 +276,8 @@ pub enum Obj {
     Global(Global),
     Storage(StorageRef),
     Tensor(TensorRef),
+    NpDtype(NpDtype),
+    NpArray(NpArray),
 }
 
 impl Obj {
@@ -199,6 +296,8 @@ impl Obj {
             Obj::Global(g) => format!("reference to {}", g.describe()),
             Obj::Storage(_) => "bare storage".into(),
             Obj::Tensor(_) => "tensor".into(),
+            Obj::NpDtype(_) => "numpy.dtype".into(),
+            Obj::NpArray(_) => "numpy.ndarray".into(),
         }
     }
 }
@@ -231,11 +330,12 @@ impl Arena {
         }
     }
 
-    fn as_u64(&self, id: Id) -> Option<u64> {
+    pub fn as_u64(&self, id: Id) -> Option<u64> {
         self.as_int(id).and_then(|i| u64::try_from(i).ok())
     }
 
-    fn tuple_items(&self, id: Id) -> Option<&[Id]> {
+    /// The items of a tuple (or list).
+    pub fn tuple_items(&self, id: Id) -> Option<&[Id]> {
         match self.get(id) {
             Obj::Tuple(v) | Obj::List(v) => Some(v),
             _ => None,
@@ -252,11 +352,17 @@ pub struct Loaded {
     pub end: usize,
 }
 
-/// Unpickle the stream that starts at `data[start]`.
+/// Unpickle the state_dict stream that starts at `data[start]` (the [`AllowList::Torch`] globals).
 pub fn load(data: &[u8], start: usize) -> Result<Loaded, String> {
+    load_with(data, start, AllowList::Torch)
+}
+
+/// Unpickle the stream that starts at `data[start]`, allowing the globals of `allow`.
+pub fn load_with(data: &[u8], start: usize, allow: AllowList) -> Result<Loaded, String> {
     let mut m = Machine {
         data,
         pos: start,
+        allow,
         arena: Arena::default(),
         stack: Vec::new(),
         marks: Vec::new(),
@@ -273,6 +379,7 @@ pub fn load(data: &[u8], start: usize) -> Result<Loaded, String> {
 struct Machine<'a> {
     data: &'a [u8],
     pos: usize,
+    allow: AllowList,
     arena: Arena,
     stack: Vec<Id>,
     /// Stack lengths at each MARK.
@@ -325,7 +432,8 @@ impl Machine<'_> {
     fn alloc(&mut self, obj: Obj) -> Result<Id, String> {
         if self.arena.objs.len() >= MAX_OBJECTS {
             return Err(format!(
-                "the pickle builds more than {MAX_OBJECTS} objects, far more than a state_dict needs"
+                "the pickle builds more than {MAX_OBJECTS} objects, far more than {} needs",
+                self.allow.what()
             ));
         }
         self.arena.objs.push(obj);
@@ -405,11 +513,12 @@ impl Machine<'_> {
     }
 
     fn global(&mut self, module: &str, name: &str) -> Result<(), String> {
-        let g = Global::resolve(module, name).ok_or_else(|| {
+        let g = Global::resolve(self.allow, module, name).ok_or_else(|| {
             format!(
-                "the pickle refers to `{module}.{name}`, which a state_dict of tensors does not \
-                 need; refusing it (only collections.OrderedDict, torch._utils._rebuild_tensor* \
-                 and torch.*Storage are allowed)"
+                "the pickle refers to `{module}.{name}`, which {} does not need; refusing it \
+                 (only {} are allowed)",
+                self.allow.what(),
+                self.allow.allowed()
             )
         })?;
         self.push(Obj::Global(g))
@@ -485,6 +594,8 @@ impl Machine<'_> {
                 b'B' => self.bytes(4, "BINBYTES")?,
                 b'C' => self.bytes(1, "SHORT_BINBYTES")?,
                 0x8e => self.bytes(8, "BINBYTES8")?,
+                // Protocol 5's in-band PickleBuffer of a writable array.
+                0x96 => self.bytes(8, "BYTEARRAY8")?,
                 b')' => self.push(Obj::Tuple(Vec::new()))?,
                 b']' => self.push(Obj::List(Vec::new()))?,
                 b'}' => self.push(Obj::Dict(Vec::new()))?,
@@ -565,7 +676,7 @@ impl Machine<'_> {
                     let (m, n) = (m.clone(), n.clone());
                     self.global(&m, &n)?
                 }
-                b'Q' => {
+                b'Q' if self.allow == AllowList::Torch => {
                     let pid = self.pop("BINPERSID")?;
                     let storage = persistent_storage(&self.arena, pid)?;
                     self.push(Obj::Storage(storage))?
@@ -593,30 +704,107 @@ impl Machine<'_> {
                     }
                 }
                 b'b' => {
-                    // BUILD sets attributes: `_metadata` on an OrderedDict, or a tensor's state.
-                    // Neither matters for the values, so it is checked and dropped.
-                    let _state = self.pop("BUILD")?;
+                    // BUILD sets attributes: `_metadata` on an OrderedDict, or a tensor's state,
+                    // neither of which matters for the values, so it is checked and dropped; or the
+                    // state of a NumPy dtype or array, which is their contents.
+                    let state = self.pop("BUILD")?;
                     let inst = self.top("BUILD")?;
                     match self.arena.get(inst) {
-                        Obj::Dict(_) | Obj::Tensor(_) => {}
+                        Obj::Dict(_) | Obj::Tensor(_) if self.allow == AllowList::Torch => {}
+                        Obj::NpDtype(_) => self.build_dtype(inst, state, at)?,
+                        Obj::NpArray(_) => self.build_array(inst, state, at)?,
                         o => {
                             return Err(format!(
-                                "the pickle sets the state of a {} at offset {at}; only \
-                                 OrderedDicts and tensors are allowed",
-                                o.kind()
+                                "the pickle sets the state of a {} at offset {at}; only {} are \
+                                 allowed",
+                                o.kind(),
+                                match self.allow {
+                                    AllowList::Torch => "OrderedDicts and tensors",
+                                    AllowList::Numpy => "NumPy arrays and dtypes",
+                                }
                             ))
                         }
                     }
                 }
                 _ => {
                     return Err(format!(
-                        "unsupported pickle opcode 0x{op:02x} ({:?}) at offset {at}; a state_dict \
-                         written by torch.save never uses it",
-                        op as char
+                        "unsupported pickle opcode 0x{op:02x} ({:?}) at offset {at}; {} never uses \
+                         it",
+                        op as char,
+                        match self.allow {
+                            AllowList::Torch => "a state_dict written by torch.save",
+                            AllowList::Numpy => "an object array written by np.save",
+                        }
                     ))
                 }
             }
         }
+    }
+
+    /// BUILD of a dtype: the state `(version, endian, subarray, names, fields, elsize, alignment,
+    /// flags[, metadata])`; only plain dtypes (no subarray, no fields) are allowed.
+    fn build_dtype(&mut self, inst: Id, state: Id, at: usize) -> Result<(), String> {
+        let a = &self.arena;
+        let bad =
+            |what: &str| format!("malformed pickle: the numpy.dtype state at offset {at} {what}");
+        let items = a.tuple_items(state).ok_or_else(|| bad("is not a tuple"))?;
+        if items.len() < 5 {
+            return Err(bad(&format!("has {} items, expected 8 or 9", items.len())));
+        }
+        let endian = match a.as_str(items[1]) {
+            Some(e @ ("<" | ">" | "|" | "=")) => e.chars().next(),
+            _ => return Err(bad("has no byte order (<, >, | or =)")),
+        };
+        if !matches!(a.get(items[2]), Obj::None) || !matches!(a.get(items[3]), Obj::None) {
+            return Err(
+                "the pickle holds a structured or sub-array numpy.dtype; only plain numbers are \
+                 supported"
+                    .into(),
+            );
+        }
+        if let Obj::NpDtype(d) = &mut self.arena.objs[inst] {
+            d.endian = endian;
+        }
+        Ok(())
+    }
+
+    /// BUILD of an array: the state `([version,] shape, dtype, is_fortran, data)`, data being the raw
+    /// bytes, or a list of the elements of an object array.
+    fn build_array(&mut self, inst: Id, state: Id, at: usize) -> Result<(), String> {
+        let a = &self.arena;
+        let bad =
+            |what: &str| format!("malformed pickle: the numpy.ndarray state at offset {at} {what}");
+        let items = a.tuple_items(state).ok_or_else(|| bad("is not a tuple"))?;
+        let items = match items.len() {
+            5 => &items[1..],
+            4 => items,
+            n => return Err(bad(&format!("has {n} items, expected 5"))),
+        };
+        let shape = int_tuple(a, items[0])
+            .ok_or_else(|| bad("has a shape that is not a tuple of sizes"))?;
+        let dtype = match a.get(items[1]) {
+            Obj::NpDtype(_) => items[1],
+            o => return Err(bad(&format!("has a {} where the dtype belongs", o.kind()))),
+        };
+        let fortran = match a.as_int(items[2]) {
+            Some(0) => false,
+            Some(1) => true,
+            _ => return Err(bad("has an is_fortran flag that is not a bool")),
+        };
+        let data = match a.get(items[3]) {
+            Obj::Bytes(_) => NpData::Raw(items[3]),
+            Obj::List(_) => NpData::Objects(items[3]),
+            o => return Err(bad(&format!("holds its data as a {}", o.kind()))),
+        };
+        if let Obj::NpArray(arr) = &mut self.arena.objs[inst] {
+            *arr = NpArray {
+                shape,
+                dtype: Some(dtype),
+                fortran,
+                data,
+            };
+        }
+        Ok(())
     }
 
     /// A newline-terminated ASCII line (the text operands of GLOBAL).
@@ -741,7 +929,89 @@ impl Machine<'_> {
                 "the pickle constructs a torch.{} directly instead of through a persistent id",
                 t.class_name()
             )),
+            Global::NpReconstruct => {
+                // `_reconstruct(numpy.ndarray, (0,), b'b')`: an empty array of that class.
+                match args {
+                    [cls, shape, _] if matches!(a.get(*cls), Obj::Global(Global::NpNdarray)) => {
+                        if int_tuple(a, *shape).is_none() {
+                            return Err(bad("a shape that is not a tuple of sizes"));
+                        }
+                        Ok(Obj::NpArray(NpArray {
+                            shape: vec![0],
+                            dtype: None,
+                            fortran: false,
+                            data: NpData::Unset,
+                        }))
+                    }
+                    [cls, ..] => Err(bad(&format!(
+                        "a {} where numpy.ndarray belongs (subclasses such as matrices and masked \
+                         arrays are not supported)",
+                        a.get(*cls).kind()
+                    ))),
+                    _ => Err(bad(&format!("{} arguments; expected 3", args.len()))),
+                }
+            }
+            Global::NpDtype => {
+                // `dtype('f8', False, True)` (Python 2 pickles: 0 and 1).
+                match args {
+                    [code, align, copy]
+                        if a.as_int(*align).is_some() && a.as_int(*copy).is_some() =>
+                    {
+                        let code = a
+                            .as_str(*code)
+                            .filter(|c| !c.is_empty() && c.len() <= 16)
+                            .ok_or_else(|| bad("a type code that is not a short string"))?;
+                        Ok(Obj::NpDtype(NpDtype {
+                            code: code.to_string(),
+                            endian: None,
+                        }))
+                    }
+                    _ => Err(bad("arguments other than (type code, align, copy)")),
+                }
+            }
+            Global::NpFromBuffer => {
+                // `_frombuffer(buffer, dtype, shape, order)`.
+                let [buf, dtype, shape, order] = args else {
+                    return Err(bad(&format!("{} arguments; expected 4", args.len())));
+                };
+                if !matches!(a.get(*buf), Obj::Bytes(_)) {
+                    return Err(bad(&format!(
+                        "a {} where the buffer belongs",
+                        a.get(*buf).kind()
+                    )));
+                }
+                if !matches!(a.get(*dtype), Obj::NpDtype(_)) {
+                    return Err(bad(&format!(
+                        "a {} where the dtype belongs",
+                        a.get(*dtype).kind()
+                    )));
+                }
+                let shape = int_tuple(a, *shape)
+                    .ok_or_else(|| bad("a shape that is not a tuple of sizes"))?;
+                let fortran = match a.as_str(*order) {
+                    Some("C") => false,
+                    Some("F") => true,
+                    _ => return Err(bad("an order other than 'C' or 'F'")),
+                };
+                Ok(Obj::NpArray(NpArray {
+                    shape,
+                    dtype: Some(*dtype),
+                    fortran,
+                    data: NpData::Raw(*buf),
+                }))
+            }
+            Global::NpNdarray => Err(
+                "the pickle calls numpy.ndarray directly; only _reconstruct builds arrays".into(),
+            ),
         }
+    }
+}
+
+/// A tuple of non-negative integers (a shape).
+fn int_tuple(a: &Arena, id: Id) -> Option<Vec<u64>> {
+    match a.get(id) {
+        Obj::Tuple(v) => v.iter().map(|&i| a.as_u64(i)).collect(),
+        _ => None,
     }
 }
 
@@ -846,7 +1116,7 @@ fn persistent_storage(a: &Arena, pid: Id) -> Result<StorageRef, String> {
     })
 }
 
-/// Writes protocol-2 pickles with the opcodes `torch.save` uses.
+/// Writes pickles with the opcodes `torch.save` (protocol 2) and NumPy 1.x's `np.save` (protocol 3) use.
 #[derive(Debug, Default)]
 pub struct Pickler {
     pub out: Vec<u8>,
@@ -856,9 +1126,15 @@ pub struct Pickler {
 }
 
 impl Pickler {
+    /// A protocol-2 pickle.
     pub fn new() -> Pickler {
+        Pickler::with_protocol(2)
+    }
+
+    /// A pickle of protocol 2 or 3 (3 adds the bytes opcodes).
+    pub fn with_protocol(protocol: u8) -> Pickler {
         let mut p = Pickler::default();
-        p.out.extend_from_slice(&[0x80, 2]);
+        p.out.extend_from_slice(&[0x80, protocol]);
         p
     }
 
@@ -874,6 +1150,17 @@ impl Pickler {
         self.out.push(b'\n');
         let i = self.put();
         self.globals.insert((module, name), i);
+    }
+
+    /// Store the object on top of the stack in the next memo slot (BINPUT), as Python's pickler does
+    /// after each string, bytes, tuple, list and reduced object; returns the slot.
+    pub fn memoize(&mut self) -> u32 {
+        self.put()
+    }
+
+    /// Push the object of memo slot `i` again (BINGET).
+    pub fn memo_get(&mut self, i: u32) {
+        self.get(i)
     }
 
     fn put(&mut self) -> u32 {
@@ -927,6 +1214,55 @@ impl Pickler {
 
     pub fn bool(&mut self, v: bool) {
         self.out.push(if v { 0x88 } else { 0x89 });
+    }
+
+    /// A signed 32-bit integer (BININT), as Python writes negative ones.
+    pub fn int_i32(&mut self, v: i32) {
+        self.out.push(b'J');
+        self.out.extend_from_slice(&v.to_le_bytes());
+    }
+
+    pub fn none(&mut self) {
+        self.out.push(b'N');
+    }
+
+    /// A `bytes` object (protocol 3): SHORT_BINBYTES up to 255 bytes, else BINBYTES. `None` when it is
+    /// too long for protocol 3 (4 GiB).
+    pub fn bytes(&mut self, b: &[u8]) -> Option<()> {
+        if let Ok(n) = u8::try_from(b.len()) {
+            self.out.extend_from_slice(&[b'C', n]);
+        } else {
+            let n = u32::try_from(b.len()).ok()?;
+            self.out.push(b'B');
+            self.out.extend_from_slice(&n.to_le_bytes());
+        }
+        self.out.extend_from_slice(b);
+        Some(())
+    }
+
+    pub fn empty_list(&mut self) {
+        self.out.push(b']');
+    }
+
+    /// Append the items since the last `mark` to the list below it.
+    pub fn appends(&mut self) {
+        self.out.push(b'e');
+    }
+
+    /// Append the top item to the list below it.
+    pub fn append(&mut self) {
+        self.out.push(b'a');
+    }
+
+    /// A tuple of the top 1, 2 or 3 items (TUPLE1/2/3).
+    pub fn tuple_n(&mut self, n: u8) {
+        debug_assert!((1..=3).contains(&n));
+        self.out.push(0x84 + n);
+    }
+
+    /// Set the state of the object below the top to the top (BUILD).
+    pub fn build(&mut self) {
+        self.out.push(b'b');
     }
 
     /// A tuple of integers (sizes and strides).
