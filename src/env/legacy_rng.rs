@@ -41,6 +41,23 @@ impl RandomState {
         Self::from_key(&gym_seed_key(seed))
     }
 
+    /// `np.random.seed(seed)` for an integer seed: MT19937's `init_genrand` (no hashing, unlike gym's
+    /// seeding). Synaptolysis seeds NumPy's global generator this way.
+    pub fn from_int_seed(seed: u32) -> Self {
+        let mut mt = [0u32; N];
+        mt[0] = seed;
+        for i in 1..N {
+            mt[i] = 1_812_433_253u32
+                .wrapping_mul(mt[i - 1] ^ (mt[i - 1] >> 30))
+                .wrapping_add(i as u32);
+        }
+        RandomState {
+            mt,
+            pos: N,
+            gauss: None,
+        }
+    }
+
     /// `RandomState().seed(key)` for a list of 32-bit words: MT19937's `init_by_array`.
     pub fn from_key(key: &[u32]) -> Self {
         let mut mt = [0u32; N];

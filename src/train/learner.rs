@@ -31,7 +31,7 @@ pub trait Learner {
 
     /// Steps done so far (those of earlier runs of a resumed training included).
     fn iteration(&self) -> usize;
-    /// The step the run ends at.
+    /// The step the run ends at (asked after every step: it may come earlier than first said).
     fn total(&self) -> usize;
     /// Save every this many steps (and always at the end).
     fn save_freq(&self) -> usize;
@@ -210,7 +210,9 @@ pub fn run_loop<L: Learner>(
         .map_err(|e| Error::io(&files.log, e))?;
     let mut last = None;
     let mut interrupted = false;
-    while learner.iteration() < total {
+    // A learner may end early (a population learner that reaches its threshold): `total` is asked
+    // again after every step.
+    while learner.iteration() < learner.total() {
         let record = learner.step()?;
         log_file
             .write_all(record.csv_row().as_bytes())
@@ -219,7 +221,7 @@ pub fn run_loop<L: Learner>(
         let it = record.iteration();
         bar.set_position(it as u64);
         bar.set_message(record.status());
-        let done = it >= total;
+        let done = it >= learner.total();
         interrupted = stop.load(Ordering::SeqCst) && !done;
         if it % learner.save_freq() == 0 || done || interrupted {
             save_all(learner, files)?;
