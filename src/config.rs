@@ -64,6 +64,9 @@ pub struct EnvSection {
     pub sde_sample_freq: Option<i64>,
     /// `--algo es`: the evolution strategy's settings (`train/es.rs` reads and checks them).
     pub es: Option<serde_yaml::Value>,
+    /// `--algo mk1`, `mk2`, `mk2.5`, `simple-cma`: the Synaptolysis learners' settings, with a mapping
+    /// per method over the shared keys (`train/synaptolysis/config.rs` reads and checks them).
+    pub synaptolysis: Option<serde_yaml::Value>,
     /// Training keys that apply to `--ppo default` only, over the section's own: PruVer's values stay
     /// PruVer's, and the modern preset gets its own.
     pub default: Option<Box<EnvSection>>,

@@ -644,7 +644,46 @@ impl Plan {
         match self.train.algo {
             train::Algo::Ppo => self.train_ppo(cx, stop),
             train::Algo::Es => self.train_es(cx, stop),
+            train::Algo::Synaptolysis(m) => self.train_synaptolysis(m, cx, stop),
         }
+    }
+
+    /// `--train --algo mk1|mk2|mk2.5|simple-cma`.
+    fn train_synaptolysis(
+        &self,
+        method: train::synaptolysis::Method,
+        cx: &Context,
+        stop: &AtomicBool,
+    ) -> Result<()> {
+        use train::synaptolysis as syn;
+        let t = &self.train;
+        let default = syn::Files::default_for(method, &self.env);
+        let files = syn::Files {
+            actor: self.actor_path(),
+            checkpoint: t.checkpoint.clone().unwrap_or(default.checkpoint),
+            ..default
+        };
+        let cfg = syn::config::resolve(
+            cx.hyperparameters.as_ref(),
+            &self.env,
+            method,
+            t.iterations,
+            self.seed_given.then_some(self.seed),
+        )?;
+        println!();
+        println!(
+            "training {} with Synaptolysis {} on {} threads{}:",
+            self.env,
+            method.name(),
+            t.threads,
+            if t.resume { ", resuming" } else { "" }
+        );
+        if !t.resume {
+            print!("{}", cfg.describe());
+        }
+        let resume = t.resume.then_some(t.iterations);
+        let report = syn::run(&self.env, cx.env_options, cfg, &files, resume, stop)?;
+        print_trained(&report)
     }
 
     /// `--train --algo es`.

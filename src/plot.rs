@@ -19,6 +19,9 @@ use plotters::style::FontStyle;
 use crate::error::{Error, Result};
 use crate::fsutil::write_atomic;
 
+mod evolution;
+pub use evolution::{evolution_curves, network_lineup, EvolutionRow};
+
 /// DejaVu Sans (Bitstream Vera licence, see assets/fonts/LICENSE-DejaVu.txt).
 static FONT_BYTES: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
 

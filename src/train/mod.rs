@@ -8,7 +8,9 @@
 //! - `ppo.rs`: the algorithm (both presets), one iteration at a time;
 //! - `net.rs`: the networks as one flat libtorch tensor, and Adam; network initialisation;
 //! - `normalize.rs`: observation statistics and their folding into an exported actor;
-//! - `checkpoint.rs`: the state that lets a PPO run resume exactly.
+//! - `checkpoint.rs`: the state that lets a PPO run resume exactly;
+//! - `es.rs`: `--algo es`, the evolution strategy of Salimans et al.;
+//! - `synaptolysis/`: `--algo mk1`, `mk2`, `mk2.5`, `simple-cma`, the learners of Synaptolysis.
 
 pub mod checkpoint;
 pub mod config;
@@ -17,6 +19,7 @@ pub mod learner;
 pub mod net;
 pub mod normalize;
 pub mod ppo;
+pub mod synaptolysis;
 
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
@@ -37,15 +40,25 @@ pub enum Algo {
     #[default]
     Ppo,
     Es,
+    /// The Synaptolysis learners.
+    Synaptolysis(synaptolysis::Method),
 }
 
 impl Choice for Algo {
-    const ALL: &'static [Algo] = &[Algo::Ppo, Algo::Es];
+    const ALL: &'static [Algo] = &[
+        Algo::Ppo,
+        Algo::Es,
+        Algo::Synaptolysis(synaptolysis::Method::Mk1),
+        Algo::Synaptolysis(synaptolysis::Method::Mk2),
+        Algo::Synaptolysis(synaptolysis::Method::Mk25),
+        Algo::Synaptolysis(synaptolysis::Method::SimpleCma),
+    ];
 
     fn name(self) -> &'static str {
         match self {
             Algo::Ppo => "ppo",
             Algo::Es => "es",
+            Algo::Synaptolysis(m) => m.name(),
         }
     }
 
@@ -56,6 +69,23 @@ impl Choice for Algo {
                 "The evolution strategy of Salimans et al. (2017): antithetic Gaussian perturbations, \
                  centred ranks; any architecture (the `es:` settings)"
             }
+            Algo::Synaptolysis(m) => match m {
+                synaptolysis::Method::Mk1 => {
+                    "Synaptolysis mk1: a genetic algorithm whose only mutation deletes connections of \
+                     a binary-mask tanh network (the `synaptolysis:` settings, docs/synaptolysis.md)"
+                }
+                synaptolysis::Method::Mk2 => {
+                    "Synaptolysis mk2: deletion guided by the covariance of the nodes a connection joins"
+                }
+                synaptolysis::Method::Mk25 => {
+                    "Synaptolysis mk2.5: an estimation of distribution over masks (elite connection \
+                     frequencies plus noise)"
+                }
+                synaptolysis::Method::SimpleCma => {
+                    "Synaptolysis's baseline: a Gaussian search with a full covariance per layer around \
+                     the old mean (real weights, same network)"
+                }
+            },
         }
     }
 }
