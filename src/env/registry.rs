@@ -23,6 +23,7 @@ pub const ENV_IDS: &[&str] = &[
     "MountainCarContinuous-v0",
     "CartPoleSwingUp-v0",
     "CartPoleSwingUp-v1",
+    "InvertedPendulumBulletEnv-v0",
     "InvertedPendulumSwingupBulletEnv-v0",
     "InvertedPendulumSwingupLongRailBulletEnv-v0",
     "LunarLander-v2",
@@ -93,6 +94,10 @@ fn bullet_swingup(_: &'static str, k: &Kwargs, _: EnvOptions) -> Box<dyn Env> {
     Box::new(BulletSwingup::new(k.float("rail")))
 }
 
+fn bullet_balance(_: &'static str, k: &Kwargs, _: EnvOptions) -> Box<dyn Env> {
+    Box::new(BulletSwingup::balance(k.float("rail")))
+}
+
 fn lunar_lander(id: &'static str, k: &Kwargs, _: EnvOptions) -> Box<dyn Env> {
     Box::new(LunarLander::new(id, k.bool("continuous")))
 }
@@ -145,6 +150,14 @@ pub static SPECS: &[EnvSpec] = &[
     spec("CartPoleSwingUp-v1", 500, &[], swingup_v1, |_| {
         SceneKind::SwingUp
     }),
+    // pybullet's balance task: the swing-up's cart and pole, started upright; reward_threshold 950.
+    spec(
+        "InvertedPendulumBulletEnv-v0",
+        1000,
+        RAIL_1,
+        bullet_balance,
+        bullet_scene,
+    ),
     // The long rail is the same constructor with rail=2.
     spec(
         "InvertedPendulumSwingupBulletEnv-v0",

@@ -138,7 +138,8 @@ pub enum SceneKind {
     MountainCar,
     /// `gym-cartpole-swingup`: the pole tip at `x − L sin θ`.
     SwingUp,
-    /// pybullet's swing-up: the pole tip at `x + L sin θ`; `rail` is the slider's half range.
+    /// pybullet's inverted pendulum (the swing-ups and the balance task): the pole tip at
+    /// `x + L sin θ`; `rail` is the slider's half range.
     BulletSwingUp { rail: f64 },
     /// Gymnasium's LunarLander.
     LunarLander,
@@ -387,6 +388,16 @@ mod tests {
         assert_eq!(
             id(&format!("{rail}:rail = 1.5 ")),
             format!("{rail}:rail=1.5")
+        );
+        assert_eq!(
+            id("InvertedPendulumBulletEnv-v0:rail=2.0"),
+            "InvertedPendulumBulletEnv-v0:rail=2"
+        );
+        assert_eq!(
+            EnvName::parse("InvertedPendulumBulletEnv-v0:rail=2")
+                .unwrap()
+                .scene(),
+            SceneKind::BulletSwingUp { rail: 2.0 }
         );
         assert_eq!(
             id("InvertedPendulumSwingupLongRailBulletEnv-v0:rail=1"),

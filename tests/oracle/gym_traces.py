@@ -2,7 +2,7 @@
 replay in Rust and compare.
 
 Gymnasium ids run on Gymnasium (`reset(seed=s)`); the gym-0.18-era ids (Pendulum-v0, CartPoleSwingUp-*,
-the pybullet swing-up) run on gym 0.18.0 with the PyPI packages (`env.seed(s); env.reset()`), in the
+the pybullet swing-up and balance task) run on gym 0.18.0 with the PyPI packages (`env.seed(s); env.reset()`), in the
 interpreter of tests/oracle/legacy_setup.sh. The NumPy of the interpreter decides the promotion rules.
 
 Every float is printed as a string holding Python's repr (shortest round-trip, "inf" for infinity), so the
@@ -12,7 +12,9 @@ Modes (JSON on stdout):
   traces ENV_ID SEED...   episodes per seed: reset(seed), on odd seeds a perturbation (state and physical
                           parameters, set as attributes the way the Rust perturbation defines them), run
                           to the end and a few steps past it, then reset() (RNG not reseeded) and a
-                          second episode with another policy
+                          second episode with another policy (the pybullet balance task: a balancing
+                          controller, see balance_action, whose feed-forward part and gains are recorded
+                          so that the Rust side can close the same loop)
   resets ENV_ID SEED...   reset(seed) observation and internal state per seed
   spaces ENV_ID...        observation and action spaces
   rng SEED...             NumPy's SeedSequence/PCG64 state and a mixed sequence of Generator draws
@@ -31,9 +33,11 @@ import numpy as np
 # Stepping past termination is deliberate here; so is CartPole-v0.
 warnings.filterwarnings("ignore")
 
-LEGACY = ("Pendulum-v0", "CartPoleSwingUp-v0", "CartPoleSwingUp-v1",
+LEGACY = ("Pendulum-v0", "CartPoleSwingUp-v0", "CartPoleSwingUp-v1", "InvertedPendulumBulletEnv-v0",
           "InvertedPendulumSwingupBulletEnv-v0", "InvertedPendulumSwingupLongRailBulletEnv-v0")
-BULLET_STEPS = 300  # steps per pybullet episode (its limit is 1000)
+BULLET_STEPS = 300  # steps per pybullet swing-up episode (its limit is 1000)
+BALANCE = "InvertedPendulumBulletEnv-v0"  # runs to its end: termination or the 1000-step limit
+BULLET_FAMILIES = ("InvertedPendulumSwingup", "InvertedPendulum")
 
 
 def is_legacy(env_id):
@@ -106,6 +110,23 @@ def swingup_action(rng, obs, t, pump):
     return np.array([u], dtype=np.float32)
 
 
+# The balance controller's gains on (x, x_dot, sin_theta, theta_dot); theta > 0 leans towards +x.
+BALANCE_GAINS = (0.3, 0.5, 8.0, 1.0)
+
+
+def balance_action(rng, obs, t, to_rail):
+    """A linear balancing controller plus random pushes in [-0.3, 0.3]: it holds the pole up to the time
+    limit; with `to_rail` its cart target alternates between +-1.5 m every 150 steps, beyond the rail's
+    ends, so the cart hits an end and the pole falls (the episode terminates). Returns the float32
+    action and its feed-forward part u0: the action is float32(u0 + gains . (x, x_dot, sin, theta_dot)),
+    summed left to right, which the Rust side recomputes from its own observations."""
+    kx, kv, ks, kw = BALANCE_GAINS
+    target = (1.5 if (t // 150) % 2 == 0 else -1.5) if to_rail else 0.0
+    u0 = 0.3 * rng.uniform(-1.0, 1.0) - kx * target
+    u = u0 + kx * obs[0] + kv * obs[1] + ks * obs[3] + kw * obs[4]
+    return np.array([u], dtype=np.float32), u0
+
+
 # Perturbation values the oracle draws on odd seeds: (name, low, high), the Rust parameter names.
 PERTURBATIONS = {
     "CartPole": [("x", -0.05, 0.05), ("x_dot", -0.05, 0.05), ("theta", -0.05, 0.05),
@@ -119,6 +140,8 @@ PERTURBATIONS = {
                         ("friction", 0.05, 0.15)],
     "InvertedPendulumSwingup": [("x", -0.2, 0.2), ("x_dot", -0.2, 0.2), ("theta", -0.2, 0.2),
                                 ("theta_dot", -0.2, 0.2)],
+    "InvertedPendulum": [("x", -0.2, 0.2), ("x_dot", -0.2, 0.2), ("theta", -0.1, 0.1),
+                         ("theta_dot", -0.2, 0.2)],
 }
 
 
@@ -155,7 +178,7 @@ def apply_perturbation(env, env_id, p):
             friction=p["friction"], cart=CartParams(mass=p["cart_mass"]),
             pole=PoleParams(length=p["pole_length"], mass=p["pole_mass"]))
         return u._get_obs(u.state)
-    if fam == "InvertedPendulumSwingup":
+    if fam in BULLET_FAMILIES:
         r = u.robot
         x, vx = r.slider.current_position()
         th, thd = r.j1.current_position()
@@ -182,7 +205,7 @@ def restore_physics(env, saved):
 
 def internal_state(env, env_id):
     u = env.unwrapped
-    if family(env_id) == "InvertedPendulumSwingup":
+    if family(env_id) in BULLET_FAMILIES:
         x, vx = u.robot.slider.current_position()
         th, thd = u.robot.j1.current_position()
         return [x, vx, th, thd]
@@ -220,8 +243,7 @@ def make(env_id):
         if "LongRail" in env_id:
             path = long_rail_data_path()
             pybullet_data.getDataPath = lambda: path
-        env = gym.make("InvertedPendulumSwingupBulletEnv-v0")
-        return env
+        return gym.make(BALANCE if env_id == BALANCE else "InvertedPendulumSwingupBulletEnv-v0")
     return gym.make(env_id)
 
 
@@ -271,7 +293,7 @@ def record_step(env, env_id, action, json_action):
     }
 
 
-def episode(env, env_id, seed, policy_rng, second, perturb):
+def episode(env, env_id, seed, policy_rng, second, perturb, to_rail=False):
     obs = reset(env, env_id, seed)
     ep = {"seed": seed, "reset_obs": fl(obs), "reset_state": fl(internal_state(env, env_id)), "steps": []}
     nominal = physics(env)
@@ -281,12 +303,21 @@ def episode(env, env_id, seed, policy_rng, second, perturb):
         ep["perturbation"] = {k: f(v) for k, v in p.items()}
         ep["perturbed_obs"] = fl(obs)
         ep["perturbed_state"] = fl(internal_state(env, env_id))
-    bullet = "Bullet" in env_id
+    bullet = "Bullet" in env_id and env_id != BALANCE
+    controlled = env_id == BALANCE and second
+    if controlled:
+        ep["gains"] = fl(BALANCE_GAINS)
     past_end = None
     t = 0
     while past_end is None or past_end < EXTRA_STEPS:
-        action, json_action = choose_action(env_id, policy_rng, obs, t, second)
+        if controlled:
+            action, u0 = balance_action(policy_rng, obs, t, to_rail)
+            json_action = f(action[0])
+        else:
+            action, json_action = choose_action(env_id, policy_rng, obs, t, second)
         obs, st = record_step(env, env_id, action, json_action)
+        if controlled:
+            st["u0"] = f(u0)
         ep["steps"].append(st)
         t += 1
         if past_end is not None:
@@ -307,7 +338,8 @@ def traces(env_id, seeds):
                 "seed": seed,
                 "episodes": [
                     episode(env, env_id, seed, policy_rng, second=False, perturb=seed % 2 == 1),
-                    episode(env, env_id, None, policy_rng, second=True, perturb=False),
+                    episode(env, env_id, None, policy_rng, second=True, perturb=False,
+                            to_rail=seed % 2 == 1),
                 ],
             }
         )

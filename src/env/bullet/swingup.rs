@@ -1,5 +1,10 @@
-//! InvertedPendulumSwingupBulletEnv-v0 (pybullet_envs 3.2.7 on gym 0.18), and the same with the long
-//! ±2 m rail that the Synaptolysis work trained on.
+//! InvertedPendulumSwingupBulletEnv-v0 (pybullet_envs 3.2.7 on gym 0.18), the same with the long
+//! ±2 m rail that the Synaptolysis work trained on, and the balance task InvertedPendulumBulletEnv-v0.
+//!
+//! The two tasks are pybullet_envs' one `InvertedPendulum` robot with its `swingup` flag: the same XML
+//! and physics; the swing-up starts hanging (theta = 3.1415 + U(-0.1, 0.1)), is rewarded cos(theta)
+//! and never ends by itself; the balance task starts upright (theta = U(-0.1, 0.1)), is rewarded 1 per
+//! step and terminates once |theta| > 0.2. Both draw that one uniform per reset and nothing else.
 //!
 //! pybullet simulates `inverted_pendulum.xml` as a two-link multibody (cart on a slider, pole on a
 //! hinge) with Bullet's own settings, not the XML's: gravity 9.8, one 0.0165 s step per action, no
@@ -37,6 +42,32 @@ const SPLIT_IMPULSE_DEPTH: f64 = 0.04;
 /// The reset angle is `3.1415 + U(-0.1, 0.1)`: 3.1415, not pi.
 #[allow(clippy::approx_constant)]
 const RESET_THETA: f64 = 3.1415;
+/// The balance task terminates once `|theta| > 0.2` (`np.abs(self.robot.theta) > .2`).
+const BALANCE_LIMIT: f64 = 0.2;
+
+/// The balance task's offsets of the initial state `(x, x_dot, theta, theta_dot)`: the swing-up's, but
+/// theta within the reset's own ±0.1, so that a perturbed start is still inside the termination bound.
+const BALANCE_OFFSETS: [Param; 4] = [
+    Param::offset("x", -0.2, 0.2, "added to the initial cart position (m)"),
+    Param::offset(
+        "x_dot",
+        -0.2,
+        0.2,
+        "added to the initial cart velocity (m/s)",
+    ),
+    Param::offset(
+        "theta",
+        -0.1,
+        0.1,
+        "added to the initial pole angle (rad, 0 upright; the episode ends past ±0.2)",
+    ),
+    Param::offset(
+        "theta_dot",
+        -0.2,
+        0.2,
+        "added to the initial pole angular velocity (rad/s)",
+    ),
+];
 
 /// The constants a perturbation may replace.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -57,6 +88,8 @@ impl Physics {
 }
 
 pub struct BulletSwingup {
+    /// pybullet's `InvertedPendulum.swingup`: the swing-up, or the balance task.
+    swingup: bool,
     /// The slider's half range: 1 (pybullet's XML) or 2 (the long rail).
     rail: f64,
     rng: RandomState,
@@ -70,7 +103,18 @@ impl BulletSwingup {
     /// `rail` is the slider's half range in metres: 1.0 for InvertedPendulumSwingupBulletEnv-v0, 2.0
     /// for the long-rail variant.
     pub fn new(rail: f64) -> Self {
+        Self::with_task(true, rail)
+    }
+
+    /// InvertedPendulumBulletEnv-v0, the balance task, on a slider of half range `rail` (1.0 in
+    /// pybullet's XML).
+    pub fn balance(rail: f64) -> Self {
+        Self::with_task(false, rail)
+    }
+
+    fn with_task(swingup: bool, rail: f64) -> Self {
         BulletSwingup {
+            swingup,
             rail,
             // Never OS entropy: an environment that was never seeded starts from seed 0.
             rng: RandomState::from_gym_seed(0),
@@ -93,7 +137,10 @@ impl BulletSwingup {
 
 impl Env for BulletSwingup {
     fn id(&self) -> &str {
-        if self.rail == 1.0 {
+        if !self.swingup {
+            // Another rail is a keyword argument (the time limit's canonical name carries it).
+            "InvertedPendulumBulletEnv-v0"
+        } else if self.rail == 1.0 {
             "InvertedPendulumSwingupBulletEnv-v0"
         } else {
             "InvertedPendulumSwingupLongRailBulletEnv-v0"
@@ -118,7 +165,8 @@ impl Env for BulletSwingup {
         }
         // `restoreState` puts the cart at rest at 0; then the hinge is reset, at rest.
         let u = self.rng.uniform(-0.1, 0.1);
-        self.state = [0.0, 0.0, RESET_THETA + u, 0.0];
+        let theta = if self.swingup { RESET_THETA + u } else { u };
+        self.state = [0.0, 0.0, theta, 0.0];
         self.has_state = true;
         self.physics = Physics::nominal();
         self.obs()
@@ -201,17 +249,26 @@ impl Env for BulletSwingup {
         let theta = theta + theta_dot * DT;
         self.state = [x, x_dot, theta, theta_dot];
 
+        let (reward, terminated) = if self.swingup {
+            (theta.cos(), false)
+        } else {
+            (1.0, theta.abs() > BALANCE_LIMIT)
+        };
         Step {
             obs: self.obs(),
-            reward: theta.cos(),
-            terminated: false,
+            reward,
+            terminated,
             truncated: false,
             info: Info::NONE,
         }
     }
 
     fn perturbations(&self) -> Vec<Param> {
-        let mut params = STATE_OFFSETS.to_vec();
+        let mut params = if self.swingup {
+            STATE_OFFSETS.to_vec()
+        } else {
+            BALANCE_OFFSETS.to_vec()
+        };
         params.extend([
             Param::physical("cart_mass", CART_MASS, 8.0, 13.0, "cart mass (kg)"),
             Param::physical(
@@ -347,6 +404,60 @@ mod tests {
                 assert!((g - w).abs() < 1e-7, "step {t}: {:?} vs {obs:?}", s.obs);
             }
             assert!((s.reward - obs[2]).abs() < 1e-7);
+        }
+    }
+
+    /// InvertedPendulumBulletEnv-v0 (pybullet 3.2.7, `env.seed(0); env.reset()`, then a constant
+    /// push 1.0): the same draw puts the pole at U(-0.1, 0.1) without the swing-up's 3.1415, every
+    /// step is worth 1.0, and the sixth step, the first with |theta| > 0.2, terminates.
+    #[test]
+    fn balance_reference_episode() {
+        let mut env = BulletSwingup::balance(1.0);
+        assert_eq!(env.id(), "InvertedPendulumBulletEnv-v0");
+        env.reset(Some(0));
+        assert_eq!(env.state(), [0.0, 0.0, -0.089_127_988_749_843_36, 0.0]);
+        let mut swingup = BulletSwingup::new(1.0);
+        swingup.reset(Some(0));
+        assert_eq!(swingup.state()[2], RESET_THETA + env.state()[2]);
+        let want = [
+            (1, -0.094_340_665_729_567_15),
+            (2, -0.104_794_086_170_741_75),
+            (6, -0.200_549_362_128_036_2),
+        ];
+        for t in 1..=6 {
+            let s = env.step(&Action::Continuous(vec![1.0]));
+            assert_eq!(s.reward, 1.0);
+            assert_eq!(s.terminated, t == 6, "step {t}");
+            assert!(!s.truncated);
+            if let Some((_, theta)) = want.iter().find(|(n, _)| *n == t) {
+                assert!((env.state()[2] - theta).abs() < 1e-7, "step {t}");
+            }
+        }
+        // pybullet keeps stepping after `done`, and so does this.
+        assert!(env.step(&Action::Continuous(vec![1.0])).terminated);
+        assert_eq!(env.perturbations()[2].high, 0.1);
+    }
+
+    /// The balance task steps the swing-up's physics, rail limit included; only the reward and the
+    /// end differ.
+    #[test]
+    fn balance_is_the_swingups_physics() {
+        for rail in [1.0, 2.0] {
+            let mut balance = BulletSwingup::balance(rail);
+            let mut swingup = BulletSwingup::new(rail);
+            balance.reset(Some(3));
+            swingup.reset(Some(3));
+            let start = [rail - 0.01, 1.5, 0.15, -0.7];
+            balance.state = start;
+            swingup.state = start;
+            for t in 0..40 {
+                let a = Action::Continuous(vec![((t as f64) * 0.3).sin() * 1.2]);
+                let (b, s) = (balance.step(&a), swingup.step(&a));
+                assert_eq!(b.obs, s.obs, "rail {rail} step {t}");
+                assert_eq!(b.reward, 1.0);
+                assert_eq!(s.reward, swingup.state[2].cos());
+                assert_eq!(b.terminated, balance.state[2].abs() > 0.2);
+            }
         }
     }
 }
