@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::fsutil::write_atomic;
 
 mod evolution;
-pub use evolution::{evolution_curves, network_lineup, EvolutionRow};
+pub use evolution::{evolution_curves, network_lineup, EvolutionRow, LineupEntry};
 
 /// DejaVu Sans (Bitstream Vera licence, see assets/fonts/LICENSE-DejaVu.txt).
 static FONT_BYTES: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");

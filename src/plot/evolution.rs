@@ -168,25 +168,36 @@ pub fn evolution_curves(
 const NEGATIVE: RGBColor = RGBColor(200, 40, 40);
 const POSITIVE: RGBColor = RGBColor(30, 90, 200);
 
+/// One network of a lineup: its caption, lines of notes under it, the network.
+#[derive(Debug, Clone)]
+pub struct LineupEntry {
+    pub label: String,
+    pub notes: Vec<String>,
+    pub actor: Actor,
+}
+
 /// Networks side by side, one panel each: the nodes of every layer in a column (inputs left), an edge
-/// for every non-zero weight, red for negative, blue for positive, its width growing with |w| (the
-/// largest |w| of the panel is 4 px). A panel's caption counts its connections.
-pub fn network_lineup(path: &Path, networks: &[(String, Actor)], subtitle: &str) -> Result<()> {
+/// for every non-zero weight, red for negative, blue for positive, its width growing with |w| (1 to 3
+/// px; fainter when there are many). Under each panel's caption, its notes and its connection count.
+pub fn network_lineup(path: &Path, networks: &[LineupEntry], subtitle: &str) -> Result<()> {
     if networks.is_empty() {
         return Err(Error::Invalid(format!(
             "{}: no network to draw",
             path.display()
         )));
     }
-    let (pw, ph) = (460u32, 560u32);
-    let (w, h) = (pw * networks.len() as u32, ph + 120);
+    let notes = networks.iter().map(|n| n.notes.len()).max().unwrap_or(0) as u32;
+    let (pw, ph) = (480u32, 520u32);
+    let head = 84 + 22 * notes;
+    let (w, h) = (pw * networks.len() as u32, head + ph + 50);
     render(path, (w, h), |root, texts| {
         title(texts, w, "Champion lineup", subtitle);
-        for (p, (label, actor)) in networks.iter().enumerate() {
+        for (p, entry) in networks.iter().enumerate() {
+            let actor = &entry.actor;
             let x0 = (p as u32 * pw) as f64;
             let sizes = actor.sizes();
             let cols = sizes.len();
-            let (top, bottom) = (110.0, (ph + 70) as f64);
+            let (top, bottom) = ((head + 16) as f64, (head + ph) as f64);
             let xs: Vec<f64> = (0..cols)
                 .map(|c| x0 + 60.0 + (pw as f64 - 120.0) * c as f64 / (cols - 1).max(1) as f64)
                 .collect();
@@ -204,37 +215,57 @@ pub fn network_lineup(path: &Path, networks: &[(String, Actor)], subtitle: &str)
                 .iter()
                 .flat_map(|l| l.weight.iter())
                 .fold(0.0f64, |m, w| m.max(w.abs()));
-            let mut kept = 0usize;
+            let kept: usize = actor
+                .layers
+                .iter()
+                .map(|l| l.weight.iter().filter(|w| **w != 0.0).count())
+                .sum();
+            let alpha = if kept > 1000 {
+                0.15
+            } else if kept > 300 {
+                0.35
+            } else {
+                0.7
+            };
             for (l, layer) in actor.layers.iter().enumerate() {
                 for (k, &wv) in layer.weight.iter().enumerate() {
                     if wv == 0.0 || !wv.is_finite() {
                         continue;
                     }
-                    kept += 1;
                     let (o, i) = (k / layer.in_features, k % layer.in_features);
-                    let width = (1.0 + 3.0 * wv.abs() / vmax.max(1e-300)).round() as u32;
+                    let width = (1.0 + 2.0 * wv.abs() / vmax.max(1e-300)).round() as u32;
                     let c = if wv < 0.0 { NEGATIVE } else { POSITIVE };
                     root.draw(&PathElement::new(
                         vec![node(l, i), node(l + 1, o)],
-                        c.mix(0.7).stroke_width(width),
+                        c.mix(alpha).stroke_width(width),
                     ))?;
                 }
             }
             for (c, &n) in sizes.iter().enumerate() {
+                let r = ((bottom - top) / n.max(1) as f64 / 2.5)
+                    .clamp(1.5, 5.0)
+                    .round() as i32;
                 for i in 0..n {
-                    let at = node(c, i);
-                    root.draw(&Circle::new(at, 5, RGBColor(40, 40, 40).filled()))?;
+                    root.draw(&Circle::new(node(c, i), r, RGBColor(40, 40, 40).filled()))?;
                 }
             }
             let total: usize = actor.layers.iter().map(|l| l.weight.len()).sum();
             let cx = (x0 + pw as f64 / 2.0) as i32;
-            texts.put(label.clone(), (cx, 76), 17.0, (H::Center, V::Top));
+            texts.put(entry.label.clone(), (cx, 76), 17.0, (H::Center, V::Top));
+            for (j, note) in entry.notes.iter().enumerate() {
+                texts.put(
+                    note.clone(),
+                    (cx, 100 + 22 * j as i32),
+                    14.0,
+                    (H::Center, V::Top),
+                );
+            }
             texts.put(
                 format!(
                     "{kept} of {total} connections · layers {}",
                     actor.shape_string()
                 ),
-                (cx, (ph + 84) as i32),
+                (cx, (head + ph + 14) as i32),
                 14.0,
                 (H::Center, V::Top),
             );

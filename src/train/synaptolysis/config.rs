@@ -92,7 +92,8 @@ pub struct Config {
     /// mk2: bias deletion by the covariance of the nodes a connection joins (`false`: the authors'
     /// code, whose softmax inside the sampling loop makes deletion uniform).
     pub covariance_guided: bool,
-    /// mk2: episodes last max(200, best fitness so far) steps (the authors' curriculum).
+    /// mk2: episodes last max(200, best fitness so far) steps (a curriculum of a later revision of the
+    /// authors' mk2; it never advances, the fitness staying below the episode's length).
     pub curriculum: bool,
     /// mk2.5: the noise on the elite's connection frequencies, and the clip of the resulting
     /// probabilities.
@@ -134,7 +135,7 @@ impl Config {
             elitism: fixed,
             prune_fraction: 0.01,
             covariance_guided: fixed,
-            curriculum: !fixed,
+            curriculum: false,
             noise: 0.1,
             p_min: 0.05,
             p_max: 0.95,

@@ -1016,10 +1016,15 @@ impl Learner for Synaptolysis {
         }
         crate::plot::network_lineup(
             &self.files.lineup,
-            &[(
-                format!("{} champion", self.cfg.method.name()),
-                self.champion(),
-            )],
+            &[crate::plot::LineupEntry {
+                label: format!("{} champion", self.cfg.method.name()),
+                notes: vec![format!(
+                    "generation {} · best fitness {:.1}",
+                    self.state.generation,
+                    self.state.best_agent.unwrap_or(f64::NAN)
+                )],
+                actor: self.champion(),
+            }],
             &format!("{} · {}", self.env_id, self.cfg.method.name()),
         )
     }
