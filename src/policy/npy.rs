@@ -14,7 +14,8 @@
 //!   MEMOIZE, the module spelled `numpy._core.multiarray`.
 //! - Each array is `_reconstruct(ndarray, (0,), b'b')`, then BUILD with the state
 //!   `(1, shape, dtype, is_fortran, data)`: `data` is the raw bytes in C (or, with `is_fortran`,
-//!   Fortran) order, or for the object array itself the list of its elements. A dtype is
+//!   Fortran) order, or for the object array itself the list of its elements, in C order whatever
+//!   `is_fortran` says. A dtype is
 //!   `dtype('f8', False, True)`, then BUILD `(3, '<', None, None, None, -1, -1, 0)`.
 //! - Protocol 5 (`pickle.dumps`, not `np.save`) writes contiguous arrays as
 //!   `numpy.core.numeric._frombuffer(buffer, dtype, shape, order)`; that is read too.
@@ -700,12 +701,10 @@ fn object_population(bytes: &[u8], h: &Header) -> Result<Vec<Vec<Matrix>>, Strin
                 .map(|ik| {
                     (0..l)
                         .map(|il| {
-                            let id = if root.fortran {
-                                items[il * k + ik]
-                            } else {
-                                items[ik * l + il]
-                            };
-                            matrix(a, id).map_err(|e| format!("member {ik}, layer {il}: {e}"))
+                            // The list is in C order whatever the array's layout (NumPy pickles
+                            // object arrays element by element through a C-order iterator).
+                            matrix(a, items[ik * l + il])
+                                .map_err(|e| format!("member {ik}, layer {il}: {e}"))
                         })
                         .collect()
                 })
