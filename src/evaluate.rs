@@ -35,7 +35,9 @@ pub fn load_actor(
         )));
     }
     let actor = Actor::load_elite(path, elite, Some(&act))?;
-    actor.check_fits(&obs, &act, env_id, path)?;
+    // Errors name the member of an elite population: `elites.npy[1]: the network maps …`.
+    let label = crate::policy::actor_label(path, elite);
+    actor.check_fits(&obs, &act, env_id, Path::new(&label))?;
     Ok(actor)
 }
 

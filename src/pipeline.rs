@@ -777,10 +777,11 @@ pub fn load_pair(
     let actions = probe.action_space();
     let dense = Actor::load_elite(dense_path, elite, Some(&actions))?;
     let pruned = Actor::load_elite(pruned_path, None, Some(&actions))?;
-    for (m, p) in [(&dense, dense_path), (&pruned, pruned_path)] {
-        m.check_fits(&probe.observation_space(), &probe.action_space(), env_id, p)?;
+    let dense_label = PathBuf::from(crate::policy::actor_label(dense_path, elite));
+    for (m, p) in [(&dense, dense_label.as_path()), (&pruned, pruned_path)] {
+        m.check_fits(&probe.observation_space(), &actions, env_id, p)?;
     }
-    refine::check_shapes(&dense, dense_path, &pruned, pruned_path)?;
+    refine::check_shapes(&dense, &dense_label, &pruned, pruned_path)?;
     Ok((dense, pruned))
 }
 

@@ -76,7 +76,7 @@ pub fn run(req: &Request) -> Result<Report> {
         &env.observation_space(),
         &env.action_space(),
         &req.env_id,
-        &req.actor_path,
+        Path::new(&crate::policy::actor_label(&req.actor_path, req.elite)),
     )?;
     let spec =
         Catalog::load(req.specs_file.as_deref())?.get(env.as_ref(), req.spec_name.as_deref())?;
