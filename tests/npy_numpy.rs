@@ -257,7 +257,15 @@ fn a_member_acts_as_the_authors_agent_does() {
         })
         .collect();
     let obs_json = serde_json::to_string(&obs).unwrap();
-    for (file, k) in [("masks.npy", 3usize), ("cma.npy", 5), ("fortran.npy", 2)] {
+    // Our copy of cma.npy, read as the authors' code reads a population (np.load, pop[k][i]).
+    let cma = read_population(&dir.path().join("cma.npy")).unwrap();
+    write_population(&dir.path().join("ours.npy"), &cma).unwrap();
+    for (file, k) in [
+        ("masks.npy", 3usize),
+        ("cma.npy", 5),
+        ("fortran.npy", 2),
+        ("ours.npy", 7),
+    ] {
         let path = dir.path().join(file);
         let member = &read_population(&path).unwrap()[k];
         let actor = actor_from_member(member, &path).unwrap();
