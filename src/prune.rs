@@ -532,7 +532,9 @@ pub struct PruneReport {
 fn load_for(opts: &PruneOptions, actor: &Path) -> Result<Actor> {
     if opts.episodes == 0 {
         // An elite's head follows the actions, when the environment is known.
-        let actions = env::make(&opts.env_id).ok().map(|e| e.action_space());
+        let actions = crate::policy::is_npy(actor)
+            .then(|| env::make(&opts.env_id).ok().map(|e| e.action_space()))
+            .flatten();
         return Actor::load_elite(actor, opts.elite, actions.as_ref());
     }
     if let Err(e) = env::make(&opts.env_id) {

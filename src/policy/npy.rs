@@ -592,6 +592,12 @@ fn numeric_population(bytes: &[u8], h: &Header) -> Result<Vec<Vec<Matrix>>, Stri
             shape_str(&h.shape)
         ));
     };
+    if l == 0 || r == 0 || c == 0 {
+        return Err(format!(
+            "the array of shape {} holds members without layers or empty matrices",
+            shape_str(&h.shape)
+        ));
+    }
     let n = count(&h.shape)
         .and_then(|n| n.checked_mul(elem.size))
         .ok_or_else(|| format!("the shape {} is absurdly large", shape_str(&h.shape)))?;
@@ -642,8 +648,14 @@ fn object_population(bytes: &[u8], h: &Header) -> Result<Vec<Vec<Matrix>>, Strin
             shape_str(&h.shape)
         ));
     }
-    // Each element costs the pickle at least one byte, which bounds the count before anything is
-    // allocated.
+    if h.shape.get(1) == Some(&0) {
+        return Err(format!(
+            "the object array of shape {} has members without layers",
+            shape_str(&h.shape)
+        ));
+    }
+    // Each element costs the pickle at least one byte, which bounds the count (and with at least one
+    // layer, the members) before anything is allocated.
     let n = count(&h.shape)
         .filter(|&n| n <= bytes.len())
         .ok_or_else(|| {
@@ -787,6 +799,13 @@ fn matrix(a: &Arena, id: Id) -> Result<Matrix, String> {
             shape_str(&arr.shape)
         ));
     };
+    if r == 0 || c == 0 {
+        return Err(format!(
+            "an empty {} matrix of shape {}",
+            elem.name(),
+            shape_str(&arr.shape)
+        ));
+    }
     let raw = match arr.data {
         NpData::Raw(b) => match a.get(b) {
             Obj::Bytes(v) => v.as_slice(),
@@ -1139,6 +1158,49 @@ mod tests {
         for n in 0..full.len() {
             assert!(population_from_bytes(&full[..n]).is_err(), "cut at {n}");
         }
+    }
+
+    /// A header declaring `descr` and `shape`, then `body`.
+    fn with_header(descr: &str, shape: &str, body: &[u8]) -> Vec<u8> {
+        let dict = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}\n");
+        let mut b = MAGIC.to_vec();
+        b.extend_from_slice(&[1, 0]);
+        b.extend_from_slice(&(dict.len() as u16).to_le_bytes());
+        b.extend_from_slice(dict.as_bytes());
+        b.extend_from_slice(body);
+        b
+    }
+
+    #[test]
+    fn absurd_shapes_are_refused_before_allocating() {
+        let cases = [
+            with_header("|O", "(1000000000000000000, 0)", b"\x80\x03]."),
+            with_header("|O", "(18446744073709551615, 2)", b""),
+            with_header("|O", "(3000, 2)", b"\x80\x03]."),
+            with_header("<f8", "(1000000000000000000, 1, 0, 1)", b""),
+            with_header("<f8", "(1, 1, 1000000000000000000, 0)", b""),
+            with_header(
+                "<f8",
+                "(4294967296, 4294967296, 4294967296, 4294967296)",
+                b"",
+            ),
+            with_header("<f8", "(1, 1, 2, 2)", &[0; 31]),
+            with_header("<c16", "(1, 1, 1, 1)", &[0; 16]),
+            with_header("<f8", "(2, 2)", &[0; 32]),
+        ];
+        for b in &cases {
+            assert!(population_from_bytes(b).is_err());
+        }
+        let ok = with_header(
+            ">f4",
+            "(1, 2, 1, 2)",
+            &[
+                0x3f, 0x80, 0, 0, 0x40, 0, 0, 0, 0, 0, 0, 0, 0xbf, 0x80, 0, 0,
+            ],
+        );
+        let pop = population_from_bytes(&ok).unwrap();
+        assert_eq!(pop[0][0].data, [1.0, 2.0]);
+        assert_eq!(pop[0][1].data, [0.0, -1.0]);
     }
 
     #[test]
