@@ -12,7 +12,8 @@ use std::process::Command;
 use serde_json::Value;
 use synapt_safety::env::{Action, Space};
 use synapt_safety::policy::npy::{
-    actor_from_member, population_to_bytes, read_population, write_population, Matrix,
+    actor_from_member, population_from_bytes, population_to_bytes, read_population,
+    write_population, Matrix,
 };
 use synapt_safety::policy::{Actor, Head, Scratch};
 
@@ -153,6 +154,18 @@ fn files_numpy_saves_are_read_exactly() {
         );
         let proto5 = std::fs::read(dir.path().join("proto5.npy")).unwrap();
         assert!(proto5.windows(11).any(|w| w == b"_frombuffer"), "{label}");
+
+        // Corrupted copies are errors or populations, never a panic.
+        for name in ["float32.npy", "ragged.npy", "proto5.npy"] {
+            let full = std::fs::read(dir.path().join(name)).unwrap();
+            for i in 0..full.len() {
+                for v in [0x00, 0xff, 0x93, 0x94, b'b', b'R'] {
+                    let mut b = full.clone();
+                    b[i] = v;
+                    let _ = population_from_bytes(&b);
+                }
+            }
+        }
     }
 }
 

@@ -477,8 +477,12 @@ impl Elem {
                  booleans"
             )
         };
-        let kind = *rest.as_bytes().first().ok_or_else(unsupported)?;
-        let size: usize = rest[1..].parse().map_err(|_| unsupported())?;
+        let mut chars = rest.chars();
+        let kind = chars
+            .next()
+            .filter(char::is_ascii)
+            .ok_or_else(unsupported)? as u8;
+        let size: usize = chars.as_str().parse().map_err(|_| unsupported())?;
         let ok = match kind {
             b'f' => matches!(size, 2 | 4 | 8),
             b'i' | b'u' => matches!(size, 1 | 2 | 4 | 8),
@@ -1157,6 +1161,19 @@ mod tests {
         let full = population_to_bytes(&pop).unwrap();
         for n in 0..full.len() {
             assert!(population_from_bytes(&full[..n]).is_err(), "cut at {n}");
+        }
+    }
+
+    #[test]
+    fn corrupted_files_never_panic() {
+        let pop = vec![vec![m(2, 3, 0.0), m(3, 1, 0.0)]; 2];
+        let full = population_to_bytes(&pop).unwrap();
+        for i in 0..full.len() {
+            for v in [0x00, 0xff, 0x7f, 0x80, b'(', b'.', b'b', b'R'] {
+                let mut b = full.clone();
+                b[i] = v;
+                let _ = population_from_bytes(&b);
+            }
         }
     }
 
