@@ -344,3 +344,75 @@ fn bad_elite_files_are_refused_with_nothing_written() {
     assert_refused(&out, 2, "writes a .pth actor");
     assert_eq!(file_names(d), listing);
 }
+
+#[test]
+fn every_stage_takes_a_member() {
+    let fx = numpy_fixtures();
+    let d = fx.path();
+    let out = run_bin(
+        d,
+        &[
+            "--env",
+            SWINGUP,
+            "--actor",
+            "cma.npy",
+            "--elite",
+            "1",
+            "--prune",
+            "--prune-method",
+            "magnitude",
+            "--k",
+            "0.3",
+            "--falsify",
+            "--falsify-method",
+            "random",
+            "--budget",
+            "3",
+            "--init-points",
+            "2",
+            "--refine",
+            "--visualize",
+            "--episodes",
+            "2",
+        ],
+    );
+    assert_ok(&out);
+    let text = common::stdout(&out);
+    assert!(
+        text.contains("pruned cma.npy[1] → cma_elite1_0.3_magnitude.pth"),
+        "{text}"
+    );
+    assert!(text.contains("toward cma.npy[1]"), "{text}");
+    let failures = format!("{SWINGUP}_cma_elite1_0.3_magnitude_upright_at_end_random.csv");
+    assert!(file_names(&d.join("Failure_Trajectories")).contains(&failures));
+    let graph = file_names(&d.join("Graph"));
+    for f in [
+        "cma_elite1_layer1_heatmap.png",
+        "cma_elite1_0.3_magnitude_layer1_mask.png",
+    ] {
+        assert!(graph.contains(&f.to_string()), "{f} not in {graph:?}");
+    }
+    // --falsify of the member itself names its files after it.
+    let out = run_bin(
+        d,
+        &[
+            "--env",
+            SWINGUP,
+            "--actor",
+            "cma.npy",
+            "--elite",
+            "2",
+            "--falsify",
+            "--falsify-method",
+            "random",
+            "--budget",
+            "3",
+            "--init-points",
+            "2",
+        ],
+    );
+    assert_ok(&out);
+    assert!(common::stdout(&out).contains("falsifying cma.npy[2]"));
+    let failures = format!("{SWINGUP}_cma_elite2_upright_at_end_random.csv");
+    assert!(file_names(&d.join("Failure_Trajectories")).contains(&failures));
+}
