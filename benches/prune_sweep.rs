@@ -41,6 +41,7 @@ fn main() {
         seed: 0,
         episodes,
         isdiscrete: false,
+        elite: None,
     };
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
 

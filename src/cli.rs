@@ -57,9 +57,14 @@ pub struct Cli {
     pub env: String,
 
     /// Actor .pth file [default: Policies/ppo_actor<ENV>.pth] (Policies/<ALGO>_actor<ENV>.pth with
-    /// --algo).
+    /// --algo), or a Synaptolysis elite population saved with np.save (.npy; see --elite).
     #[arg(long, value_name = "PATH")]
     pub actor: Option<PathBuf>,
+
+    /// Which member of the .npy elite population --actor the stages take (0, the default, is the
+    /// all-time best).
+    #[arg(long, value_name = "K")]
+    pub elite: Option<usize>,
 
     /// Critic .pth file [default: Policies/ppo_critic<ENV>.pth].
     #[arg(long, value_name = "PATH")]
@@ -446,6 +451,32 @@ impl Cli {
         if let Some((_, _, message)) = needs.into_iter().find(|(given, met, _)| *given && !met) {
             return Err(message);
         }
+        let actor = self
+            .actor
+            .clone()
+            .unwrap_or_else(|| self.algo.actor_path(&self.env));
+        let npy = synapt_safety::policy::is_npy(&actor);
+        if self.train && npy && matches!(self.algo, train::Algo::Ppo | train::Algo::Es) {
+            return Err(format!(
+                "--train --algo {} writes a .pth actor, but --actor {} names a .npy elite \
+                 population: give a .pth path",
+                self.algo.name(),
+                actor.display()
+            ));
+        }
+        if let Some(k) = self.elite {
+            if self.reproduce || !npy {
+                return Err(format!(
+                    "--elite {k} chooses a member of a .npy elite population, but the actor {} is \
+                     not a .npy file (give --actor ELITES.npy)",
+                    if self.reproduce {
+                        "of --reproduce".to_string()
+                    } else {
+                        actor.display().to_string()
+                    }
+                ));
+            }
+        }
         if !self.train {
             let given = [
                 ("--ppo", self.ppo.is_some()),
@@ -483,6 +514,7 @@ impl Cli {
             env: self.env,
             files: Files {
                 actor: self.actor,
+                elite: self.elite,
                 critic: self.critic,
                 pruned: self.pruned,
                 refined: self.refined,

@@ -14,13 +14,19 @@ use crate::rollout::{self, Episode};
 #[derive(Debug, Clone)]
 pub struct TestReport {
     pub env_id: String,
+    /// The actor file (for a member of a `.npy` elite population, `file.npy[K]`).
     pub actor: PathBuf,
     pub episodes: Vec<Episode>,
 }
 
-/// Load an actor and check that it fits `env_id` (and, with `isdiscrete`, that the environment's
-/// actions really are discrete).
-pub fn load_actor(env_id: &str, path: &Path, isdiscrete: bool) -> Result<Actor> {
+/// Load an actor (member `elite` of a `.npy` elite population) and check that it fits `env_id` (and,
+/// with `isdiscrete`, that the environment's actions really are discrete).
+pub fn load_actor(
+    env_id: &str,
+    path: &Path,
+    elite: Option<usize>,
+    isdiscrete: bool,
+) -> Result<Actor> {
     let env = env::make(env_id)?;
     let (obs, act) = (env.observation_space(), env.action_space());
     if isdiscrete && !act.is_discrete() {
@@ -28,24 +34,28 @@ pub fn load_actor(env_id: &str, path: &Path, isdiscrete: bool) -> Result<Actor> 
             "--isdiscrete was given, but {env_id} has a continuous action space"
         )));
     }
-    let actor = Actor::load(path)?;
-    actor.check_fits(&obs, &act, env_id, path)?;
+    let actor = Actor::load_elite(path, elite, Some(&act))?;
+    // Errors name the member of an elite population: `elites.npy[1]: the network maps …`.
+    let label = crate::policy::actor_label(path, elite);
+    actor.check_fits(&obs, &act, env_id, Path::new(&label))?;
     Ok(actor)
 }
 
-/// Evaluate the actor at `path` over `episodes` episodes seeded `seed, seed+1, …`.
+/// Evaluate the actor at `path` (member `elite` of a `.npy` elite population) over `episodes` episodes
+/// seeded `seed, seed+1, …`.
 pub fn run(
     env_id: &str,
     options: crate::env::EnvOptions,
     path: &Path,
+    elite: Option<usize>,
     episodes: usize,
     seed: u64,
     isdiscrete: bool,
 ) -> Result<TestReport> {
-    let actor = load_actor(env_id, path, isdiscrete)?;
+    let actor = load_actor(env_id, path, elite, isdiscrete)?;
     Ok(TestReport {
         env_id: env_id.to_string(),
-        actor: path.to_path_buf(),
+        actor: PathBuf::from(crate::policy::actor_label(path, elite)),
         episodes: rollout::evaluate_with(env_id, options, &actor, episodes, seed)?,
     })
 }

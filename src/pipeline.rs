@@ -78,6 +78,8 @@ impl Job {
 #[derive(Debug, Clone, Default)]
 pub struct Files {
     pub actor: Option<PathBuf>,
+    /// `--elite`: the member of the `.npy` elite population `actor` the stages take (`None`: 0).
+    pub elite: Option<usize>,
     pub critic: Option<PathBuf>,
     pub pruned: Option<PathBuf>,
     pub refined: Option<PathBuf>,
@@ -266,6 +268,7 @@ impl Plan {
             &self.env,
             cx.env_options,
             &self.actor_path(),
+            self.files.elite,
             self.episodes,
             self.seed,
             self.isdiscrete,
@@ -290,6 +293,7 @@ impl Plan {
             seed: self.seed,
             episodes: self.episodes,
             isdiscrete: self.isdiscrete,
+            elite: self.files.elite,
         };
         let actor = self.actor_path();
         println!();
@@ -330,6 +334,7 @@ impl Plan {
             k: self.prune.k,
             method: self.prune.method,
             seed: self.seed,
+            elite: self.files.elite,
         };
         println!();
         let overlay = &self.files.overlay;
@@ -361,9 +366,15 @@ impl Plan {
         Ok(())
     }
 
-    /// The `--falsify` request this plan describes, against `actor`.
+    /// The `--falsify` request this plan describes, against `actor` (member `--elite` when it is the
+    /// `--actor` elite population).
     fn falsify_request(&self, cx: &Context, actor: PathBuf) -> Result<stage::Request> {
         let f = &self.falsify;
+        let elite = if actor == self.actor_path() {
+            self.files.elite
+        } else {
+            None
+        };
         let mut methods = f.methods.clone();
         methods.sort();
         methods.dedup();
@@ -371,6 +382,7 @@ impl Plan {
             env_id: self.env.clone(),
             env_options: cx.env_options,
             actor_path: actor,
+            elite,
             all_params: config::perturbations(cx.hyperparameters.as_ref(), &self.env)?,
             param_names: f.params.clone(),
             spec_name: f.spec.clone(),
@@ -400,7 +412,12 @@ impl Plan {
         };
         let dense_path = self.actor_path();
         let probe = env::make_with(&self.env, cx.env_options)?;
-        let (dense, pruned) = load_pair(&self.env, probe.as_ref(), &dense_path, &pruned_path)?;
+        let (dense, pruned) = load_pair(
+            &self.env,
+            probe.as_ref(),
+            (&dense_path, self.files.elite),
+            &pruned_path,
+        )?;
         let catalog = Catalog::load(self.files.specs.as_deref())?;
         let falsified = h.falsified.as_ref();
         let (mut failures, spec, source) =
@@ -433,11 +450,10 @@ impl Plan {
                         .into(),
                 )),
             };
-        let out = self
-            .files
-            .refined
-            .clone()
-            .unwrap_or_else(|| refine::refined_path(&dense_path, &self.env));
+        let out =
+            self.files.refined.clone().unwrap_or_else(|| {
+                refine::refined_path_of(&dense_path, self.files.elite, &self.env)
+            });
         prune::refuse_overwrite(&dense_path, &out, "the refined actor")?;
         prune::refuse_overwrite(&pruned_path, &out, "the refined actor")?;
         if failures.is_empty() {
@@ -456,7 +472,7 @@ impl Plan {
             "refining {} ({}) toward {} on {} with {} failures of `{}` from {source}",
             pruned_path.display(),
             pruned.shape_string(),
-            dense_path.display(),
+            crate::policy::actor_label(&dense_path, self.files.elite),
             self.env,
             failures.len(),
             spec.name
@@ -789,19 +805,22 @@ fn print_trained(report: &train::TrainReport) -> Result<()> {
     Ok(())
 }
 
-/// The dense and the pruned actor, each checked against the environment and against each other.
+/// The dense and the pruned actor, each checked against the environment and against each other. The
+/// dense one is a path and, for a `.npy` elite population, the member (`--elite`).
 pub fn load_pair(
     env_id: &str,
     probe: &dyn env::Env,
-    dense_path: &Path,
+    (dense_path, elite): (&Path, Option<usize>),
     pruned_path: &Path,
 ) -> Result<(Actor, Actor)> {
-    let dense = Actor::load(dense_path)?;
-    let pruned = Actor::load(pruned_path)?;
-    for (m, p) in [(&dense, dense_path), (&pruned, pruned_path)] {
-        m.check_fits(&probe.observation_space(), &probe.action_space(), env_id, p)?;
+    let actions = probe.action_space();
+    let dense = Actor::load_elite(dense_path, elite, Some(&actions))?;
+    let pruned = Actor::load_elite(pruned_path, None, Some(&actions))?;
+    let dense_label = PathBuf::from(crate::policy::actor_label(dense_path, elite));
+    for (m, p) in [(&dense, dense_label.as_path()), (&pruned, pruned_path)] {
+        m.check_fits(&probe.observation_space(), &actions, env_id, p)?;
     }
-    refine::check_shapes(&dense, dense_path, &pruned, pruned_path)?;
+    refine::check_shapes(&dense, &dense_label, &pruned, pruned_path)?;
     Ok((dense, pruned))
 }
 
@@ -872,7 +891,7 @@ fn falsify_stage(req: &stage::Request) -> Result<Falsified> {
     println!();
     println!(
         "falsifying {} on {} against `{}`: {}",
-        req.actor_path.display(),
+        crate::policy::actor_label(&req.actor_path, req.elite),
         req.env_id,
         report.spec.name,
         report.spec.text

@@ -12,7 +12,7 @@ use crate::env::{self, rng::NpRng};
 use crate::error::{Error, Result};
 use crate::evaluate::{self, TestReport};
 pub use crate::policy::Mask;
-use crate::policy::{Actor, Linear};
+use crate::policy::{actor_label, actor_stem, Actor, Linear};
 use crate::report::{Summary, Table};
 use crate::rollout::{self, Episode};
 use crate::Choice;
@@ -375,10 +375,13 @@ pub fn overall_sparsity(stats: &[LayerStats]) -> f64 {
 /// PruVer's name for a pruned actor, beside the input: `<stem>_<k>.pth`, k as Python prints it
 /// (`0.7`). Other methods add their name, so they never overwrite PruVer's file.
 pub fn pruned_path(actor: &Path, k: f64, method: Method) -> PathBuf {
-    let stem = actor
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "actor".into());
+    pruned_path_of(actor, None, k, method)
+}
+
+/// [`pruned_path`] of member `elite` of a `.npy` elite population, whose stem names the member:
+/// `elites.npy` → `elites_elite1_0.7.pth` (a `.pth` as every pruned actor, with its `.arch.json`).
+pub fn pruned_path_of(actor: &Path, elite: Option<usize>, k: f64, method: Method) -> PathBuf {
+    let stem = actor_stem(actor, elite);
     let suffix = match method {
         Method::Pruver => String::new(),
         m => format!("_{m}"),
@@ -506,6 +509,8 @@ pub struct PruneOptions {
     /// Evaluation episodes before and after; 0 skips the evaluation (and the environment).
     pub episodes: usize,
     pub isdiscrete: bool,
+    /// The member of a `.npy` elite population to prune (`None`: 0); `None` for a `.pth`.
+    pub elite: Option<usize>,
 }
 
 /// The result of one `--prune`.
@@ -526,7 +531,11 @@ pub struct PruneReport {
 /// environment says how to prune without one.
 fn load_for(opts: &PruneOptions, actor: &Path) -> Result<Actor> {
     if opts.episodes == 0 {
-        return Actor::load(actor);
+        // An elite's head follows the actions, when the environment is known.
+        let actions = crate::policy::is_npy(actor)
+            .then(|| env::make(&opts.env_id).ok().map(|e| e.action_space()))
+            .flatten();
+        return Actor::load_elite(actor, opts.elite, actions.as_ref());
     }
     if let Err(e) = env::make(&opts.env_id) {
         return Err(Error::Invalid(format!(
@@ -534,7 +543,7 @@ fn load_for(opts: &PruneOptions, actor: &Path) -> Result<Actor> {
              to prune without evaluating"
         )));
     }
-    evaluate::load_actor(&opts.env_id, actor, opts.isdiscrete)
+    evaluate::load_actor(&opts.env_id, actor, opts.elite, opts.isdiscrete)
 }
 
 /// Prune the actor at `actor` and write it to `out` (default: [`pruned_path`]), evaluating before and
@@ -552,7 +561,7 @@ pub fn run(
 ) -> Result<PruneReport> {
     check_k(opts.k, "--k")?;
     let out = out.map_or_else(
-        || pruned_path(actor, opts.k, opts.method),
+        || pruned_path_of(actor, opts.elite, opts.k, opts.method),
         Path::to_path_buf,
     );
     refuse_overwrite(actor, &out, "the pruned actor")?;
@@ -571,7 +580,7 @@ pub fn run(
     let (before, after) = if opts.episodes > 0 {
         let before = match before {
             Some(b) => b,
-            None => evaluation(opts, actor, &dense)?,
+            None => evaluation(opts, Path::new(&actor_label(actor, opts.elite)), &dense)?,
         };
         (Some(before), Some(evaluation(opts, &out, &pruned)?))
     } else {
@@ -703,7 +712,7 @@ impl PruneReport {
         let o = &self.options;
         let mut s = format!(
             "pruned {} → {} ({}, k = {})\n\n{}\n{}\n",
-            self.actor.display(),
+            actor_label(&self.actor, o.elite),
             self.out.display(),
             o.method,
             o.k,
@@ -867,7 +876,7 @@ pub fn run_sweep(
     result.write_csv(csv)?;
     let subtitle = format!(
         "{} · {} pruning · mean over {} episodes (seeds {}–{}) · band ±1 std",
-        actor.display(),
+        actor_label(actor, opts.elite),
         opts.method,
         opts.episodes,
         opts.seed,

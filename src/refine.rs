@@ -617,6 +617,16 @@ pub fn refine(req: &Request) -> Result<Outcome> {
     })
 }
 
+/// The refined actor's default name: [`refined_path`], or for member `elite` of a `.npy` elite
+/// population `<stem>_elite<K>_refined.pth` beside it (so members never share one).
+pub fn refined_path_of(dense: &Path, elite: Option<usize>, env_id: &str) -> PathBuf {
+    if crate::policy::is_npy(dense) {
+        let stem = crate::policy::actor_stem(dense, elite);
+        return dense.with_file_name(format!("{stem}_refined.pth"));
+    }
+    refined_path(dense, env_id)
+}
+
 /// PruVer's name for the refined actor: `ppo_actor_refined<ENV>.pth`, beside the dense actor.
 pub fn refined_path(dense: &Path, env_id: &str) -> PathBuf {
     // An actor named as the learners name theirs keeps its prefix (`es_actor<ENV>.pth` →

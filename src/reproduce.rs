@@ -353,6 +353,7 @@ fn run_case(
         seed: opts.seed,
         episodes,
         isdiscrete: false,
+        elite: None,
     };
 
     // The sweep of PruVer's figure.
@@ -396,6 +397,7 @@ fn run_case(
         env_id: c.env_id.to_string(),
         env_options,
         actor_path: actor.to_path_buf(),
+        elite: None,
         all_params: all_params.clone(),
         param_names: c.params.iter().map(|s| s.to_string()).collect(),
         spec_name: Some(spec.to_string()),
@@ -529,6 +531,7 @@ fn run_case(
             k: c.k,
             method: prune::Method::Pruver,
             seed: opts.seed,
+            elite: None,
         },
         &dense_file,
         Some(&pruned_file),

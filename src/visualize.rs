@@ -21,6 +21,9 @@ pub struct VisualizeOptions {
     pub k: f64,
     pub method: Method,
     pub seed: u64,
+    /// The member, when the dense actor is a `.npy` elite population (`None`: 0); its figures are
+    /// named `<stem>_elite<K>_…`.
+    pub elite: Option<usize>,
 }
 
 /// What `--visualize` wrote, and what it could not draw and why.
@@ -103,7 +106,10 @@ pub fn run(
     refined_path: Option<&Path>,
 ) -> Result<VisualizeReport> {
     prune::check_k(opts.k, "--k")?;
-    let dense = load(dense_path)?;
+    let dense = (
+        crate::policy::actor_stem(dense_path, opts.elite),
+        Actor::load_elite(dense_path, opts.elite, None)?,
+    );
     let pruned = pruned_path.map(load).transpose()?;
     let refined = refined_path.map(load).transpose()?;
     let mut report = VisualizeReport::default();

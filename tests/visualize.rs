@@ -159,6 +159,7 @@ fn the_mask_figure_shows_kept_pruned_and_restored() {
         k: 0.7,
         method: Method::Pruver,
         seed: 0,
+        elite: None,
     };
     let report = visualize::run(&opts, &pd, Some(&pp), Some(&pr)).unwrap();
     let names: Vec<String> = report

@@ -43,20 +43,20 @@ fn color_of(m: Method) -> usize {
 }
 
 /// Draw the figures of a report into `graph_dir`; returns the files written. `suffix` follows the
-/// stem as in the stage's other files (`_round<r>` under `--refine --falsify`).
+/// stem as in the stage's other files (`_round<r>` under `--refine --falsify`). `elite` is the member
+/// when the actor is a `.npy` elite population.
 pub fn write_figures(
     report: &Report,
-    actor_path: &Path,
+    (actor_path, elite): (&Path, Option<usize>),
     graph_dir: &Path,
     suffix: &str,
 ) -> Result<Vec<PathBuf>> {
-    let actor = actor_path
-        .file_stem()
-        .map_or_else(|| "actor".into(), |s| s.to_string_lossy().into_owned());
+    let actor = crate::policy::actor_stem(actor_path, elite);
     let base = format!("{}_{actor}_{}", report.env_id, report.spec.name);
-    let actor_name = actor_path
-        .file_name()
-        .map_or_else(|| actor.clone(), |s| s.to_string_lossy().into_owned());
+    let actor_name = actor_path.file_name().map_or_else(
+        || actor.clone(),
+        |s| crate::policy::actor_label(Path::new(s), elite),
+    );
     let mut files = Vec::new();
 
     let runs = report.results.first().map_or(0, |r| r.runs.len());

@@ -20,6 +20,8 @@ pub struct Request {
     pub env_id: String,
     pub env_options: EnvOptions,
     pub actor_path: PathBuf,
+    /// The member, when `actor_path` is a `.npy` elite population (`None`: 0).
+    pub elite: Option<usize>,
     /// The environment's perturbation parameters, with any YAML bounds.
     pub all_params: Vec<Param>,
     /// `--params`: the ones to search (empty: the initial-state ones).
@@ -41,11 +43,16 @@ pub struct Request {
     pub stem_suffix: String,
 }
 
-/// The file-name stem of every output: `<env>_<actor stem>_<spec>_<method>`.
-pub fn stem(env_id: &str, actor: &Path, spec: &str, method: Method) -> String {
-    let actor = actor
-        .file_stem()
-        .map_or_else(|| "actor".into(), |s| s.to_string_lossy().into_owned());
+/// The file-name stem of every output: `<env>_<actor stem>_<spec>_<method>` (the actor stem of a
+/// `.npy` elite population names the member: `elites_elite1`).
+pub fn stem(
+    env_id: &str,
+    actor: &Path,
+    elite: Option<usize>,
+    spec: &str,
+    method: Method,
+) -> String {
+    let actor = crate::policy::actor_stem(actor, elite);
     format!("{env_id}_{actor}_{spec}_{}", method.name())
 }
 
@@ -64,12 +71,12 @@ pub fn run(req: &Request) -> Result<Report> {
         ));
     }
     let env = env::make_with(&req.env_id, req.env_options)?;
-    let actor = Actor::load(&req.actor_path)?;
+    let actor = Actor::load_elite(&req.actor_path, req.elite, Some(&env.action_space()))?;
     actor.check_fits(
         &env.observation_space(),
         &env.action_space(),
         &req.env_id,
-        &req.actor_path,
+        Path::new(&crate::policy::actor_label(&req.actor_path, req.elite)),
     )?;
     let spec =
         Catalog::load(req.specs_file.as_deref())?.get(env.as_ref(), req.spec_name.as_deref())?;
@@ -93,7 +100,8 @@ pub fn run(req: &Request) -> Result<Report> {
                 seed: req.seed.wrapping_add(r as u64),
             })?);
         }
-        let base = stem(&req.env_id, &req.actor_path, &spec.name, method) + &req.stem_suffix;
+        let base =
+            stem(&req.env_id, &req.actor_path, req.elite, &spec.name, method) + &req.stem_suffix;
         let failures_file = req.out_dir.join(format!("{base}.csv"));
         let evaluations_file = req.out_dir.join(format!("{base}_evaluations.csv"));
         let first = &runs[0];
@@ -133,7 +141,7 @@ pub fn run(req: &Request) -> Result<Report> {
     };
     report.figures = crate::falsify::figures::write_figures(
         &report,
-        &req.actor_path,
+        (&req.actor_path, req.elite),
         &req.graph_dir,
         &req.stem_suffix,
     )?;

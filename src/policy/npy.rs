@@ -14,7 +14,8 @@
 //!   MEMOIZE, the module spelled `numpy._core.multiarray`.
 //! - Each array is `_reconstruct(ndarray, (0,), b'b')`, then BUILD with the state
 //!   `(1, shape, dtype, is_fortran, data)`: `data` is the raw bytes in C (or, with `is_fortran`,
-//!   Fortran) order, or for the object array itself the list of its elements. A dtype is
+//!   Fortran) order, or for the object array itself the list of its elements, in C order whatever
+//!   `is_fortran` says. A dtype is
 //!   `dtype('f8', False, True)`, then BUILD `(3, '<', None, None, None, -1, -1, 0)`.
 //! - Protocol 5 (`pickle.dumps`, not `np.save`) writes contiguous arrays as
 //!   `numpy.core.numeric._frombuffer(buffer, dtype, shape, order)`; that is read too.
@@ -476,8 +477,12 @@ impl Elem {
                  booleans"
             )
         };
-        let kind = *rest.as_bytes().first().ok_or_else(unsupported)?;
-        let size: usize = rest[1..].parse().map_err(|_| unsupported())?;
+        let mut chars = rest.chars();
+        let kind = chars
+            .next()
+            .filter(char::is_ascii)
+            .ok_or_else(unsupported)? as u8;
+        let size: usize = chars.as_str().parse().map_err(|_| unsupported())?;
         let ok = match kind {
             b'f' => matches!(size, 2 | 4 | 8),
             b'i' | b'u' => matches!(size, 1 | 2 | 4 | 8),
@@ -591,6 +596,12 @@ fn numeric_population(bytes: &[u8], h: &Header) -> Result<Vec<Vec<Matrix>>, Stri
             shape_str(&h.shape)
         ));
     };
+    if l == 0 || r == 0 || c == 0 {
+        return Err(format!(
+            "the array of shape {} holds members without layers or empty matrices",
+            shape_str(&h.shape)
+        ));
+    }
     let n = count(&h.shape)
         .and_then(|n| n.checked_mul(elem.size))
         .ok_or_else(|| format!("the shape {} is absurdly large", shape_str(&h.shape)))?;
@@ -641,8 +652,14 @@ fn object_population(bytes: &[u8], h: &Header) -> Result<Vec<Vec<Matrix>>, Strin
             shape_str(&h.shape)
         ));
     }
-    // Each element costs the pickle at least one byte, which bounds the count before anything is
-    // allocated.
+    if h.shape.get(1) == Some(&0) {
+        return Err(format!(
+            "the object array of shape {} has members without layers",
+            shape_str(&h.shape)
+        ));
+    }
+    // Each element costs the pickle at least one byte, which bounds the count (and with at least one
+    // layer, the members) before anything is allocated.
     let n = count(&h.shape)
         .filter(|&n| n <= bytes.len())
         .ok_or_else(|| {
@@ -700,12 +717,10 @@ fn object_population(bytes: &[u8], h: &Header) -> Result<Vec<Vec<Matrix>>, Strin
                 .map(|ik| {
                     (0..l)
                         .map(|il| {
-                            let id = if root.fortran {
-                                items[il * k + ik]
-                            } else {
-                                items[ik * l + il]
-                            };
-                            matrix(a, id).map_err(|e| format!("member {ik}, layer {il}: {e}"))
+                            // The list is in C order whatever the array's layout (NumPy pickles
+                            // object arrays element by element through a C-order iterator).
+                            matrix(a, items[ik * l + il])
+                                .map_err(|e| format!("member {ik}, layer {il}: {e}"))
                         })
                         .collect()
                 })
@@ -788,6 +803,13 @@ fn matrix(a: &Arena, id: Id) -> Result<Matrix, String> {
             shape_str(&arr.shape)
         ));
     };
+    if r == 0 || c == 0 {
+        return Err(format!(
+            "an empty {} matrix of shape {}",
+            elem.name(),
+            shape_str(&arr.shape)
+        ));
+    }
     let raw = match arr.data {
         NpData::Raw(b) => match a.get(b) {
             Obj::Bytes(v) => v.as_slice(),
@@ -1140,6 +1162,62 @@ mod tests {
         for n in 0..full.len() {
             assert!(population_from_bytes(&full[..n]).is_err(), "cut at {n}");
         }
+    }
+
+    #[test]
+    fn corrupted_files_never_panic() {
+        let pop = vec![vec![m(2, 3, 0.0), m(3, 1, 0.0)]; 2];
+        let full = population_to_bytes(&pop).unwrap();
+        for i in 0..full.len() {
+            for v in [0x00, 0xff, 0x7f, 0x80, b'(', b'.', b'b', b'R'] {
+                let mut b = full.clone();
+                b[i] = v;
+                let _ = population_from_bytes(&b);
+            }
+        }
+    }
+
+    /// A header declaring `descr` and `shape`, then `body`.
+    fn with_header(descr: &str, shape: &str, body: &[u8]) -> Vec<u8> {
+        let dict = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}\n");
+        let mut b = MAGIC.to_vec();
+        b.extend_from_slice(&[1, 0]);
+        b.extend_from_slice(&(dict.len() as u16).to_le_bytes());
+        b.extend_from_slice(dict.as_bytes());
+        b.extend_from_slice(body);
+        b
+    }
+
+    #[test]
+    fn absurd_shapes_are_refused_before_allocating() {
+        let cases = [
+            with_header("|O", "(1000000000000000000, 0)", b"\x80\x03]."),
+            with_header("|O", "(18446744073709551615, 2)", b""),
+            with_header("|O", "(3000, 2)", b"\x80\x03]."),
+            with_header("<f8", "(1000000000000000000, 1, 0, 1)", b""),
+            with_header("<f8", "(1, 1, 1000000000000000000, 0)", b""),
+            with_header(
+                "<f8",
+                "(4294967296, 4294967296, 4294967296, 4294967296)",
+                b"",
+            ),
+            with_header("<f8", "(1, 1, 2, 2)", &[0; 31]),
+            with_header("<c16", "(1, 1, 1, 1)", &[0; 16]),
+            with_header("<f8", "(2, 2)", &[0; 32]),
+        ];
+        for b in &cases {
+            assert!(population_from_bytes(b).is_err());
+        }
+        let ok = with_header(
+            ">f4",
+            "(1, 2, 1, 2)",
+            &[
+                0x3f, 0x80, 0, 0, 0x40, 0, 0, 0, 0, 0, 0, 0, 0xbf, 0x80, 0, 0,
+            ],
+        );
+        let pop = population_from_bytes(&ok).unwrap();
+        assert_eq!(pop[0][0].data, [1.0, 2.0]);
+        assert_eq!(pop[0][1].data, [0.0, -1.0]);
     }
 
     #[test]

@@ -943,7 +943,7 @@ impl Machine<'_> {
                             data: NpData::Unset,
                         }))
                     }
-                    [cls, ..] => Err(bad(&format!(
+                    [cls, _, _] => Err(bad(&format!(
                         "a {} where numpy.ndarray belongs (subclasses such as matrices and masked \
                          arrays are not supported)",
                         a.get(*cls).kind()
@@ -1433,6 +1433,58 @@ mod tests {
             let err = run(bytes).unwrap_err();
             assert!(err.contains(want), "{bytes:?}: {err}");
         }
+    }
+
+    #[test]
+    fn each_file_kind_has_its_own_globals() {
+        let np = |b: &[u8]| load_with(b, 0, AllowList::Numpy);
+        assert!(run(b"\x80\x02cnumpy\ndtype\n.")
+            .unwrap_err()
+            .contains("`numpy.dtype`"));
+        assert!(np(b"\x80\x02cnumpy\ndtype\n.").is_ok());
+        assert!(np(b"\x80\x02cnumpy._core.multiarray\n_reconstruct\n.").is_ok());
+        let torch = b"\x80\x02ctorch._utils\n_rebuild_tensor_v2\n.";
+        assert!(run(torch).is_ok());
+        assert!(np(torch).unwrap_err().contains("refusing"));
+        // No persistent ids in NumPy pickles.
+        let e = np(b"\x80\x02X\x01\x00\x00\x00aQ.").unwrap_err();
+        assert!(
+            e.contains("unsupported pickle opcode 0x51") && e.contains("np.save"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn numpy_objects_are_checked() {
+        let np = |b: &[u8]| load_with(b, 0, AllowList::Numpy).map(|_| ()).unwrap_err();
+        let recon = b"\x80\x02cnumpy.core.multiarray\n_reconstruct\n";
+        let cases: &[(&[u8], &str)] = &[
+            // _reconstruct of a class other than ndarray.
+            (b"K\x00K\x00\x85C\x01b\x87R.", "where numpy.ndarray belongs"),
+            (b"cnumpy\nndarray\nK\x00\x85\x86R.", "2 arguments"),
+            // An array BUILD whose state is not (version, shape, dtype, fortran, data).
+            (
+                b"cnumpy\nndarray\nK\x00\x85C\x01b\x87RK\x01b.",
+                "not a tuple",
+            ),
+            (
+                b"cnumpy\nndarray\nK\x00\x85C\x01b\x87R(K\x01K\x02\x85K\x03\x89C\x00tb.",
+                "dtype belongs",
+            ),
+        ];
+        for (tail, want) in cases {
+            let mut b = recon.to_vec();
+            b.extend_from_slice(tail);
+            let e = np(&b);
+            assert!(e.contains(want), "{tail:?}: {e}");
+        }
+        // A structured dtype, a dtype without byte order, numpy.ndarray called directly.
+        let e = np(b"\x80\x02cnumpy\ndtype\nX\x02\x00\x00\x00f8\x89\x88\x87R(K\x03X\x01\x00\x00\x00<NX\x01\x00\x00\x00aNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK\x00tb.");
+        assert!(e.contains("structured"), "{e}");
+        let e = np(b"\x80\x02cnumpy\ndtype\nX\x02\x00\x00\x00f8\x89\x88\x87R(K\x03NNNNtb.");
+        assert!(e.contains("byte order"), "{e}");
+        let e = np(b"\x80\x02cnumpy\nndarray\n)R.");
+        assert!(e.contains("directly"), "{e}");
     }
 
     #[test]
