@@ -456,7 +456,7 @@ impl Cli {
             .clone()
             .unwrap_or_else(|| self.algo.actor_path(&self.env));
         let npy = synapt_safety::policy::is_npy(&actor);
-        if self.train && npy && matches!(self.algo, train::Algo::Ppo | train::Algo::Es) {
+        if self.train && npy {
             return Err(format!(
                 "--train --algo {} writes a .pth actor, but --actor {} names a .npy elite \
                  population: give a .pth path",

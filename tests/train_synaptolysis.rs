@@ -310,6 +310,14 @@ fn bad_settings_are_refused_with_their_name() {
             "{needle}: wrote files"
         );
     }
+    // The champion is a .pth: an elite file is not a place to write it.
+    let dir = workdir(SMALL);
+    let o = train(dir.path(), "mk1", "CartPole-v1", &["--actor", "e.npy"]);
+    assert_refused(
+        &o,
+        2,
+        "writes a .pth actor, but --actor e.npy names a .npy elite population",
+    );
     // Another learner's checkpoint, and another method's.
     let dir = workdir(SMALL);
     assert_ok(&train(

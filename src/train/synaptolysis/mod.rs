@@ -129,12 +129,14 @@ pub struct GenerationLog {
     pub connections_std: f64,
     /// The episodes' step limit this generation.
     pub episode_steps: usize,
+    /// The mean return of the generation's fittest individual (its fitness without the penalty).
+    pub best_return: f64,
 }
 
 const CSV_HEADER: &str =
     "generation,env_interactions,episodes,wall_s,prune_rate,best_agent_fitness,\
 pop_mean,pop_std,pop_min,pop_max,elite_mean,elite_std,elite_min,elite_max,connections_best,\
-connections_mean,connections_std,episode_steps";
+connections_mean,connections_std,episode_steps,best_return";
 
 impl LogRecord for GenerationLog {
     fn iteration(&self) -> usize {
@@ -144,7 +146,7 @@ impl LogRecord for GenerationLog {
     fn csv_row(&self) -> String {
         let (p, e) = (&self.pop, &self.elite);
         format!(
-            "{},{},{},{:.3},{},{:?},{:?},{:?},{:?},{:?},{:?},{:?},{:?},{:?},{},{:?},{:?},{}\n",
+            "{},{},{},{:.3},{},{:?},{:?},{:?},{:?},{:?},{:?},{:?},{:?},{:?},{},{:?},{:?},{},{:?}\n",
             self.generation,
             self.interactions,
             self.episodes,
@@ -162,7 +164,8 @@ impl LogRecord for GenerationLog {
             self.connections_best,
             self.connections_mean,
             self.connections_std,
-            self.episode_steps
+            self.episode_steps,
+            self.best_return
         )
     }
 
@@ -988,6 +991,7 @@ impl Learner for Synaptolysis {
             connections_mean: conn.mean,
             connections_std: conn.std,
             episode_steps: steps,
+            best_return: returns[ranks[0]],
         })
     }
 
