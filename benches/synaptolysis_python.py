@@ -74,8 +74,9 @@ def main():
         rate = float(np.clip(np.sqrt(spread / n) / np.mean(conns), 0.001, 0.125))
         pop = [[layer * (np.random.random(layer.shape) > rate) for layer in agent] for agent in pop]
         times.append(time.perf_counter() - t0)
-    json.dump({"seconds_per_generation": float(np.mean(times)), "steps_per_generation": steps,
-               "generations": generations}, sys.stdout)
+    # On a line of its own: pybullet's C code prints its build time on stdout at exit.
+    print(json.dumps({"seconds_per_generation": float(np.mean(times)), "steps_per_generation": steps,
+                      "generations": generations}), flush=True)
 
 
 if __name__ == "__main__":

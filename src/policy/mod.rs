@@ -50,7 +50,7 @@ impl Linear {
 
 /// A dot product with eight independent partial sums, so the compiler can vectorise it (a single
 /// running sum forces strictly sequential additions). The order is fixed, so results are reproducible.
-fn dot(a: &[f64], b: &[f64]) -> f64 {
+pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
     let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
     let (ra, rb) = (ca.remainder(), cb.remainder());
     let mut acc = [0.0f64; 8];
@@ -622,7 +622,7 @@ pub struct Scratch {
     b: Vec<f64>,
 }
 
-fn argmax(v: &[f64]) -> usize {
+pub(crate) fn argmax(v: &[f64]) -> usize {
     let mut best = 0;
     for (i, x) in v.iter().enumerate() {
         if *x > v[best] {

@@ -11,6 +11,7 @@
 //! `--threads`.
 
 pub mod config;
+mod fast;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -505,7 +506,7 @@ impl Synaptolysis {
                 let ep = episode_with_nodes(env, &actors[a], seed, steps, &mut stats);
                 Ok((ep, Some(stats)))
             } else {
-                Ok((rollout::run_episode(env, &actors[a], seed, steps), None))
+                Ok((fast_episode(env, &actors[a], seed, steps), None))
             }
         })?;
         let mut returns = vec![0.0; actors.len()];
@@ -823,6 +824,40 @@ impl NodeStats {
             })
             .collect()
     }
+}
+
+/// [`rollout::run_episode`], bit for bit, through [`fast::Fast`] when the actor allows it.
+fn fast_episode(
+    env: &mut dyn env::Env,
+    actor: &Actor,
+    seed: u64,
+    max_steps: usize,
+) -> rollout::Episode {
+    let Some(mut net) = fast::Fast::new(actor) else {
+        return rollout::run_episode(env, actor, seed, max_steps);
+    };
+    let space = env.action_space();
+    let mut obs = env.reset(Some(seed));
+    let mut ep = rollout::Episode {
+        seed,
+        ret: 0.0,
+        length: 0,
+        terminated: false,
+        truncated: false,
+    };
+    while ep.length < max_steps {
+        let step = env.step(net.act(&obs, &space));
+        ep.ret += step.reward;
+        ep.length += 1;
+        obs = step.obs;
+        if step.terminated || step.truncated {
+            ep.terminated = step.terminated;
+            ep.truncated = step.truncated;
+            return ep;
+        }
+    }
+    ep.truncated = true;
+    ep
 }
 
 /// An episode that records every step's nodes for mk2's covariance.
