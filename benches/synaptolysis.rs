@@ -245,7 +245,8 @@ fn learning(env: &str, a: &Args, keep: &Path) -> Option<Actor> {
 
 fn speed(a: &Args) {
     println!(
-        "\n## Seconds per mk1 generation (population 256 × 6 episodes × 1000 steps, long rail)\n"
+        "\n## Seconds per mk1 generation (population 256 × 6 episodes × 1000 steps, long rail; ours: \
+         the mean over the 101 generations of the authors' shortest run)\n"
     );
     let mut t = Table::new([
         "implementation",
