@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 use crate::env::{self, Env};
 use crate::error::Result;
+use crate::policy::fast::Fast;
 use crate::policy::{Actor, Scratch};
 
 /// The outcome of one episode.
@@ -25,8 +26,22 @@ pub struct Episode {
 /// Run one deterministic episode of `actor` from `reset(seed)` until it terminates or is truncated.
 /// An environment without a time limit stops after `max_steps`.
 pub fn run_episode(env: &mut dyn Env, actor: &Actor, seed: u64, max_steps: usize) -> Episode {
+    run_episode_observed(env, actor, seed, max_steps, |_| {})
+}
+
+/// [`run_episode`], handing every observation the actor acts on to `observe` first (a learner that
+/// records what its network sees: Synaptolysis mk2's node statistics). Tanh networks act through
+/// [`Fast`], which skips the units that feed nothing and is bit for bit [`Actor::act_with`].
+pub fn run_episode_observed(
+    env: &mut dyn Env,
+    actor: &Actor,
+    seed: u64,
+    max_steps: usize,
+    mut observe: impl FnMut(&[f64]),
+) -> Episode {
     let space = env.action_space();
     let mut scratch = Scratch::default();
+    let mut fast = Fast::new(actor);
     let mut obs = env.reset(Some(seed));
     let mut ep = Episode {
         seed,
@@ -36,8 +51,11 @@ pub fn run_episode(env: &mut dyn Env, actor: &Actor, seed: u64, max_steps: usize
         truncated: false,
     };
     while ep.length < max_steps {
-        let action = actor.act_with(&obs, &space, &mut scratch);
-        let step = env.step(&action);
+        observe(&obs);
+        let step = match fast.as_mut() {
+            Some(f) => env.step(f.act(&obs, &space)),
+            None => env.step(&actor.act_with(&obs, &space, &mut scratch)),
+        };
         ep.ret += step.reward;
         ep.length += 1;
         obs = step.obs;

@@ -14,6 +14,7 @@
 //! Synaptolysis elite population saved by NumPy (`.npy`, `npy.rs`).
 
 pub mod arch;
+pub mod fast;
 pub mod npy;
 pub mod pickle;
 pub mod pth;

@@ -11,7 +11,6 @@
 //! `--threads`.
 
 pub mod config;
-mod fast;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -23,7 +22,7 @@ pub use config::{Config, Covariance, Method, StopOn, Variant};
 
 use super::learner::{self, Learner, LogRecord, LoopFiles, TrainReport};
 use crate::env::legacy_rng::RandomState;
-use crate::env::{self, Action, EnvOptions, RngState, Space};
+use crate::env::{self, EnvOptions, RngState, Space};
 use crate::error::{Error, Result};
 use crate::policy::npy::{self, Matrix};
 use crate::policy::{Activation, Actor, Dtype, Head, Linear, Mask};
@@ -503,10 +502,13 @@ impl Synaptolysis {
         let results = rollout::par_map(&self.env_id, self.options, &pairs, |env, &(a, seed)| {
             if nodes {
                 let mut stats = NodeStats::new(shapes);
-                let ep = episode_with_nodes(env, &actors[a], seed, steps, &mut stats);
+                let actor = &actors[a];
+                let ep = rollout::run_episode_observed(env, actor, seed, steps, |obs| {
+                    record_nodes(actor, obs, &mut stats)
+                });
                 Ok((ep, Some(stats)))
             } else {
-                Ok((fast_episode(env, &actors[a], seed, steps), None))
+                Ok((rollout::run_episode(env, &actors[a], seed, steps), None))
             }
         })?;
         let mut returns = vec![0.0; actors.len()];
@@ -826,96 +828,21 @@ impl NodeStats {
     }
 }
 
-/// [`rollout::run_episode`], bit for bit, through [`fast::Fast`] when the actor allows it.
-fn fast_episode(
-    env: &mut dyn env::Env,
-    actor: &Actor,
-    seed: u64,
-    max_steps: usize,
-) -> rollout::Episode {
-    let Some(mut net) = fast::Fast::new(actor) else {
-        return rollout::run_episode(env, actor, seed, max_steps);
-    };
-    let space = env.action_space();
-    let mut obs = env.reset(Some(seed));
-    let mut ep = rollout::Episode {
-        seed,
-        ret: 0.0,
-        length: 0,
-        terminated: false,
-        truncated: false,
-    };
-    while ep.length < max_steps {
-        let step = env.step(net.act(&obs, &space));
-        ep.ret += step.reward;
-        ep.length += 1;
-        obs = step.obs;
-        if step.terminated || step.truncated {
-            ep.terminated = step.terminated;
-            ep.truncated = step.truncated;
-            return ep;
-        }
-    }
-    ep.truncated = true;
-    ep
-}
-
-/// An episode that records every step's nodes for mk2's covariance.
-fn episode_with_nodes(
-    env: &mut dyn env::Env,
-    actor: &Actor,
-    seed: u64,
-    max_steps: usize,
-    stats: &mut NodeStats,
-) -> rollout::Episode {
-    let mut obs = env.reset(Some(seed));
-    let mut ep = rollout::Episode {
-        seed,
-        ret: 0.0,
-        length: 0,
-        terminated: false,
-        truncated: false,
-    };
+/// The nodes the authors record at every step (mk2's covariance): the input, the tanh hidden layers
+/// and sin(output), computed from the observation the actor acts on.
+fn record_nodes(actor: &Actor, obs: &[f64], stats: &mut NodeStats) {
+    let mut nodes = vec![obs.to_vec()];
     let last = actor.layers.len() - 1;
-    while ep.length < max_steps {
-        let mut nodes = vec![obs.clone()];
-        for (l, layer) in actor.layers.iter().enumerate() {
-            let x = &nodes[l];
-            let y: Vec<f64> = layer
-                .weight
-                .chunks_exact(layer.in_features)
-                .map(|row| row.iter().zip(x).map(|(w, v)| w * v).sum::<f64>())
-                .collect();
-            nodes.push(y);
-        }
-        let out = nodes[last + 1].clone();
-        for v in nodes[1..=last].iter_mut().flatten() {
-            *v = v.tanh();
-        }
-        let action = match actor.head {
-            Head::Argmax => {
-                Action::Discrete(
-                    out.iter()
-                        .enumerate()
-                        .fold(0, |b, (i, v)| if *v > out[b] { i } else { b }),
-                )
-            }
-            _ => Action::Continuous(out.iter().map(|v| v.tanh()).collect()),
-        };
-        nodes[last + 1].iter_mut().for_each(|v| *v = v.sin());
-        stats.record(&nodes);
-        let step = env.step(&action);
-        ep.ret += step.reward;
-        ep.length += 1;
-        obs = step.obs;
-        if step.terminated || step.truncated {
-            ep.terminated = step.terminated;
-            ep.truncated = step.truncated;
-            return ep;
-        }
+    for (l, layer) in actor.layers.iter().enumerate() {
+        let y: Vec<f64> = layer
+            .weight
+            .chunks_exact(layer.in_features)
+            .map(|row| row.iter().zip(&nodes[l]).map(|(w, v)| w * v).sum::<f64>())
+            .map(|v| if l < last { v.tanh() } else { v.sin() })
+            .collect();
+        nodes.push(y);
     }
-    ep.truncated = true;
-    ep
+    stats.record(&nodes);
 }
 
 impl Learner for Synaptolysis {

@@ -1,6 +1,7 @@
-//! The forward pass of a mask network, skipping the tanh of hidden units that feed nothing.
+//! The forward pass of a sparse tanh network, skipping the tanh of hidden units that feed nothing.
 //!
-//! A Synaptolysis network loses whole hidden units as it loses connections: a unit whose outgoing
+//! `rollout` steps every tanh network through it. A Synaptolysis network (or a pruned one) loses
+//! whole hidden units as it loses connections: a unit whose outgoing
 //! weights are all zero still computes `tanh(·)` in [`Actor::forward`], only for the result to be
 //! multiplied by zero. Here such a unit holds `copysign(0, x)` instead: `0 · tanh(x)` and
 //! `0 · copysign(0, x)` are the same signed zero (tanh keeps the sign of its argument), so every sum
@@ -8,8 +9,8 @@
 //! checks it. tanh is most of a step's cost, and half the hidden units of an evolved mask are dead;
 //! of the live ones, those with the same incoming weights share one tanh.
 
+use super::{argmax, dot, Activation, Actor};
 use crate::env::{Action, Space};
-use crate::policy::{argmax, dot, Activation, Actor};
 
 /// An actor with, per hidden layer, which units feed the next layer.
 pub struct Fast<'a> {
