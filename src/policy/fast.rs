@@ -64,13 +64,16 @@ impl<'a> Fast<'a> {
             .iter()
             .zip(&live)
             .map(|(l, live): (_, &Vec<bool>)| {
-                let key = |j: usize| {
-                    let row = &l.weight[j * l.in_features..(j + 1) * l.in_features];
-                    let bias = l.bias.as_ref().map(|b| b[j].to_bits());
-                    (row.iter().map(|w| w.to_bits()).collect::<Vec<_>>(), bias)
-                };
+                // Each row's bits once: this runs at the start of every episode.
+                let keys: Vec<(Vec<u64>, Option<u64>)> = (0..l.out_features)
+                    .map(|j| {
+                        let row = &l.weight[j * l.in_features..(j + 1) * l.in_features];
+                        let bias = l.bias.as_ref().map(|b| b[j].to_bits());
+                        (row.iter().map(|w| w.to_bits()).collect(), bias)
+                    })
+                    .collect();
                 (0..l.out_features)
-                    .map(|j| (0..j).find(|&k| live[k] && key(k) == key(j)).unwrap_or(j))
+                    .map(|j| (0..j).find(|&k| live[k] && keys[k] == keys[j]).unwrap_or(j))
                     .collect()
             })
             .collect();

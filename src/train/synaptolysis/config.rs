@@ -169,7 +169,6 @@ impl Config {
     pub fn validate(&self, file: &str, env_id: &str) -> Result<()> {
         let key = |k: &str| format!("{file}: `{env_id}` → synaptolysis → {k}");
         let bad = |k: &str, what: String| Err(Error::Invalid(format!("{}: {what}", key(k))));
-        let m = self.method;
         if self.population < 2 {
             return bad("population", format!("{} is below 2", self.population));
         }
@@ -250,9 +249,6 @@ impl Config {
                 return bad("threshold", format!("{t} is not a finite number"));
             }
         }
-        if m == Method::Mk2 && self.covariance_guided && self.hidden_sizes.is_empty() {
-            return bad("hidden_sizes", "mk2 needs a hidden layer".into());
-        }
         Ok(())
     }
 
@@ -332,41 +328,6 @@ struct Raw {
 }
 
 impl Raw {
-    /// `over`'s keys win.
-    fn merged(self, over: Raw) -> Raw {
-        macro_rules! pick {
-            ($($f:ident),*) => { Raw { $($f: over.$f.or(self.$f)),* } };
-        }
-        pick!(
-            variant,
-            population,
-            episodes,
-            hidden_sizes,
-            keep_fraction,
-            initial_prune,
-            complexity_penalty,
-            rate_min,
-            rate_max,
-            elitism,
-            prune_fraction,
-            covariance_guided,
-            curriculum,
-            noise,
-            p_min,
-            p_max,
-            intact_fraction,
-            sigma0,
-            covariance,
-            threshold,
-            stop_on,
-            check_every,
-            min_generations,
-            max_generations,
-            save_every,
-            seed
-        )
-    }
-
     fn apply(self, c: &mut Config) {
         macro_rules! set {
             ($($f:ident),*) => { $(if let Some(v) = self.$f { c.$f = v; })* };
@@ -419,7 +380,7 @@ pub fn resolve(
     let at = |k: &str, e: serde_yaml::Error| {
         Error::Invalid(format!("{file}: `{env_id}` → synaptolysis{k}: {e}"))
     };
-    let mut raw = Raw::default();
+    let (mut shared, mut own) = (Raw::default(), Raw::default());
     if let Some(value) = hyper.and_then(|h| h.section(env_id).and_then(|s| s.synaptolysis.clone()))
     {
         let serde_yaml::Value::Mapping(mut map) = value else {
@@ -427,23 +388,25 @@ pub fn resolve(
                 "{file}: `{env_id}` → synaptolysis: expected a mapping of settings"
             )));
         };
-        let mut own = None;
+        let mut own_value = None;
         for m in Method::ALL {
             if let Some(v) = map.remove(m.name()) {
                 if m == method {
-                    own = Some(v);
+                    own_value = Some(v);
                 }
             }
         }
-        raw = serde_yaml::from_value(serde_yaml::Value::Mapping(map)).map_err(|e| at("", e))?;
-        if let Some(v) = own {
-            let over: Raw =
-                serde_yaml::from_value(v).map_err(|e| at(&format!(" → {}", method.name()), e))?;
-            raw = raw.merged(over);
+        shared = serde_yaml::from_value(serde_yaml::Value::Mapping(map)).map_err(|e| at("", e))?;
+        if let Some(v) = own_value {
+            own = serde_yaml::from_value(v).map_err(|e| at(&format!(" → {}", method.name()), e))?;
         }
     }
-    let mut cfg = Config::defaults(method, raw.variant.unwrap_or(Variant::Authors));
-    raw.apply(&mut cfg);
+    // The method's mapping wins over the shared keys: its variant picks the defaults, and its keys
+    // are applied last.
+    let variant = own.variant.or(shared.variant).unwrap_or(Variant::Authors);
+    let mut cfg = Config::defaults(method, variant);
+    shared.apply(&mut cfg);
+    own.apply(&mut cfg);
     if let Some(g) = generations {
         cfg.max_generations = g;
     }

@@ -99,6 +99,7 @@ pub struct State {
     /// simple-cma's search distribution, one block per layer or one for all.
     pub blocks: Vec<Block>,
     pub solved: bool,
+    /// NumPy's generator, filled in when a checkpoint is written (the run draws from its own).
     pub rng: RngState,
 }
 
@@ -930,7 +931,6 @@ impl Learner for Synaptolysis {
         self.state.interactions += interactions;
         self.state.episodes += (self.cfg.population * self.cfg.episodes) as u64;
         self.state.wall_s += start.elapsed().as_secs_f64();
-        self.state.rng = self.rng.to_state();
         if let Some(t) = self.cfg.threshold {
             let value = match self.cfg.stop_on {
                 StopOn::Best => fitness[ranks[0]],
@@ -968,7 +968,10 @@ impl Learner for Synaptolysis {
                 format: FORMAT.into(),
                 env_id: self.env_id.clone(),
                 config: self.cfg.clone(),
-                state: self.state.clone(),
+                state: State {
+                    rng: self.rng.to_state(),
+                    ..self.state.clone()
+                },
             },
         )?;
         let rows = read_rows(&self.files.log)?;
