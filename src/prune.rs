@@ -305,11 +305,21 @@ pub fn remove_units(mlp: &Actor, units: &[Vec<bool>]) -> Actor {
     }
     // The units' activations and the head carry over; a mask would describe the dense shape, so the
     // smaller network has none (its removed connections are zero weights still).
+    // An Elman actor's context weights keep the rows and columns of the first hidden layer's units.
+    let recurrent = mlp.recurrent.as_ref().map(|r| {
+        let keep = &units[0];
+        let h = keep.len();
+        (0..h * h)
+            .filter(|k| keep[k / h] && keep[k % h])
+            .map(|k| r[k])
+            .collect()
+    });
     Actor {
         layers,
         activations: mlp.activations.clone(),
         head: mlp.head.clone(),
         mask: None,
+        recurrent,
         dtype: mlp.dtype,
     }
 }

@@ -23,7 +23,6 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use tch::nn::Module;
 use tch::{Device, Kind, Reduction, Tensor};
 
 use crate::env::{self, Env, EnvOptions};
@@ -241,10 +240,15 @@ fn kind(dtype: Dtype) -> Kind {
 
 /// ∂/∂W of `MSE(pruned(s), dense(s))` over the recovery states, per layer (step 3). Discrete actors
 /// compare softmax outputs, as PruVer's discrete network ends in a softmax.
+///
+/// A recurrent (Elman) actor's output at a recovery state depends on the episode before it: `contexts`
+/// holds, per state, each actor's hidden output of the step before ([`recurrent_contexts`]), fed in as
+/// a constant (backpropagation truncated to the recovery step itself).
 pub fn gradients(
     dense: &Actor,
     pruned: &Actor,
     states: &[Vec<f64>],
+    contexts: Option<(&[Vec<f64>], &[Vec<f64>])>,
     discrete: bool,
 ) -> Vec<Vec<f64>> {
     let n = states.len() as i64;
@@ -260,13 +264,52 @@ pub fn gradients(
             t
         }
     };
+    let context = |rows: &[Vec<f64>], actor: &Actor| {
+        let h = actor.layers[0].out_features as i64;
+        let flat: Vec<f64> = rows.iter().flatten().copied().collect();
+        Tensor::from_slice(&flat)
+            .view([n, h])
+            .to_kind(kind(actor.dtype))
+    };
+    let (cd, cp) = match contexts {
+        Some((cd, cp)) => (Some(context(cd, dense)), Some(context(cp, pruned))),
+        None => (None, None),
+    };
     let td = TchActor::from_mlp(dense, Device::Cpu);
-    let target = tch::no_grad(|| head(td.forward(&x.to_kind(kind(dense.dtype)))))
-        .to_kind(kind(pruned.dtype));
+    let target =
+        tch::no_grad(|| head(td.forward_context(&x.to_kind(kind(dense.dtype)), cd.as_ref())))
+            .to_kind(kind(pruned.dtype));
     let tp = TchActor::from_mlp(pruned, Device::Cpu);
-    let loss = head(tp.forward(&x)).mse_loss(&target, Reduction::Mean);
+    let loss = head(tp.forward_context(&x, cp.as_ref())).mse_loss(&target, Reduction::Mean);
     loss.backward();
     tp.weight_grads()
+}
+
+/// A recurrent actor's hidden output just before each recovery state: the actor run over the
+/// failure's recorded observations up to it (zeros at the episode's first step).
+pub fn recurrent_contexts(
+    actor: &Actor,
+    failures: &[RecordedFailure],
+    recoveries: &[Recovery],
+) -> Vec<Vec<f64>> {
+    let h = actor.layers[0].out_features;
+    recoveries
+        .iter()
+        .map(|r| {
+            let f = failures
+                .iter()
+                .find(|f| f.id == r.failure)
+                .expect("every recovery comes from a failure");
+            let mut scratch = crate::policy::Scratch::default();
+            for obs in &f.observations[..r.index] {
+                actor.forward_with(obs, &mut scratch);
+            }
+            match scratch.state() {
+                [] => vec![0.0; h],
+                s => s.to_vec(),
+            }
+        })
+        .collect()
 }
 
 /// `scipy.stats.rankdata(|g|, method="dense") − 1`: equal magnitudes share a rank.
@@ -461,7 +504,7 @@ pub fn check_shapes(
             .map(|l| (l.out_features, l.in_features))
             .collect()
     };
-    if shapes(dense) != shapes(pruned) {
+    if shapes(dense) != shapes(pruned) || dense.is_recurrent() != pruned.is_recurrent() {
         return Err(Error::Invalid(format!(
             "the dense actor {} is {} but the pruned actor {} is {}: refinement restores dense weights \
              position by position, so both must have the same layers (a --prune-method neuron actor \
@@ -580,7 +623,19 @@ pub fn refine(req: &Request) -> Result<Outcome> {
 
     let t = Instant::now();
     let states: Vec<Vec<f64>> = recoveries.iter().map(|r| r.state.clone()).collect();
-    let grads = gradients(req.dense, req.pruned, &states, discrete);
+    let contexts = req.pruned.is_recurrent().then(|| {
+        (
+            recurrent_contexts(req.dense, failures, &recoveries),
+            recurrent_contexts(req.pruned, failures, &recoveries),
+        )
+    });
+    let grads = gradients(
+        req.dense,
+        req.pruned,
+        &states,
+        contexts.as_ref().map(|(d, p)| (d.as_slice(), p.as_slice())),
+        discrete,
+    );
     timings.gradient = t.elapsed().as_secs_f64();
 
     let t = Instant::now();

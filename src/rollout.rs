@@ -222,7 +222,9 @@ pub fn par_map<T: Sync, R: Send>(
 }
 
 /// Replay `prefix` from `reset(seed)` plus `perturbation`, then let `actor` take over until the episode
-/// ends or has `max_steps` steps in all: what refinement's recovery search asks of every prefix.
+/// ends or has `max_steps` steps in all: what refinement's recovery search asks of every prefix. A
+/// recurrent actor reads every observation of the prefix too (its actions there are not taken), so it
+/// takes over with the state it would have had watching the episode.
 pub fn replay_then(
     env: &mut dyn Env,
     seed: u64,
@@ -235,6 +237,10 @@ pub fn replay_then(
     let mut scratch = Scratch::default();
     let mut traj = Trajectory::start(env, seed, perturbation)?;
     for a in prefix {
+        if actor.is_recurrent() {
+            let obs = traj.observations.last().expect("the initial observation");
+            actor.forward_with(obs, &mut scratch);
+        }
         if traj.push(env, a.clone()) {
             return Ok(traj);
         }

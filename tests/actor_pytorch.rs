@@ -56,6 +56,20 @@ fn pytorch_loads_every_kind_of_actor_we_write() {
     actors.push(("masked.pth".into(), dense.masked(mask)));
     // PruVer's layout: no architecture file at all.
     actors.push(("pruver.pth".into(), actor(&[4, 12, 8, 2], 7)));
+    // Elman actors (CoSyNE's recurrent networks): the inputs are one episode, stepped in order.
+    for (k, dtype) in [Dtype::F32, Dtype::F64].into_iter().enumerate() {
+        let mut a = actor(&[4, 5, 1], 40 + k as u64);
+        a.activations = vec![Activation::Sigmoid];
+        a.head = Head::Tanh;
+        a.recurrent = Some((0..25).map(|i| ((i * 7) as f64 * 0.31).sin()).collect());
+        a.dtype = dtype;
+        if dtype == Dtype::F32 {
+            for w in a.recurrent.iter_mut().flatten() {
+                *w = *w as f32 as f64;
+            }
+        }
+        actors.push((format!("elman{k}.pth"), a));
+    }
 
     let inputs: Vec<Vec<f64>> = (0..6)
         .map(|n| {
@@ -83,12 +97,14 @@ fn pytorch_loads_every_kind_of_actor_we_write() {
         serde_json::from_str(&common::run_oracle("actor_module.py", &args)).unwrap();
     for ((name, a), p) in actors.iter().zip(&paths) {
         let theirs = &out[s(p)];
+        // A recurrent actor carries its state from one input to the next, as PyTorch's module does.
+        let mut scratch = synapt_safety::policy::Scratch::default();
         for (x, y) in inputs.iter().zip(theirs.as_array().unwrap()) {
             let x: Vec<f64> = match a.dtype {
                 Dtype::F32 => x.iter().map(|v| *v as f32 as f64).collect(),
                 Dtype::F64 => x.clone(),
             };
-            let ours = a.forward(&x);
+            let ours = a.forward_with(&x, &mut scratch).to_vec();
             for (o, t) in ours.iter().zip(y.as_array().unwrap()) {
                 let t = t.as_f64().unwrap();
                 let tol = if a.dtype == Dtype::F64 { 1e-12 } else { 1e-5 };

@@ -242,8 +242,16 @@ pub struct ArchFile {
     pub bias: Vec<bool>,
     pub activations: Vec<Activation>,
     pub head: Head,
+    /// An Elman actor: the state_dict holds `recurrent1.weight` (absent from files of feed-forward
+    /// actors, which read as `false`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub recurrent: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mask: Option<Vec<String>>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !b
 }
 
 /// Where the architecture of the actor at `actor` lies: `x.pth` → `x.arch.json`.
@@ -347,6 +355,7 @@ mod tests {
                 low: vec![-2.0],
                 high: vec![2.0],
             },
+            recurrent: false,
             mask: None,
         };
         let text = arch.to_json();

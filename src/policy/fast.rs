@@ -30,9 +30,10 @@ pub struct Fast<'a> {
 }
 
 impl<'a> Fast<'a> {
-    /// `None` unless every hidden activation is tanh (the only one the skip is exact for here).
+    /// `None` unless every hidden activation is tanh (the only one the skip is exact for here) and
+    /// the actor is feed-forward.
     pub fn new(actor: &'a Actor) -> Option<Fast<'a>> {
-        if !actor.activations.iter().all(|a| *a == Activation::Tanh) {
+        if actor.is_recurrent() || !actor.activations.iter().all(|a| *a == Activation::Tanh) {
             return None;
         }
         let live = actor.layers[1..]
@@ -189,6 +190,7 @@ mod tests {
                 layers,
                 head: Head::Tanh,
                 mask: None,
+                recurrent: None,
                 dtype: Dtype::F64,
             };
             let mut fast = Fast::new(&actor).unwrap();

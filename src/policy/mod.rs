@@ -94,6 +94,10 @@ pub struct Actor {
     pub activations: Vec<Activation>,
     pub head: Head,
     pub mask: Option<Mask>,
+    /// An Elman network's context weights (`recurrent1.weight`, row-major `h × h`, h the first hidden
+    /// layer's width): that layer reads its own previous output too, `act(W₁x + b₁ + R h₍ₜ₋₁₎)`, with
+    /// h₀ = 0 at the start of every episode. The state lives in the [`Scratch`] a rollout steps with.
+    pub recurrent: Option<Vec<f64>>,
     pub dtype: Dtype,
 }
 
@@ -109,8 +113,26 @@ impl Actor {
             activations,
             head: Head::Identity,
             mask: None,
+            recurrent: None,
             dtype,
         }
+    }
+
+    /// Whether the actor carries a state from step to step (an Elman network): its actions depend on
+    /// the episode so far, so it must be stepped from the episode's start with one [`Scratch`].
+    pub fn is_recurrent(&self) -> bool {
+        self.recurrent.is_some()
+    }
+
+    /// The error for a recurrent actor given to `what`, which needs a feed-forward one.
+    pub fn refuse_recurrent(&self, what: &str, path: &Path) -> Result<()> {
+        if self.is_recurrent() {
+            return Err(Error::Usage(format!(
+                "{} is a recurrent (Elman) actor, and {what} handles feed-forward actors only",
+                path.display()
+            )));
+        }
+        Ok(())
     }
 
     /// Whether the actor is PruVer's `FeedForwardActorNN` (ReLU, biases, no head, no mask): such an
@@ -120,6 +142,7 @@ impl Actor {
             && self.layers.iter().all(|l| l.bias.is_some())
             && self.head == Head::Identity
             && self.mask.is_none()
+            && self.recurrent.is_none()
     }
 
     /// Build from a state_dict in PruVer's layout: exactly `layer1.weight, layer1.bias, …,
@@ -150,6 +173,9 @@ impl Actor {
         // Every key must be `layer<n>.weight` or `layer<n>.bias`; the depth is the largest n.
         let mut n_layers = 0;
         for (name, _) in &sd.entries {
+            if name == RECURRENT_KEY {
+                continue;
+            }
             let n = name
                 .strip_prefix("layer")
                 .and_then(|r| {
@@ -252,6 +278,35 @@ impl Actor {
             });
         }
         let mut actor = Actor::new(layers, dtype.unwrap_or(Dtype::F32));
+        if let Some(r) = sd.get(RECURRENT_KEY) {
+            let h = actor.layers[0].out_features;
+            if actor.layers.len() < 2 || r.shape != [h, h] {
+                return Err(bad(format!(
+                    "{RECURRENT_KEY} has shape {:?}; an Elman actor's context weights are [h, h], h the \
+                     first hidden layer's width ({}), and the network needs a hidden layer",
+                    r.shape,
+                    if actor.layers.len() < 2 {
+                        "none here".to_string()
+                    } else {
+                        h.to_string()
+                    }
+                )));
+            }
+            if dtype.is_some_and(|d| d != r.dtype) {
+                return Err(bad(format!(
+                    "{RECURRENT_KEY} is {:?} but the layers are {:?}; mixed dtypes are not supported",
+                    r.dtype,
+                    dtype.unwrap()
+                )));
+            }
+            if let Some(pos) = r.data.iter().position(|v| !v.is_finite()) {
+                return Err(bad(format!(
+                    "{RECURRENT_KEY} holds a non-finite value ({}) at flat index {pos}",
+                    r.data[pos]
+                )));
+            }
+            actor.recurrent = Some(r.data.clone());
+        }
         if let Some(a) = arch {
             actor.apply_arch(a, path)?;
         }
@@ -288,6 +343,18 @@ impl Actor {
                     "the clip head needs {n} lows and {n} highs with low ≤ high (one per output)"
                 )));
             }
+        }
+        if a.recurrent != self.is_recurrent() {
+            return Err(bad(format!(
+                "`recurrent` is {}, but the weights in {} {} {RECURRENT_KEY}",
+                a.recurrent,
+                path.display(),
+                if self.is_recurrent() {
+                    "hold"
+                } else {
+                    "have no"
+                }
+            )));
         }
         self.activations = a.activations.clone();
         self.head = a.head.clone();
@@ -362,6 +429,7 @@ impl Actor {
             bias: self.layers.iter().map(|l| l.bias.is_some()).collect(),
             activations: self.activations.clone(),
             head: self.head.clone(),
+            recurrent: self.is_recurrent(),
             mask: self.mask.as_ref().map(|m| {
                 m.layers
                     .iter()
@@ -394,6 +462,17 @@ impl Actor {
                     },
                 ));
             }
+        }
+        if let Some(r) = &self.recurrent {
+            let h = self.layers[0].out_features;
+            entries.push((
+                RECURRENT_KEY.to_string(),
+                Tensor {
+                    shape: vec![h, h],
+                    dtype: self.dtype,
+                    data: r.clone(),
+                },
+            ));
         }
         StateDict { entries }
     }
@@ -479,11 +558,15 @@ impl Actor {
         s
     }
 
-    /// The layer sizes, e.g. `4→128→128→2`.
+    /// The layer sizes, e.g. `4→128→128→2`; an Elman actor's recurrent layer is marked `↺`
+    /// (`3→1↺→1`).
     pub fn shape_string(&self) -> String {
         let mut s = self.input_dim().to_string();
-        for l in &self.layers {
+        for (i, l) in self.layers.iter().enumerate() {
             s += &format!("→{}", l.out_features);
+            if i == 0 && self.is_recurrent() {
+                s += "↺";
+            }
         }
         s
     }
@@ -561,14 +644,32 @@ impl Actor {
 
     /// The forward pass, with what the output layer read: the last hidden layer's activations (the
     /// input itself for a single-layer network). gSDE's noise is a function of these.
+    ///
+    /// A recurrent actor reads its previous hidden output from `s` and leaves the new one there: one
+    /// `Scratch` per episode, stepped in order (a new one, or [`Scratch::reset`], starts from h = 0).
     pub fn forward_latent_with<'s>(&self, x: &[f64], s: &'s mut Scratch) -> (&'s [f64], &'s [f64]) {
         s.a.clear();
         s.a.extend_from_slice(x);
         for (i, layer) in self.layers.iter().enumerate() {
             layer.forward_into(&s.a, &mut s.b);
+            if let (0, Some(r)) = (i, &self.recurrent) {
+                // (W x + b) + R h, PyTorch's `layer1(x) + recurrent1(h)`.
+                let h = layer.out_features;
+                if s.h.len() != h {
+                    s.h.clear();
+                    s.h.resize(h, 0.0);
+                }
+                for (v, row) in s.b.iter_mut().zip(r.chunks_exact(h)) {
+                    *v += dot(row, &s.h);
+                }
+            }
             match self.activations.get(i) {
                 Some(&a) => s.b.iter_mut().for_each(|v| *v = a.apply(*v)),
                 None => self.head.apply(&mut s.b),
+            }
+            if i == 0 && self.recurrent.is_some() {
+                s.h.clear();
+                s.h.extend_from_slice(&s.b);
             }
             std::mem::swap(&mut s.a, &mut s.b);
         }
@@ -616,11 +717,28 @@ pub fn actor_label(path: &Path, elite: Option<usize>) -> String {
     }
 }
 
-/// Buffers for [`Actor::forward_with`].
+/// The state_dict key of an Elman actor's context weights.
+pub const RECURRENT_KEY: &str = "recurrent1.weight";
+
+/// Buffers for [`Actor::forward_with`], and a recurrent actor's state between steps.
 #[derive(Debug, Default, Clone)]
 pub struct Scratch {
     a: Vec<f64>,
     b: Vec<f64>,
+    /// The recurrent layer's previous output (empty: zeros, the start of an episode).
+    h: Vec<f64>,
+}
+
+impl Scratch {
+    /// Forget a recurrent actor's state: the next step is the first of an episode.
+    pub fn reset(&mut self) {
+        self.h.clear();
+    }
+
+    /// A recurrent actor's state (its hidden layer's last output; empty before the first step).
+    pub fn state(&self) -> &[f64] {
+        &self.h
+    }
 }
 
 pub(crate) fn argmax(v: &[f64]) -> usize {
@@ -671,6 +789,16 @@ pub(crate) mod test_support {
             })
             .collect();
         Actor::new(layers, dtype)
+    }
+
+    /// [`random_actor`] with tanh units and Elman context weights on its first hidden layer.
+    pub fn random_elman(sizes: &[usize], dtype: Dtype, seed: u64) -> Actor {
+        let mut a = random_actor(sizes, dtype, seed);
+        a.activations = vec![Activation::Tanh; a.layers.len() - 1];
+        let h = a.layers[0].out_features;
+        let r = random_actor(&[h, h], dtype, seed + 1000);
+        a.recurrent = Some(r.layers[0].weight.iter().map(|w| w * 2.0).collect());
+        a
     }
 }
 
@@ -775,6 +903,31 @@ mod tests {
                 && e.contains("and 1 outputs, one per action component"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_recurrent_actor_round_trips_and_bad_context_weights_are_named() {
+        let a = super::test_support::random_elman(&[4, 3, 1], Dtype::F32, 2);
+        assert!(!a.is_pruver_layout() && a.arch_file().recurrent);
+        let sd = a.to_state_dict();
+        assert_eq!(sd.entries.last().unwrap().0, RECURRENT_KEY);
+        let back = Actor::from_parts(&sd, Some(&a.arch_file()), Path::new("a.pth")).unwrap();
+        assert_eq!(back, a);
+        // The architecture file and the weights must agree.
+        let mut arch = a.arch_file();
+        arch.recurrent = false;
+        let e = Actor::from_parts(&sd, Some(&arch), Path::new("a.pth"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`recurrent` is false"), "{e}");
+        let mut sd2 = sd.clone();
+        let last = sd2.entries.last_mut().unwrap();
+        last.1.shape = vec![1, 9];
+        let e = err_of(&sd2);
+        assert!(e.contains("recurrent1.weight has shape [1, 9]"), "{e}");
+        let mut sd3 = sd;
+        sd3.entries.last_mut().unwrap().1.data[4] = f64::NAN;
+        assert!(err_of(&sd3).contains("non-finite"));
     }
 
     #[test]

@@ -198,6 +198,7 @@ pub fn actor_from_member(member: &[Matrix], path: &Path) -> Result<Actor> {
         layers,
         head: Head::Tanh,
         mask: None,
+        recurrent: None,
         dtype: Dtype::F64,
     })
 }

@@ -15,6 +15,8 @@ use super::{Activation, Actor, Dtype, Head, Linear, Mask};
 pub struct TchActor {
     pub vs: nn::VarStore,
     layers: Vec<nn::Linear>,
+    /// An Elman actor's context weights (`recurrent1`, no bias).
+    recurrent: Option<nn::Linear>,
     activations: Vec<Activation>,
     head: Head,
     mask: Option<Mask>,
@@ -48,6 +50,18 @@ impl TchActor {
                 )
             })
             .collect();
+        let recurrent = actor.recurrent.as_ref().map(|_| {
+            let h = actor.layers[0].out_features as i64;
+            nn::linear(
+                &root / "recurrent1",
+                h,
+                h,
+                nn::LinearConfig {
+                    bias: false,
+                    ..Default::default()
+                },
+            )
+        });
         if actor.dtype == Dtype::F64 {
             vs.double();
         }
@@ -62,10 +76,20 @@ impl TchActor {
                     bs.copy_(&Tensor::from_slice(b).to_kind(kind(actor.dtype)));
                 }
             }
+            if let (Some(module), Some(r)) = (&recurrent, &actor.recurrent) {
+                let h = actor.layers[0].out_features as i64;
+                let mut ws = module.ws.shallow_clone();
+                ws.copy_(
+                    &Tensor::from_slice(r)
+                        .view([h, h])
+                        .to_kind(kind(actor.dtype)),
+                );
+            }
         });
         TchActor {
             vs,
             layers,
+            recurrent,
             activations: actor.activations.clone(),
             head: actor.head.clone(),
             mask: actor.mask.clone(),
@@ -92,8 +116,33 @@ impl TchActor {
             activations: self.activations.clone(),
             head: self.head.clone(),
             mask: self.mask.clone(),
+            recurrent: self.recurrent.as_ref().map(|r| tensor_values(&r.ws)),
             dtype,
         }
+    }
+
+    /// The forward pass with a recurrent actor's previous hidden output `context` (`[…, h]`, one row
+    /// per input; zeros when `None`, the first step of an episode). A feed-forward actor ignores it.
+    pub fn forward_context(&self, xs: &Tensor, context: Option<&Tensor>) -> Tensor {
+        let mut h = xs.shallow_clone();
+        for (i, l) in self.layers.iter().enumerate() {
+            h = l.forward(&h);
+            if let (0, Some(r)) = (i, &self.recurrent) {
+                // (W x + b) + R h, as the plain forward pass and PyTorch's module add them.
+                h = match context {
+                    Some(c) => h + r.forward(c),
+                    None => {
+                        let zeros = h.zeros_like();
+                        h + r.forward(&zeros)
+                    }
+                };
+            }
+            h = match self.activations.get(i) {
+                Some(a) => a.tensor(&h),
+                None => self.head.tensor(&h),
+            };
+        }
+        h
     }
 
     pub fn n_layers(&self) -> usize {
@@ -118,16 +167,9 @@ impl TchActor {
 }
 
 impl Module for TchActor {
+    /// The forward pass (a recurrent actor's first step: its context is zero).
     fn forward(&self, xs: &Tensor) -> Tensor {
-        let mut h = xs.shallow_clone();
-        for (i, l) in self.layers.iter().enumerate() {
-            h = l.forward(&h);
-            h = match self.activations.get(i) {
-                Some(a) => a.tensor(&h),
-                None => self.head.tensor(&h),
-            };
-        }
-        h
+        self.forward_context(xs, None)
     }
 }
 
@@ -173,6 +215,37 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    /// An Elman actor stepped through a sequence: the plain pass (state in its Scratch) and libtorch's
+    /// (the previous hidden output fed back as context) agree at every step, and the round trip keeps
+    /// the context weights.
+    #[test]
+    fn a_recurrent_actor_agrees_with_libtorch_along_a_sequence() {
+        for dtype in [Dtype::F32, Dtype::F64] {
+            let a = crate::policy::test_support::random_elman(&[3, 5, 2], dtype, 7);
+            let net = TchActor::from_mlp(&a, Device::Cpu);
+            assert_eq!(net.to_mlp(dtype), a, "round trip");
+            let mut scratch = crate::policy::Scratch::default();
+            let mut context: Option<Tensor> = None;
+            let mut differs = false;
+            for k in 0..40 {
+                let x: Vec<f64> = (0..3).map(|i| ((i + 3 * k) as f64 * 0.9).sin()).collect();
+                let ours = a.forward_with(&x, &mut scratch).to_vec();
+                differs |= ours != a.forward(&x);
+                let xt = Tensor::from_slice(&x).to_kind(kind(dtype));
+                let theirs = tensor_values(&net.forward_context(&xt, context.as_ref()));
+                for (p, q) in ours.iter().zip(&theirs) {
+                    assert!((p - q).abs() <= 1e-5, "step {k} {dtype:?}: {p} vs {q}");
+                }
+                // The context is what the hidden layer put out: the plain pass's state.
+                context = Some(Tensor::from_slice(scratch.state()).to_kind(kind(dtype)));
+            }
+            assert!(differs, "the state must change the outputs");
+            scratch.reset();
+            let x = [0.1, -0.2, 0.3];
+            assert_eq!(a.forward_with(&x, &mut scratch), a.forward(&x).as_slice());
         }
     }
 

@@ -248,6 +248,7 @@ pub fn mlp_from(values: &[f64], net: &NetAt) -> Actor {
         activations: net.activations.clone(),
         head: net.head.clone(),
         mask: None,
+        recurrent: None,
         dtype: Dtype::F32,
     }
 }

@@ -2,7 +2,7 @@
 executed as written) and prints each one's outputs on the inputs given, as JSON.
 
 usage: actor_module.py DOCS_MD INPUTS_JSON ACTOR.pth [ACTOR.pth ...]
-INPUTS_JSON: a list of input vectors. Prints {"ACTOR.pth": [[output...], ...], ...}.
+INPUTS_JSON: a list of input vectors (for a recurrent actor, one episode's observations in order). Prints {"ACTOR.pth": [[output...], ...], ...}.
 """
 import json
 import re
@@ -22,6 +22,11 @@ for path in actors:
     actor = Actor.load(path)
     dtype = actor.layer1.weight.dtype
     with torch.no_grad():
-        y = actor(torch.tensor(inputs, dtype=dtype))
+        if hasattr(actor, "recurrent1"):
+            # A recurrent actor: the inputs are one episode's observations, stepped in order.
+            actor.reset()
+            y = torch.stack([actor(torch.tensor(x, dtype=dtype)) for x in inputs])
+        else:
+            y = actor(torch.tensor(inputs, dtype=dtype))
     out[path] = y.double().tolist()
 print(json.dumps(out))

@@ -462,6 +462,7 @@ impl Synaptolysis {
                 Head::Tanh
             },
             mask,
+            recurrent: None,
             dtype: Dtype::F64,
         }
     }
