@@ -7,7 +7,7 @@ use super::box2d::bipedal_walker::BipedalWalker;
 use super::box2d::lunar_lander::LunarLander;
 use super::bullet::swingup::BulletSwingup;
 use super::classic::{
-    cartpole::CartPole, cartpole_swingup::CartPoleSwingUp,
+    cartpole::CartPole, cartpole_swingup::CartPoleSwingUp, gomez, gomez::PoleBalancing,
     mountain_car_continuous::MountainCarContinuous, pendulum::Pendulum,
 };
 use super::spec::{EnvName, EnvSpec, Kwarg, Kwargs, SceneKind, Value};
@@ -32,6 +32,10 @@ pub const ENV_IDS: &[&str] = &[
     "LunarLanderContinuous-v3",
     "BipedalWalker-v3",
     "BipedalWalkerHardcore-v3",
+    "SinglePole-v0",
+    "SinglePoleNoVel-v0",
+    "DoublePole-v0",
+    "DoublePoleNoVel-v0",
 ];
 
 const PENDULUM: &[Kwarg] = &[Kwarg {
@@ -69,6 +73,27 @@ const fn hardcore(default: bool) -> Kwarg {
 }
 const WALKER: &[Kwarg] = &[hardcore(false)];
 const HARDCORE_WALKER: &[Kwarg] = &[hardcore(true)];
+
+const POLE_BALANCING: &[Kwarg] = &[
+    Kwarg {
+        name: "cart_friction",
+        default: Value::NonNegative(gomez::CART_FRICTION),
+        doc: "the cart's friction coefficient μc (0: the widely copied C code, which omits it)",
+    },
+    Kwarg {
+        name: "theta0_deg",
+        default: Value::NonNegative(gomez::THETA0_DEG),
+        doc: "the long pole's start angle (degrees)",
+    },
+];
+
+fn pole_balancing(id: &'static str, k: &Kwargs, _: EnvOptions) -> Box<dyn Env> {
+    Box::new(
+        PoleBalancing::new(id)
+            .with_cart_friction(k.float("cart_friction"))
+            .with_theta0_deg(k.float("theta0_deg")),
+    )
+}
 
 fn cartpole(id: &'static str, _: &Kwargs, _: EnvOptions) -> Box<dyn Env> {
     Box::new(CartPole::new(id))
@@ -215,6 +240,47 @@ pub static SPECS: &[EnvSpec] = &[
         HARDCORE_WALKER,
         bipedal_walker,
         walker_scene,
+    ),
+    // Gomez et al. 2008 (CoSyNE), Appendix A: the limit is the paper's success criterion.
+    spec(
+        "SinglePole-v0",
+        gomez::SOLVED_STEPS,
+        POLE_BALANCING,
+        pole_balancing,
+        |_| SceneKind::PoleBalancing {
+            poles: 1,
+            velocities: true,
+        },
+    ),
+    spec(
+        "SinglePoleNoVel-v0",
+        gomez::SOLVED_STEPS,
+        POLE_BALANCING,
+        pole_balancing,
+        |_| SceneKind::PoleBalancing {
+            poles: 1,
+            velocities: false,
+        },
+    ),
+    spec(
+        "DoublePole-v0",
+        gomez::SOLVED_STEPS,
+        POLE_BALANCING,
+        pole_balancing,
+        |_| SceneKind::PoleBalancing {
+            poles: 2,
+            velocities: true,
+        },
+    ),
+    spec(
+        "DoublePoleNoVel-v0",
+        gomez::SOLVED_STEPS,
+        POLE_BALANCING,
+        pole_balancing,
+        |_| SceneKind::PoleBalancing {
+            poles: 2,
+            velocities: false,
+        },
     ),
 ];
 

@@ -13,7 +13,8 @@ use std::fmt::{self, Write};
 use super::{registry, Env, EnvOptions, Param, TimeLimit};
 use crate::error::{Error, Result};
 
-/// A keyword argument's value. Numbers are positive: a length, a gravity, a step count.
+/// A keyword argument's value. Numbers are positive (a length, a gravity, a step count) or, where zero
+/// means "off" (a friction coefficient), non-negative.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Value {
     /// `true` or `false` (`True`/`False`, as Python writes them, too).
@@ -22,6 +23,8 @@ pub enum Value {
     Steps(usize),
     /// A positive finite number.
     Float(f64),
+    /// A finite number, zero or more.
+    NonNegative(f64),
 }
 
 impl Value {
@@ -31,6 +34,7 @@ impl Value {
             Value::Bool(_) => "true or false",
             Value::Steps(_) => "a positive integer",
             Value::Float(_) => "a positive finite number",
+            Value::NonNegative(_) => "a finite number >= 0",
         }
     }
 
@@ -52,6 +56,12 @@ impl Value {
                 .ok()
                 .filter(|v| v.is_finite() && *v > 0.0)
                 .map(Value::Float),
+            Value::NonNegative(_) => text
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite() && *v >= 0.0)
+                // -0 is 0: one spelling per value in canonical names.
+                .map(|v| Value::NonNegative(v + 0.0)),
         }
     }
 }
@@ -62,7 +72,7 @@ impl fmt::Display for Value {
         match self {
             Value::Bool(b) => write!(f, "{b}"),
             Value::Steps(n) => write!(f, "{n}"),
-            Value::Float(v) => write!(f, "{v}"),
+            Value::Float(v) | Value::NonNegative(v) => write!(f, "{v}"),
         }
     }
 }
@@ -100,7 +110,7 @@ impl Kwargs {
     /// The number `name` holds (panics, as [`Kwargs::get`], when it is not a declared number).
     pub fn float(&self, name: &str) -> f64 {
         match self.get(name) {
-            Value::Float(v) => v,
+            Value::Float(v) | Value::NonNegative(v) => v,
             v => panic!("keyword argument `{name}` is {v:?}, not a number"),
         }
     }
@@ -145,6 +155,9 @@ pub enum SceneKind {
     LunarLander,
     /// Gymnasium's BipedalWalker, drawn from a replay of the episode.
     BipedalWalker { hardcore: bool },
+    /// Gomez's pole balancing: CartPole's cart with `poles` poles (the second one short), from
+    /// scaled observations with or without the `velocities`.
+    PoleBalancing { poles: usize, velocities: bool },
 }
 
 /// A registered environment: its id, time limit, keyword arguments, constructor and scene.

@@ -82,6 +82,12 @@ enum Kind {
     BipedalWalker {
         hardcore: bool,
     },
+    /// Gomez's pole balancing: CartPole's picture with one or two poles (the second short), from the
+    /// scaled observation (with or without velocities).
+    PoleBalancing {
+        poles: usize,
+        velocities: bool,
+    },
 }
 
 /// The kind of `env_id` (a name `env::make` takes), from its spec.
@@ -96,6 +102,7 @@ fn kind(env_id: &str) -> Result<Kind> {
         SceneKind::BulletSwingUp { rail } => Kind::BulletSwingUp { rail },
         SceneKind::LunarLander => Kind::LunarLander { terrain: None },
         SceneKind::BipedalWalker { hardcore } => Kind::BipedalWalker { hardcore },
+        SceneKind::PoleBalancing { poles, velocities } => Kind::PoleBalancing { poles, velocities },
     })
 }
 
@@ -110,6 +117,7 @@ impl Kind {
             Kind::BulletSwingUp { .. } => 0.0165,
             Kind::LunarLander { .. } => 1.0 / lunar::FPS,
             Kind::BipedalWalker { .. } => 1.0 / walker::FPS,
+            Kind::PoleBalancing { .. } => 0.02,
         }
     }
 
@@ -121,6 +129,7 @@ impl Kind {
             Kind::SwingUp | Kind::BulletSwingUp { .. } => 5,
             Kind::LunarLander { .. } => 8,
             Kind::BipedalWalker { .. } => 24,
+            Kind::PoleBalancing { poles, velocities } => (1 + poles) * (1 + velocities as usize),
         }
     }
 }
@@ -337,6 +346,37 @@ fn scene_of(k: Kind, env_id: &str, obs: &[f64], perturbation: &Perturbation) -> 
                     ),
                 ],
             }
+        }
+        // CartPole's picture (its cart, track, colours and window) with the long pole of 2·length(1)
+        // and, for two poles, the short one of 2·length2 beside it on the same axle, drawn thinner
+        // and darker. The observation is scaled (x/4.8, θ/0.52): unscaled here.
+        Kind::PoleBalancing { poles, velocities } => {
+            use crate::env::classic::gomez::OBS_SCALE;
+            let x = obs[0] * OBS_SCALE[0];
+            let theta = |i: usize| obs[(1 + velocities as usize) * (i + 1)] * OBS_SCALE[2];
+            let long = if poles == 1 { "length" } else { "length1" };
+            let t1 = theta(0);
+            let mut sc = cart_pole(
+                x,
+                (t1.cos(), t1.sin()),
+                1.0,
+                2.0 * param(long, 0.5),
+                (0.4, 0.24, 0.08),
+                2.4,
+                ((0, 0, 0), (202, 152, 101), (129, 132, 203)),
+                (-2.8, 2.8, -0.5, 1.35),
+            );
+            if poles == 2 {
+                let t2 = theta(1);
+                let l2 = 2.0 * param("length2", 0.05);
+                let axle = (x, 0.24 / 4.0);
+                let tip = (axle.0 + l2 * t2.sin(), axle.1 + l2 * t2.cos());
+                // Before the axle, which is drawn last.
+                let at = sc.parts.len() - 1;
+                sc.parts
+                    .insert(at, part("pole2", bar(axle, tip, 0.04), (140, 90, 50)));
+            }
+            sc
         }
         // gym-cartpole-swingup: a 1/3 × 1/6 m red cart, a blue pole of 0.6 m (width 0.05), the tip at
         // (x − L sin θ, L cos θ), the episode ends beyond |x| = 2.4.
@@ -723,6 +763,40 @@ mod tests {
         let long = Perturbation::new().with("length", 0.6);
         let sc = scene("CartPole-v0", &[0.0, 0.0, 0.0, 0.0], &long).unwrap();
         close(tip(&sc, "pole"), (0.0, 0.06 + 1.2));
+    }
+
+    #[test]
+    fn pole_balancing_draws_one_or_two_poles_from_scaled_observations() {
+        let none = Perturbation::new();
+        let (x, t1, t2) = (0.5f64, 0.1f64, -0.2f64);
+        let (sx, s1, s2) = (x / 4.8, t1 / 0.52, t2 / 0.52);
+        let single = scene("SinglePole-v0", &[sx, 0.3, s1, 0.4], &none).unwrap();
+        close(tip(&single, "pole"), (x + t1.sin(), 0.06 + t1.cos()));
+        assert!(single.part("pole2").is_none());
+        let novel = scene("SinglePoleNoVel-v0", &[sx, s1], &none).unwrap();
+        close(tip(&novel, "pole"), tip(&single, "pole"));
+        for (id, obs) in [
+            ("DoublePole-v0", vec![sx, 0.1, s1, 0.2, s2, 0.3]),
+            ("DoublePoleNoVel-v0", vec![sx, s1, s2]),
+        ] {
+            let sc = scene(id, &obs, &none).unwrap();
+            close(tip(&sc, "pole"), (x + t1.sin(), 0.06 + t1.cos()));
+            close(
+                tip(&sc, "pole2"),
+                (x + 0.1 * t2.sin(), 0.06 + 0.1 * t2.cos()),
+            );
+            // The axle is drawn over both poles.
+            assert_eq!(sc.parts.last().unwrap().name, "axle");
+        }
+        // Perturbed half lengths are drawn as perturbed.
+        let p = Perturbation::new()
+            .with("length1", 0.6)
+            .with("length2", 0.04);
+        let sc = scene("DoublePoleNoVel-v0", &[0.0, 0.0, 0.0], &p).unwrap();
+        close(tip(&sc, "pole"), (0.0, 0.06 + 1.2));
+        close(tip(&sc, "pole2"), (0.0, 0.06 + 0.08));
+        let e = scene("DoublePoleNoVel-v0", &[0.0; 6], &none).unwrap_err();
+        assert!(e.to_string().contains("expected 3"), "{e}");
     }
 
     #[test]
