@@ -447,6 +447,38 @@ mod tests {
         }
     }
 
+    /// `cart_friction` takes 0 (the C code's dynamics), unlike the positive-only numbers.
+    #[test]
+    fn non_negative_arguments_take_zero() {
+        let id = |name: &str| make(name).unwrap().id().to_string();
+        assert_eq!(
+            id("DoublePole-v0:cart_friction=0"),
+            "DoublePole-v0:cart_friction=0"
+        );
+        assert_eq!(
+            id("DoublePole-v0:cart_friction=-0"),
+            "DoublePole-v0:cart_friction=0"
+        );
+        assert_eq!(id("DoublePole-v0:cart_friction=0.0005"), "DoublePole-v0");
+        assert_eq!(
+            id("SinglePole-v0:theta0_deg=2.0,cart_friction=1e-3"),
+            "SinglePole-v0:cart_friction=0.001,theta0_deg=2"
+        );
+        for bad in ["-1e-4", "nan", "inf", "x"] {
+            let e = err(&format!("DoublePole-v0:cart_friction={bad}"));
+            assert!(
+                e.contains("a finite number >= 0 (default 0.0005)"),
+                "{bad}: {e}"
+            );
+        }
+        let mut a = make("SinglePole-v0:cart_friction=0").unwrap();
+        let mut b = make("SinglePole-v0").unwrap();
+        a.reset(None);
+        b.reset(None);
+        let act = Action::Continuous(vec![0.5]);
+        assert_ne!(a.step(&act).obs, b.step(&act).obs);
+    }
+
     #[test]
     fn the_long_rail_is_the_swingup_with_rail_2() {
         let mut a = make("InvertedPendulumSwingupBulletEnv-v0:rail=2").unwrap();

@@ -215,6 +215,14 @@ mod tests {
         }
         let cp = make("CartPole-v0").unwrap();
         assert_eq!(cat.get(cp.as_ref(), None).unwrap().name, "position");
+        for id in crate::env::classic::gomez::IDS {
+            let names: Vec<String> = cat.names(id).into_iter().map(|(n, _)| n).collect();
+            assert_eq!(
+                names,
+                ["upright", "on_track", "balance_1000", "return_nonnegative"],
+                "{id}"
+            );
+        }
     }
 
     #[test]
