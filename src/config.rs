@@ -67,6 +67,8 @@ pub struct EnvSection {
     /// `--algo mk1`, `mk2`, `mk2.5`, `simple-cma`: the Synaptolysis learners' settings, with a mapping
     /// per method over the shared keys (`train/synaptolysis/config.rs` reads and checks them).
     pub synaptolysis: Option<serde_yaml::Value>,
+    /// `--algo cosyne`: CoSyNE's settings (`train/cosyne.rs` reads and checks them).
+    pub cosyne: Option<serde_yaml::Value>,
     /// Training keys that apply to `--ppo default` only, over the section's own: PruVer's values stay
     /// PruVer's, and the modern preset gets its own.
     pub default: Option<Box<EnvSection>>,

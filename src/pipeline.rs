@@ -661,7 +661,39 @@ impl Plan {
             train::Algo::Ppo => self.train_ppo(cx, stop),
             train::Algo::Es => self.train_es(cx, stop),
             train::Algo::Synaptolysis(m) => self.train_synaptolysis(m, cx, stop),
+            train::Algo::Cosyne => self.train_cosyne(cx, stop),
         }
+    }
+
+    /// `--train --algo cosyne`.
+    fn train_cosyne(&self, cx: &Context, stop: &AtomicBool) -> Result<()> {
+        use train::cosyne;
+        let t = &self.train;
+        let default = cosyne::Files::default_for(&self.env);
+        let files = cosyne::Files {
+            actor: self.actor_path(),
+            checkpoint: t.checkpoint.clone().unwrap_or(default.checkpoint),
+            ..default
+        };
+        let cfg = cosyne::resolve(
+            cx.hyperparameters.as_ref(),
+            &self.env,
+            t.iterations,
+            self.seed_given.then_some(self.seed),
+        )?;
+        println!();
+        println!(
+            "training {} with CoSyNE on {} threads{}:",
+            self.env,
+            t.threads,
+            if t.resume { ", resuming" } else { "" }
+        );
+        if !t.resume {
+            print!("{}", cfg.describe());
+        }
+        let resume = t.resume.then_some(t.iterations);
+        let report = cosyne::run(&self.env, cx.env_options, cfg, &files, resume, stop)?;
+        print_trained(&report)
     }
 
     /// `--train --algo mk1|mk2|mk2.5|simple-cma`.

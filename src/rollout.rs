@@ -69,6 +69,46 @@ pub fn run_episode_observed(
     ep
 }
 
+/// Run one episode of `actor` from `reset(seed)` for up to `max_steps` steps, handing every [`Step`]
+/// to `on_step` (a learner that scores more than the return: CoSyNE's damping fitness reads `info`).
+/// With `ignore_done`, the episode runs all `max_steps` steps whatever the environment says (the CoSyNE
+/// repository's evaluation quirk); the returned episode still records whether it terminated.
+///
+/// [`Step`]: crate::env::Step
+pub fn run_episode_stepped(
+    env: &mut dyn Env,
+    actor: &Actor,
+    seed: u64,
+    max_steps: usize,
+    ignore_done: bool,
+    mut on_step: impl FnMut(&crate::env::Step),
+) -> Episode {
+    let space = env.action_space();
+    let mut scratch = Scratch::default();
+    let mut obs = env.reset(Some(seed));
+    let mut ep = Episode {
+        seed,
+        ret: 0.0,
+        length: 0,
+        terminated: false,
+        truncated: false,
+    };
+    while ep.length < max_steps {
+        let step = env.step(&actor.act_with(&obs, &space, &mut scratch));
+        on_step(&step);
+        ep.ret += step.reward;
+        ep.length += 1;
+        ep.terminated |= step.terminated;
+        ep.truncated |= step.truncated;
+        if (step.terminated || step.truncated) && !ignore_done {
+            return ep;
+        }
+        obs = step.obs;
+    }
+    ep.truncated |= !ep.terminated;
+    ep
+}
+
 /// Deterministic evaluation: `episodes` episodes of `actor` on `env_id`, episode i seeded with
 /// `seed + i` (wrapping), spread over all cores. The result is the same whatever the core count.
 pub fn evaluate(env_id: &str, actor: &Actor, episodes: usize, seed: u64) -> Result<Vec<Episode>> {

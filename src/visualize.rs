@@ -242,29 +242,41 @@ fn heatmaps(
     mlp: &Actor,
     report: &mut VisualizeReport,
 ) -> Result<()> {
-    for (i, l) in mlp.layers.iter().enumerate() {
-        let zeros = l.weight.iter().filter(|w| **w == 0.0).count();
-        let vmax = l.weight.iter().fold(0.0f64, |a, w| a.max(w.abs()));
-        let path = opts
-            .out_dir
-            .join(format!("{name}_layer{}_heatmap.png", i + 1));
+    // Every layer's weights, then an Elman actor's context weights (`recurrent1`, unit × unit).
+    let h = mlp.layers[0].out_features;
+    let matrices = mlp
+        .layers
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            (
+                format!("layer{}", i + 1),
+                l.out_features,
+                l.in_features,
+                &l.weight,
+            )
+        })
+        .chain(
+            mlp.recurrent
+                .iter()
+                .map(|r| ("recurrent1".to_string(), h, h, r)),
+        );
+    for (key, rows, cols, weight) in matrices {
+        let zeros = weight.iter().filter(|w| **w == 0.0).count();
+        let vmax = weight.iter().fold(0.0f64, |a, w| a.max(w.abs()));
+        let path = opts.out_dir.join(format!("{name}_{key}_heatmap.png"));
         plot::weight_heatmap(
             &path,
-            &format!(
-                "{name} · layer{}.weight · {} × {} (out × in)",
-                i + 1,
-                l.out_features,
-                l.in_features
-            ),
+            &format!("{name} · {key}.weight · {rows} × {cols} (out × in)"),
             &format!(
                 "sparsity {:.1}%: {zeros} of {} weights exactly 0 (white) · max |w| {vmax:.3}",
-                100.0 * zeros as f64 / l.weight.len() as f64,
-                l.weight.len()
+                100.0 * zeros as f64 / weight.len() as f64,
+                weight.len()
             ),
             Matrix {
-                rows: l.out_features,
-                cols: l.in_features,
-                values: &l.weight,
+                rows,
+                cols,
+                values: weight,
             },
         )?;
         report.files.push(path);

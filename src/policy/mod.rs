@@ -124,17 +124,6 @@ impl Actor {
         self.recurrent.is_some()
     }
 
-    /// The error for a recurrent actor given to `what`, which needs a feed-forward one.
-    pub fn refuse_recurrent(&self, what: &str, path: &Path) -> Result<()> {
-        if self.is_recurrent() {
-            return Err(Error::Usage(format!(
-                "{} is a recurrent (Elman) actor, and {what} handles feed-forward actors only",
-                path.display()
-            )));
-        }
-        Ok(())
-    }
-
     /// Whether the actor is PruVer's `FeedForwardActorNN` (ReLU, biases, no head, no mask): such an
     /// actor is its state_dict alone, and no architecture file is written for it.
     pub fn is_pruver_layout(&self) -> bool {

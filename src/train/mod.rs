@@ -10,10 +10,12 @@
 //! - `normalize.rs`: observation statistics and their folding into an exported actor;
 //! - `checkpoint.rs`: the state that lets a PPO run resume exactly;
 //! - `es.rs`: `--algo es`, the evolution strategy of Salimans et al.;
-//! - `synaptolysis/`: `--algo mk1`, `mk2`, `mk2.5`, `simple-cma`, the learners of Synaptolysis.
+//! - `synaptolysis/`: `--algo mk1`, `mk2`, `mk2.5`, `simple-cma`, the learners of Synaptolysis;
+//! - `cosyne.rs`: `--algo cosyne`, cooperative synapse neuroevolution (the paper's and the repo's).
 
 pub mod checkpoint;
 pub mod config;
+pub mod cosyne;
 pub mod es;
 pub mod learner;
 pub mod net;
@@ -42,6 +44,8 @@ pub enum Algo {
     Es,
     /// The Synaptolysis learners.
     Synaptolysis(synaptolysis::Method),
+    /// Cooperative Synapse NeuroEvolution.
+    Cosyne,
 }
 
 impl Choice for Algo {
@@ -52,6 +56,7 @@ impl Choice for Algo {
         Algo::Synaptolysis(synaptolysis::Method::Mk2),
         Algo::Synaptolysis(synaptolysis::Method::Mk25),
         Algo::Synaptolysis(synaptolysis::Method::SimpleCma),
+        Algo::Cosyne,
     ];
 
     fn name(self) -> &'static str {
@@ -59,6 +64,7 @@ impl Choice for Algo {
             Algo::Ppo => "ppo",
             Algo::Es => "es",
             Algo::Synaptolysis(m) => m.name(),
+            Algo::Cosyne => "cosyne",
         }
     }
 
@@ -68,6 +74,11 @@ impl Choice for Algo {
             Algo::Es => {
                 "The evolution strategy of Salimans et al. (2017): antithetic Gaussian perturbations, \
                  centred ranks; any architecture (the `es:` settings)"
+            }
+            Algo::Cosyne => {
+                "CoSyNE, cooperative synapse neuroevolution (Gomez et al. 2008): the paper's \
+                 Algorithm 2, or the seed repository's variant (the `cosyne:` settings, \
+                 docs/cosyne.md); feed-forward or Elman networks"
             }
             Algo::Synaptolysis(m) => match m {
                 synaptolysis::Method::Mk1 => {
