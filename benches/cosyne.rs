@@ -162,6 +162,12 @@ fn main() {
             }
         }
         let m = mean(&evals);
+        eprintln!(
+            "{}: {solved}/{} solved, mean {m:.0} evaluations, {:.1} s",
+            task.name,
+            a.runs,
+            walls.iter().sum::<f64>()
+        );
         t.row(vec![
             task.name.into(),
             format!(

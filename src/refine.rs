@@ -248,7 +248,7 @@ pub fn gradients(
     dense: &Actor,
     pruned: &Actor,
     states: &[Vec<f64>],
-    contexts: Option<(&[Vec<f64>], &[Vec<f64>])>,
+    contexts: Option<Contexts>,
     discrete: bool,
 ) -> Vec<Vec<f64>> {
     let n = states.len() as i64;
@@ -284,6 +284,9 @@ pub fn gradients(
     loss.backward();
     tp.weight_grads()
 }
+
+/// Per recovery state, the dense and the pruned recurrent actor's hidden output of the step before.
+pub type Contexts<'a> = (&'a [Vec<f64>], &'a [Vec<f64>]);
 
 /// A recurrent actor's hidden output just before each recovery state: the actor run over the
 /// failure's recorded observations up to it (zeros at the episode's first step).
