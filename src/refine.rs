@@ -510,8 +510,8 @@ pub fn check_shapes(
     if shapes(dense) != shapes(pruned) || dense.is_recurrent() != pruned.is_recurrent() {
         return Err(Error::Invalid(format!(
             "the dense actor {} is {} but the pruned actor {} is {}: refinement restores dense weights \
-             position by position, so both must have the same layers (a --prune-method neuron actor \
-             cannot be refined)",
+             position by position, so both must have the same layers, recurrent (↺) or not (a \
+             --prune-method neuron actor cannot be refined)",
             dense_path.display(),
             dense.shape_string(),
             pruned_path.display(),

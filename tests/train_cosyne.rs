@@ -9,7 +9,7 @@ use std::path::Path;
 
 use common::{assert_ok, assert_refused, run_bin, stdout};
 use synapt_safety::env;
-use synapt_safety::policy::Actor;
+use synapt_safety::policy::{Activation, Actor, Dtype, Head, Linear};
 use synapt_safety::rollout;
 
 /// A working directory with the shipped specifications and `hyperparameters` as the settings file.
@@ -271,5 +271,45 @@ fn bad_settings_are_refused_with_their_name() {
                     == 0,
             "{settings}: nothing written"
         );
+    }
+}
+
+/// The one refusal recurrence brings: refining an Elman actor against a feed-forward one (or the
+/// reverse), which are not the same network.
+#[test]
+fn refining_a_recurrent_actor_against_a_feed_forward_one_is_refused() {
+    let dir = workdir("");
+    let linear = |i: usize, o: usize| Linear {
+        in_features: i,
+        out_features: o,
+        weight: (0..i * o).map(|k| 0.3 - 0.1 * k as f64).collect(),
+        bias: None,
+    };
+    let mut rec = Actor::new(vec![linear(2, 2), linear(2, 1)], Dtype::F32);
+    rec.activations = vec![Activation::Tanh];
+    rec.head = Head::Tanh;
+    rec.recurrent = Some(vec![0.5, -0.25, 0.125, 0.75]);
+    let mut ff = rec.clone();
+    ff.recurrent = None;
+    rec.save(&dir.path().join("rec.pth")).unwrap();
+    ff.save(&dir.path().join("ff.pth")).unwrap();
+    for (dense, pruned) in [("rec.pth", "ff.pth"), ("ff.pth", "rec.pth")] {
+        let o = run_bin(
+            dir.path(),
+            &[
+                "--env",
+                "SinglePoleNoVel-v0",
+                "--actor",
+                dense,
+                "--pruned",
+                pruned,
+                "--refine",
+                "--failures",
+                "none.csv",
+            ],
+        );
+        assert_refused(&o, 1, "2→2↺→1");
+        assert!(common::stderr(&o).contains("recurrent (↺) or not"));
+        assert!(!dir.path().join("Policies").exists(), "nothing written");
     }
 }
