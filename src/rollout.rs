@@ -30,14 +30,46 @@ pub fn run_episode(env: &mut dyn Env, actor: &Actor, seed: u64, max_steps: usize
 }
 
 /// [`run_episode`], handing every observation the actor acts on to `observe` first (a learner that
-/// records what its network sees: Synaptolysis mk2's node statistics). Tanh networks act through
-/// [`Fast`], which skips the units that feed nothing and is bit for bit [`Actor::act_with`].
+/// records what its network sees: Synaptolysis mk2's node statistics).
 pub fn run_episode_observed(
     env: &mut dyn Env,
     actor: &Actor,
     seed: u64,
     max_steps: usize,
+    observe: impl FnMut(&[f64]),
+) -> Episode {
+    run_episode_with(env, actor, seed, max_steps, false, observe, |_| {})
+}
+
+/// Run one episode of `actor` from `reset(seed)` for up to `max_steps` steps, handing every [`Step`]
+/// to `on_step` (a learner that scores more than the return: CoSyNE's damping fitness reads `info`).
+/// With `ignore_done`, the episode runs all `max_steps` steps whatever the environment says (the CoSyNE
+/// repository's evaluation quirk); the returned episode still records whether it terminated.
+///
+/// [`Step`]: crate::env::Step
+pub fn run_episode_stepped(
+    env: &mut dyn Env,
+    actor: &Actor,
+    seed: u64,
+    max_steps: usize,
+    ignore_done: bool,
+    on_step: impl FnMut(&crate::env::Step),
+) -> Episode {
+    run_episode_with(env, actor, seed, max_steps, ignore_done, |_| {}, on_step)
+}
+
+/// The one episode loop: `observe` sees each observation before the actor acts on it, `on_step` each
+/// step's result. Feed-forward tanh networks act through [`Fast`], which skips the units that feed
+/// nothing and is bit for bit [`Actor::act_with`]; a recurrent actor keeps its state in one
+/// [`Scratch`] for the episode.
+fn run_episode_with(
+    env: &mut dyn Env,
+    actor: &Actor,
+    seed: u64,
+    max_steps: usize,
+    ignore_done: bool,
     mut observe: impl FnMut(&[f64]),
+    mut on_step: impl FnMut(&crate::env::Step),
 ) -> Episode {
     let space = env.action_space();
     let mut scratch = Scratch::default();
@@ -56,45 +88,6 @@ pub fn run_episode_observed(
             Some(f) => env.step(f.act(&obs, &space)),
             None => env.step(&actor.act_with(&obs, &space, &mut scratch)),
         };
-        ep.ret += step.reward;
-        ep.length += 1;
-        obs = step.obs;
-        if step.terminated || step.truncated {
-            ep.terminated = step.terminated;
-            ep.truncated = step.truncated;
-            return ep;
-        }
-    }
-    ep.truncated = true;
-    ep
-}
-
-/// Run one episode of `actor` from `reset(seed)` for up to `max_steps` steps, handing every [`Step`]
-/// to `on_step` (a learner that scores more than the return: CoSyNE's damping fitness reads `info`).
-/// With `ignore_done`, the episode runs all `max_steps` steps whatever the environment says (the CoSyNE
-/// repository's evaluation quirk); the returned episode still records whether it terminated.
-///
-/// [`Step`]: crate::env::Step
-pub fn run_episode_stepped(
-    env: &mut dyn Env,
-    actor: &Actor,
-    seed: u64,
-    max_steps: usize,
-    ignore_done: bool,
-    mut on_step: impl FnMut(&crate::env::Step),
-) -> Episode {
-    let space = env.action_space();
-    let mut scratch = Scratch::default();
-    let mut obs = env.reset(Some(seed));
-    let mut ep = Episode {
-        seed,
-        ret: 0.0,
-        length: 0,
-        terminated: false,
-        truncated: false,
-    };
-    while ep.length < max_steps {
-        let step = env.step(&actor.act_with(&obs, &space, &mut scratch));
         on_step(&step);
         ep.ret += step.reward;
         ep.length += 1;

@@ -12,17 +12,8 @@ use synapt_safety::env;
 use synapt_safety::policy::{Activation, Actor, Dtype, Head, Linear};
 use synapt_safety::rollout;
 
-/// A working directory with the shipped specifications and `hyperparameters` as the settings file.
 fn workdir(hyperparameters: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::fs::copy(
-        root.join("specifications.yml"),
-        dir.path().join("specifications.yml"),
-    )
-    .unwrap();
-    std::fs::write(dir.path().join("hyperparameters.yml"), hyperparameters).unwrap();
-    dir
+    common::workdir_settings(hyperparameters)
 }
 
 fn train(dir: &Path, env: &str, extra: &[&str]) -> std::process::Output {

@@ -13,17 +13,8 @@ use synapt_safety::train::synaptolysis::{config, Files, Method, Synaptolysis};
 
 const SWINGUP: &str = "InvertedPendulumSwingupLongRailBulletEnv-v0";
 
-/// A working directory with the shipped specifications and `hyperparameters` as the settings file.
 fn workdir(hyperparameters: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::fs::copy(
-        root.join("specifications.yml"),
-        dir.path().join("specifications.yml"),
-    )
-    .unwrap();
-    std::fs::write(dir.path().join("hyperparameters.yml"), hyperparameters).unwrap();
-    dir
+    common::workdir_settings(hyperparameters)
 }
 
 /// Small populations, so that a generation takes milliseconds.

@@ -57,6 +57,19 @@ pub fn workdir_with(name: &str, as_name: &str) -> tempfile::TempDir {
     dir
 }
 
+/// A temporary working directory with the shipped specifications and `hyperparameters` as its
+/// `hyperparameters.yml` (the learners' tests write their settings there).
+pub fn workdir_settings(hyperparameters: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("specifications.yml"),
+        dir.path().join("specifications.yml"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("hyperparameters.yml"), hyperparameters).unwrap();
+    dir
+}
+
 /// Run `cmd` to the end: panics with `start` if it does not start, and with `failed` and its stderr if
 /// it exits unsuccessfully.
 pub fn output_ok(cmd: &mut Command, start: &str, failed: &str) -> Output {
