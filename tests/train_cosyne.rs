@@ -213,6 +213,46 @@ fn a_recurrent_champion_goes_through_the_safety_pipeline() {
             .exists(),
         "{out}"
     );
+
+    // Starts near the benchmark's, where the dense actor balances and the pruned one does not: the
+    // failures replay bit for bit (refinement checks that first), recovery states are searched with
+    // the dense actor's state warmed over each prefix, and dense weights come back by gradient rank.
+    let settings = "SinglePoleNoVel-v0:\n  perturbations: {x: [-0.2, 0.2], x_dot: [-0.1, 0.1], \
+                    theta: [-0.03, 0.03], theta_dot: [-0.03, 0.03]}\n";
+    std::fs::write(dir.path().join("hyperparameters.yml"), settings).unwrap();
+    let pruned_path = format!("Policies/cosyne_actor{env}_0.3.pth");
+    let o = run_bin(
+        dir.path(),
+        &[
+            "--algo",
+            "cosyne",
+            "--env",
+            env,
+            "--pruned",
+            &pruned_path,
+            "--falsify",
+            "--refine",
+            "--spec",
+            "balance_1000",
+            "--budget",
+            "20",
+        ],
+    );
+    let out = stdout(&o);
+    assert!(!common::stderr(&o).contains("do not replay"), "{out}");
+    let refined = Actor::load(
+        &dir.path()
+            .join(format!("Policies/cosyne_actor_refined{env}.pth")),
+    )
+    .unwrap();
+    assert_eq!(refined.recurrent, actor.recurrent, "{out}");
+    let nonzero = |a: &Actor| -> usize {
+        a.layers
+            .iter()
+            .map(|l| l.weight.iter().filter(|w| **w != 0.0).count())
+            .sum()
+    };
+    assert!(nonzero(&refined) > nonzero(&pruned), "{out}");
 }
 
 #[test]
