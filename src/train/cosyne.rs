@@ -1390,6 +1390,16 @@ pub fn run(
                 "; generalisation: {g} of 625 starts balanced"
             ))
         )),
+        None if s.config.threshold.is_none()
+            && s.config.fitness == Fitness::Return
+            && !is_pole_balancing(env::base_id(env_id)) =>
+        {
+            notes.push(format!(
+                "{env_id} has no solution criterion here (no `threshold`): the champion is the best \
+                 of {} evaluations",
+                s.evaluations
+            ))
+        }
         None => notes.push(format!(
             "not solved in {} evaluations; the champion is the best network evaluated",
             s.evaluations
