@@ -673,7 +673,7 @@ mod tests {
     }
 
     #[test]
-    fn only_the_walker_reports_info() {
+    fn the_walker_reports_its_info_and_the_gymnasium_classics_none() {
         let mut env = make("BipedalWalker-v3").unwrap();
         let mut h = WalkerHeuristic::new();
         let mut obs = env.reset(Some(0));
@@ -699,5 +699,13 @@ mod tests {
             };
             assert!(env.step(&a).info.is_empty(), "{id}");
         }
+        // The pole-balancing ids report Gruau's wobble, |x| + |ẋ| + |θ1| + |θ̇1|.
+        let mut env = make("DoublePoleNoVel-v0").unwrap();
+        env.reset(Some(0));
+        let s = env.step(&Action::Continuous(vec![0.5]));
+        assert_eq!(
+            s.info.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            ["wobble"]
+        );
     }
 }
