@@ -229,6 +229,37 @@ impl CmaEs {
         })
     }
 
+    /// Checks a deserialised state for consistent sizes and a usable generator (a damaged checkpoint is
+    /// refused here instead of panicking later).
+    pub fn check(&self) -> Result<()> {
+        let n = self.n;
+        let c_len = if self.diagonal { n } else { n * n };
+        let w_len = if self.diagonal { self.mu } else { self.lambda };
+        let ok = n > 0
+            && self.lambda >= 2
+            && self.mu == self.lambda / 2
+            && self.mean.len() == n
+            && self.c.len() == c_len
+            && self.p_sigma.len() == n
+            && self.pc.len() == n
+            && self.weights.len() == w_len
+            && self.sigma > 0.0
+            && self.bounds.as_ref().is_none_or(|b| b.len() == n)
+            && self.d.as_ref().is_none_or(|d| d.len() == n)
+            && self.b.as_ref().is_none_or(|b| b.len() == n * n)
+            && if self.diagonal {
+                self.b.is_none()
+            } else {
+                self.d.is_some() == self.b.is_some()
+            }
+            && RandomState::from_state(&self.rng).is_ok();
+        if ok {
+            Ok(())
+        } else {
+            Err(bad("an inconsistent state (sizes, σ or generator)"))
+        }
+    }
+
     pub fn dim(&self) -> usize {
         self.n
     }
@@ -646,6 +677,11 @@ mod tests {
                 back.tell(&xb, &f).unwrap();
             }
             assert_eq!(again.mean(), back.mean());
+            back.check().unwrap();
+            let mut text: serde_json::Value = serde_json::to_value(&back).unwrap();
+            text["mean"].as_array_mut().unwrap().pop();
+            let damaged: CmaEs = serde_json::from_value(text).unwrap();
+            assert!(damaged.check().is_err());
         }
     }
 

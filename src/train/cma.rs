@@ -377,6 +377,10 @@ impl Cma {
             )));
         }
         let mut run = Cma::new(env_id, options, c.config.clone(), files)?;
+        c.state.check().map_err(|e| Error::Config {
+            path: files.checkpoint.clone(),
+            reason: e.to_string(),
+        })?;
         if c.state.dim() != n_params(&run.template) {
             return Err(Error::Config {
                 path: files.checkpoint.clone(),
