@@ -6,6 +6,7 @@
 //! Layout section maps the modules.
 
 pub mod choice;
+pub mod cma;
 pub mod config;
 pub mod device;
 pub mod display;

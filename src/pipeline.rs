@@ -662,7 +662,39 @@ impl Plan {
             train::Algo::Es => self.train_es(cx, stop),
             train::Algo::Synaptolysis(m) => self.train_synaptolysis(m, cx, stop),
             train::Algo::Cosyne => self.train_cosyne(cx, stop),
+            train::Algo::Cma => self.train_cma(cx, stop),
         }
+    }
+
+    /// `--train --algo cma`.
+    fn train_cma(&self, cx: &Context, stop: &AtomicBool) -> Result<()> {
+        use train::cma;
+        let t = &self.train;
+        let default = cma::CmaFiles::default_for(&self.env);
+        let files = cma::CmaFiles {
+            actor: self.actor_path(),
+            checkpoint: t.checkpoint.clone().unwrap_or(default.checkpoint),
+            ..default
+        };
+        let cfg = cma::resolve(
+            cx.hyperparameters.as_ref(),
+            &self.env,
+            t.iterations,
+            self.seed_given.then_some(self.seed),
+        )?;
+        println!();
+        println!(
+            "training {} with CMA-ES on {} threads{}:",
+            self.env,
+            t.threads,
+            if t.resume { ", resuming" } else { "" }
+        );
+        if !t.resume {
+            print!("{}", cfg.describe());
+        }
+        let resume = t.resume.then_some(t.iterations);
+        let report = cma::run(&self.env, cx.env_options, cfg, &files, resume, stop)?;
+        print_trained(&report)
     }
 
     /// `--train --algo cosyne`.

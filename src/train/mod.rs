@@ -11,9 +11,11 @@
 //! - `checkpoint.rs`: the state that lets a PPO run resume exactly;
 //! - `es.rs`: `--algo es`, the evolution strategy of Salimans et al.;
 //! - `synaptolysis/`: `--algo mk1`, `mk2`, `mk2.5`, `simple-cma`, the learners of Synaptolysis;
-//! - `cosyne.rs`: `--algo cosyne`, cooperative synapse neuroevolution (the paper's and the repo's).
+//! - `cosyne.rs`: `--algo cosyne`, cooperative synapse neuroevolution (the paper's and the repo's);
+//! - `cma.rs`: `--algo cma`, CMA-ES (src/cma.rs) on an actor's weights.
 
 pub mod checkpoint;
+pub mod cma;
 pub mod config;
 pub mod cosyne;
 pub mod es;
@@ -46,6 +48,8 @@ pub enum Algo {
     Synaptolysis(synaptolysis::Method),
     /// Cooperative Synapse NeuroEvolution.
     Cosyne,
+    /// CMA-ES on the actor's weights.
+    Cma,
 }
 
 impl Choice for Algo {
@@ -57,6 +61,7 @@ impl Choice for Algo {
         Algo::Synaptolysis(synaptolysis::Method::Mk25),
         Algo::Synaptolysis(synaptolysis::Method::SimpleCma),
         Algo::Cosyne,
+        Algo::Cma,
     ];
 
     fn name(self) -> &'static str {
@@ -65,6 +70,7 @@ impl Choice for Algo {
             Algo::Es => "es",
             Algo::Synaptolysis(m) => m.name(),
             Algo::Cosyne => "cosyne",
+            Algo::Cma => "cma",
         }
     }
 
@@ -79,6 +85,10 @@ impl Choice for Algo {
                 "CoSyNE, cooperative synapse neuroevolution (Gomez et al. 2008): the paper's \
                  Algorithm 2, or the seed repository's variant (the `cosyne:` settings, \
                  docs/cosyne.md); feed-forward or Elman networks"
+            }
+            Algo::Cma => {
+                "CMA-ES (Hansen's tutorial as PyPI cmaes implements it; sep-CMA with `diagonal: true`) \
+                 on the actor's weights; any architecture (the `cma:` settings, docs/cma.md)"
             }
             Algo::Synaptolysis(m) => match m {
                 synaptolysis::Method::Mk1 => {
