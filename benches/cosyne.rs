@@ -3,14 +3,19 @@
 //! mean evaluations to solve over 50 runs), and the seed repository's MountainCarContinuous setting
 //! beside its README's claim. Not a test: it prints tables. Settings are the `cosyne:` entries of
 //! `hyperparameters.yml` (the damping task is the non-Markov double pole's entry with
-//! `fitness: damping`), so `--train --algo cosyne` runs exactly what is measured here.
+//! `fitness: damping`), so `--train --algo cosyne` runs exactly what is measured here. Beside it, CMA-ES
+//! (`src/cma.rs`) on the same network, counted the same way, as the paper compares them.
 
 use std::path::Path;
 use std::time::Instant;
 
+use synapt_safety::cma::{CmaEs, CmaOptions};
 use synapt_safety::config::Hyperparameters;
-use synapt_safety::env::EnvOptions;
+use synapt_safety::env::classic::gomez;
+use synapt_safety::env::{self, EnvOptions};
+use synapt_safety::policy::{Activation, Actor, Dtype, Head, Linear};
 use synapt_safety::report::Table;
+use synapt_safety::rollout;
 use synapt_safety::train::cosyne::{self, Cosyne, CosyneConfig, Fitness};
 use synapt_safety::train::Learner;
 
@@ -21,6 +26,8 @@ struct Task {
     damping: bool,
     /// The paper's mean evaluations (and its other methods, for the table).
     paper: f64,
+    /// The paper's CMA-ES on the task.
+    cma: &'static str,
     others: &'static str,
 }
 
@@ -31,7 +38,8 @@ const TASKS: &[Task] = &[
         env: "SinglePole-v0",
         damping: false,
         paper: 98.0,
-        others: "CMA-ES 283, ESP 289",
+        cma: "283",
+        others: "ESP 289",
     },
     Task {
         key: "2",
@@ -39,6 +47,7 @@ const TASKS: &[Task] = &[
         env: "SinglePoleNoVel-v0",
         damping: false,
         paper: 127.0,
+        cma: "–",
         others: "ESP 589",
     },
     Task {
@@ -47,7 +56,8 @@ const TASKS: &[Task] = &[
         env: "DoublePole-v0",
         damping: false,
         paper: 954.0,
-        others: "CMA-ES 895, ESP 3,800, NEAT 3,600",
+        cma: "895",
+        others: "ESP 3,800, NEAT 3,600",
     },
     Task {
         key: "4",
@@ -55,7 +65,8 @@ const TASKS: &[Task] = &[
         env: "DoublePoleNoVel-v0",
         damping: false,
         paper: 1249.0,
-        others: "CMA-ES 3,521",
+        cma: "3,521",
+        others: "–",
     },
     Task {
         key: "5",
@@ -63,7 +74,8 @@ const TASKS: &[Task] = &[
         env: "DoublePoleNoVel-v0",
         damping: true,
         paper: 3416.0,
-        others: "CMA-ES 6,061, NEAT 6,929",
+        cma: "6,061",
+        others: "NEAT 6,929",
     },
 ];
 
@@ -107,6 +119,81 @@ fn run(env: &str, cfg: &CosyneConfig) -> (cosyne::State, f64) {
     (c.state().clone(), t.elapsed().as_secs_f64())
 }
 
+/// The CoSyNE network of `cfg` (one tanh hidden layer without biases, tanh output, Elman when
+/// recurrent) from a flat vector: layer 1, layer 2, then the context weights.
+fn network(x: &[f64], n_in: usize, cfg: &CosyneConfig) -> Actor {
+    let h = cfg.hidden;
+    let (w1, rest) = x.split_at(h * n_in);
+    let (w2, r) = rest.split_at(h);
+    let linear = |i: usize, o: usize, w: &[f64]| Linear {
+        in_features: i,
+        out_features: o,
+        weight: w.to_vec(),
+        bias: None,
+    };
+    let mut a = Actor::new(vec![linear(n_in, h, w1), linear(h, 1, w2)], Dtype::F64);
+    a.activations = vec![Activation::Tanh];
+    a.head = Head::Tanh;
+    a.recurrent = cfg.recurrent.then(|| r.to_vec());
+    a
+}
+
+/// The CMA-ES baseline on the same network and task: `src/cma.rs` (PyPI cmaes's constants), mean 0,
+/// σ0 1, default λ; evaluations counted candidate by candidate to the first that solves (as CoSyNE's),
+/// at most `budget`. Returns the evaluations when solved.
+fn cma_run(task: &Task, cfg: &CosyneConfig, seed: u32, budget: u64) -> Option<u64> {
+    let n_in = env::make(task.env).unwrap().observation_space().size();
+    let h = cfg.hidden;
+    let n = h * n_in + h + if cfg.recurrent { h * h } else { 0 };
+    let opts = CmaOptions {
+        seed,
+        ..Default::default()
+    };
+    let mut es = CmaEs::new(vec![0.0; n], 1.0, opts).unwrap();
+    let mut used = 0u64;
+    let limit = if task.damping {
+        gomez::GENERALISATION_STEPS
+    } else {
+        gomez::SOLVED_STEPS
+    };
+    while used < budget {
+        let xs = es.ask();
+        let results = rollout::par_map(task.env, EnvOptions::default(), &xs, |e, x| {
+            let actor = network(x, n_in, cfg);
+            let mut last = std::collections::VecDeque::with_capacity(100);
+            let ep = rollout::run_episode_stepped(e, &actor, 0, limit, false, |s| {
+                if last.len() == 100 {
+                    last.pop_front();
+                }
+                last.push_back(s.info.get("wobble").unwrap_or(0.0));
+            });
+            let fitness = if task.damping {
+                gomez::gruau_fitness(ep.length, last.iter().sum())
+            } else {
+                ep.length as f64
+            };
+            Ok((fitness, ep.length))
+        })
+        .unwrap();
+        for (x, &(_, steps)) in xs.iter().zip(&results) {
+            used += 1;
+            let solved = steps >= limit
+                && (!task.damping || {
+                    let actor = network(x, n_in, cfg);
+                    let (b, _) =
+                        cosyne::damping_test(task.env, EnvOptions::default(), &actor).unwrap();
+                    b.is_some_and(|b| b >= gomez::GENERALISATION_PASS)
+                });
+            if solved {
+                return Some(used);
+            }
+        }
+        let f: Vec<f64> = results.iter().map(|r| -r.0).collect();
+        es.tell(&xs, &f).unwrap();
+    }
+    None
+}
+
 fn mean(v: &[f64]) -> f64 {
     v.iter().sum::<f64>() / v.len().max(1) as f64
 }
@@ -142,6 +229,8 @@ fn main() {
         "paper",
         "ours / paper",
         "wall s per run (mean)",
+        "CMA-ES here: solved, mean (median)",
+        "paper's CMA-ES",
         "others in the paper",
     ]);
     for task in TASKS.iter().filter(|t| a.tasks.iter().any(|k| k == t.key)) {
@@ -162,11 +251,26 @@ fn main() {
             }
         }
         let m = mean(&evals);
+        // The CMA-ES baseline, at most as many evaluations as CoSyNE's generation cap allows.
+        let budget = (cfg.generations * cfg.subpopulation) as u64;
+        // Not on the damping task: every candidate that balances 1,000 steps would take its
+        // generalisation test one at a time, minutes per run.
+        let cma: Vec<f64> = if task.damping {
+            Vec::new()
+        } else {
+            (0..a.runs)
+                .filter_map(|seed| cma_run(task, &cfg, seed as u32, budget))
+                .map(|e| e as f64)
+                .collect()
+        };
         eprintln!(
-            "{}: {solved}/{} solved, mean {m:.0} evaluations, {:.1} s",
+            "{}: {solved}/{} solved, mean {m:.0} evaluations, {:.1} s; CMA-ES {}/{}, mean {:.0}",
             task.name,
             a.runs,
-            walls.iter().sum::<f64>()
+            walls.iter().sum::<f64>(),
+            cma.len(),
+            a.runs,
+            mean(&cma)
         );
         t.row(vec![
             task.name.into(),
@@ -188,6 +292,18 @@ fn main() {
             format!("{:.0}", task.paper),
             format!("{:.2}", m / task.paper),
             format!("{:.3}", mean(&walls)),
+            if task.damping {
+                "not run".into()
+            } else {
+                format!(
+                    "{}/{}, {:.0} ({:.0})",
+                    cma.len(),
+                    a.runs,
+                    mean(&cma),
+                    median(&cma)
+                )
+            },
+            task.cma.into(),
             task.others.into(),
         ]);
     }
