@@ -18,7 +18,7 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use super::learner::{self, Learner, LogRecord, LoopFiles, TrainReport};
-use super::net::{init_actor, Init};
+use super::net::{self, actor_at, n_params};
 use crate::cma::{CmaEs, CmaOptions};
 use crate::env::rng::NpRng;
 use crate::env::{self, EnvOptions, Space};
@@ -273,45 +273,10 @@ pub struct Cma {
     actor_path: PathBuf,
 }
 
-/// The number of weights of `template`'s layers.
-fn n_params(a: &Actor) -> usize {
-    a.layers
-        .iter()
-        .map(|l| l.weight.len() + l.bias.as_ref().map_or(0, |b| b.len()))
-        .sum()
-}
-
-/// `template` with the values `theta` (layer by layer, weight then bias), rounded to float32 as the
-/// saved actor holds them, so what was evaluated is what is written.
-fn actor_at(template: &Actor, theta: &[f64]) -> Actor {
-    let mut a = template.clone();
-    let mut it = theta.iter().map(|v| *v as f32 as f64);
-    for l in &mut a.layers {
-        l.weight.iter_mut().for_each(|w| *w = it.next().unwrap());
-        if let Some(b) = &mut l.bias {
-            b.iter_mut().for_each(|v| *v = it.next().unwrap());
-        }
-    }
-    a
-}
-
-/// The architecture `cfg` describes for `env_id`, initialised like PyTorch's `nn.Linear`.
+/// The architecture `cfg` describes, initialised like PyTorch's `nn.Linear` (`net::initial_actor`).
 fn initial_actor(cfg: &CmaConfig, obs: &Space, act: &Space, rng: &mut NpRng) -> Result<Actor> {
-    let mut sizes = vec![obs.size()];
-    sizes.extend(&cfg.hidden_sizes);
-    sizes.push(act.size());
-    let mut a = init_actor(&sizes, Init::TorchDefault, rng);
-    let activation = Activation::parse(&cfg.activation)?;
-    a.activations = vec![activation; a.layers.len() - 1];
-    let action_box = match act {
-        Space::Box { low, high } => Some((&low[..], &high[..])),
-        Space::Discrete { .. } => None,
-    };
-    a.head = Head::parse(&cfg.head, action_box)?;
-    if !cfg.bias {
-        a.layers.iter_mut().for_each(|l| l.bias = None);
-    }
-    Ok(a)
+    let (h, bias) = (&cfg.hidden_sizes, cfg.bias);
+    net::initial_actor(h, &cfg.activation, &cfg.head, bias, obs, act, rng)
 }
 
 impl Cma {

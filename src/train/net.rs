@@ -9,6 +9,8 @@
 use tch::{Device, Kind, Tensor};
 
 use crate::env::rng::NpRng;
+use crate::env::Space;
+use crate::error::Result;
 use crate::policy::torch::tensor_values;
 use crate::policy::{Activation, Actor, Dtype, Head, Linear};
 
@@ -263,6 +265,57 @@ pub enum Init {
     /// biases (CleanRL's and SB3's choice: √2 for ReLU layers, 0.01 for the policy head so the
     /// first actions are near the mean, 1 for the value head).
     Orthogonal { hidden_gain: f64, output_gain: f64 },
+}
+
+/// The number of values (weights and biases) of `a`'s layers: a population learner's vector length.
+pub fn n_params(a: &Actor) -> usize {
+    a.layers
+        .iter()
+        .map(|l| l.weight.len() + l.bias.as_ref().map_or(0, |b| b.len()))
+        .sum()
+}
+
+/// `template` with the values `theta` (layer by layer, weight then bias), rounded to float32 as the
+/// saved actor holds them, so what was evaluated is what is written.
+pub fn actor_at(template: &Actor, theta: &[f64]) -> Actor {
+    let mut a = template.clone();
+    let mut it = theta.iter().map(|v| *v as f32 as f64);
+    for l in &mut a.layers {
+        l.weight.iter_mut().for_each(|w| *w = it.next().unwrap());
+        if let Some(b) = &mut l.bias {
+            b.iter_mut().for_each(|v| *v = it.next().unwrap());
+        }
+    }
+    a
+}
+
+/// The architecture a population learner's settings describe (`hidden_sizes`, `activation`, `head`,
+/// `bias`: the keys `es:` and `cma:` share) for an environment's spaces, initialised like PyTorch's
+/// `nn.Linear`.
+pub fn initial_actor(
+    hidden_sizes: &[usize],
+    activation: &str,
+    head: &str,
+    bias: bool,
+    obs: &Space,
+    act: &Space,
+    rng: &mut NpRng,
+) -> Result<Actor> {
+    let mut sizes = vec![obs.size()];
+    sizes.extend(hidden_sizes);
+    sizes.push(act.size());
+    let mut a = init_actor(&sizes, Init::TorchDefault, rng);
+    let activation = Activation::parse(activation)?;
+    a.activations = vec![activation; a.layers.len() - 1];
+    let action_box = match act {
+        Space::Box { low, high } => Some((&low[..], &high[..])),
+        Space::Discrete { .. } => None,
+    };
+    a.head = Head::parse(head, action_box)?;
+    if !bias {
+        a.layers.iter_mut().for_each(|l| l.bias = None);
+    }
+    Ok(a)
 }
 
 /// A new float32 network `sizes[0] → … → sizes[n]`, its values drawn from `rng`.
