@@ -15,6 +15,7 @@ pub mod error;
 pub mod evaluate;
 pub mod falsify;
 pub mod fsutil;
+pub mod nca;
 pub mod pipeline;
 pub mod plot;
 pub mod policy;
