@@ -61,8 +61,13 @@ const fn continuous(default: bool) -> Kwarg {
         doc: "Box(2) engine throttles instead of Discrete(4)",
     }
 }
-const DISCRETE_LANDER: &[Kwarg] = &[continuous(false)];
-const CONTINUOUS_LANDER: &[Kwarg] = &[continuous(true)];
+const LEG_H: Kwarg = Kwarg {
+    name: "leg_h",
+    default: Value::Float(8.0),
+    doc: "the legs' half-length (px at 30 px/m; not Gymnasium's): shorter legs, a damaged lander",
+};
+const DISCRETE_LANDER: &[Kwarg] = &[continuous(false), LEG_H];
+const CONTINUOUS_LANDER: &[Kwarg] = &[continuous(true), LEG_H];
 
 const fn hardcore(default: bool) -> Kwarg {
     Kwarg {
@@ -124,7 +129,7 @@ fn bullet_balance(_: &'static str, k: &Kwargs, _: EnvOptions) -> Box<dyn Env> {
 }
 
 fn lunar_lander(id: &'static str, k: &Kwargs, _: EnvOptions) -> Box<dyn Env> {
-    Box::new(LunarLander::new(id, k.bool("continuous")))
+    Box::new(LunarLander::new(id, k.bool("continuous")).with_leg_h(k.float("leg_h")))
 }
 
 fn bipedal_walker(id: &'static str, k: &Kwargs, o: EnvOptions) -> Box<dyn Env> {

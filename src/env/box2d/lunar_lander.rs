@@ -88,6 +88,9 @@ pub struct LunarLander {
     ground_contact: [bool; 2],
     prev_shaping: Option<f64>,
     recipe: Recipe,
+    /// The legs' half-length (Gymnasium's `LEG_H`, 8 px at 30 px/m): the `leg_h` keyword, a morphology
+    /// HyperNCA's metamorphosis can vary (shorter legs: a damaged lander).
+    leg_h: f64,
 }
 
 impl LunarLander {
@@ -104,7 +107,14 @@ impl LunarLander {
             ground_contact: [false; 2],
             prev_shaping: None,
             recipe: Recipe::default(),
+            leg_h: LEG_H,
         }
+    }
+
+    /// The lander with legs of half-length `leg_h` px (default [`LEG_H`]).
+    pub fn with_leg_h(mut self, leg_h: f64) -> Self {
+        self.leg_h = leg_h;
+        self
     }
 
     /// The smoothed terrain heights of this episode.
@@ -202,7 +212,7 @@ impl LunarLander {
 
         for (k, &i) in [-1.0f64, 1.0].iter().enumerate() {
             let mut boxed = B2polygonShape::default();
-            boxed.set_as_box((LEG_W / SCALE) as f32, (LEG_H / SCALE) as f32);
+            boxed.set_as_box((LEG_W / SCALE) as f32, (self.leg_h / SCALE) as f32);
             let leg = world.add_body(
                 B2bodyType::B2DynamicBody,
                 ((x0 - i * LEG_AWAY / SCALE) as f32, y0 as f32),
