@@ -71,6 +71,8 @@ pub struct EnvSection {
     pub cosyne: Option<serde_yaml::Value>,
     /// `--algo cma`: CMA-ES's settings (`train/cma.rs` reads and checks them).
     pub cma: Option<serde_yaml::Value>,
+    /// `--algo hypernca`: HyperNCA's settings (`train/hypernca.rs` reads and checks them).
+    pub hypernca: Option<serde_yaml::Value>,
     /// Training keys that apply to `--ppo default` only, over the section's own: PruVer's values stay
     /// PruVer's, and the modern preset gets its own.
     pub default: Option<Box<EnvSection>>,

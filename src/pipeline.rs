@@ -663,7 +663,39 @@ impl Plan {
             train::Algo::Synaptolysis(m) => self.train_synaptolysis(m, cx, stop),
             train::Algo::Cosyne => self.train_cosyne(cx, stop),
             train::Algo::Cma => self.train_cma(cx, stop),
+            train::Algo::HyperNca => self.train_hypernca(cx, stop),
         }
+    }
+
+    /// `--train --algo hypernca`.
+    fn train_hypernca(&self, cx: &Context, stop: &AtomicBool) -> Result<()> {
+        use train::hypernca;
+        let t = &self.train;
+        let default = hypernca::Files::default_for(&self.env);
+        let files = hypernca::Files {
+            actor: self.actor_path(),
+            checkpoint: t.checkpoint.clone().unwrap_or(default.checkpoint),
+            ..default
+        };
+        let cfg = hypernca::resolve(
+            cx.hyperparameters.as_ref(),
+            &self.env,
+            t.iterations,
+            self.seed_given.then_some(self.seed),
+        )?;
+        println!();
+        println!(
+            "training {} with HyperNCA on {} threads{}:",
+            self.env,
+            t.threads,
+            if t.resume { ", resuming" } else { "" }
+        );
+        if !t.resume {
+            print!("{}", cfg.describe());
+        }
+        let resume = t.resume.then_some(t.iterations);
+        let report = hypernca::run(&self.env, cx.env_options, cfg, &files, resume, stop)?;
+        print_trained(&report)
     }
 
     /// `--train --algo cma`.

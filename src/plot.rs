@@ -20,7 +20,9 @@ use crate::error::{Error, Result};
 use crate::fsutil::write_atomic;
 
 mod evolution;
+mod growth;
 pub use evolution::{evolution_curves, network_lineup, EvolutionRow, LineupEntry};
+pub use growth::{growth_gif, reward_curves};
 
 /// DejaVu Sans (Bitstream Vera licence, see assets/fonts/LICENSE-DejaVu.txt).
 static FONT_BYTES: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");

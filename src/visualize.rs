@@ -113,6 +113,9 @@ pub fn run(
     let pruned = pruned_path.map(load).transpose()?;
     let refined = refined_path.map(load).transpose()?;
     let mut report = VisualizeReport::default();
+    if crate::nca::authors::is_run(dense_path) {
+        growth_figures(opts, dense_path, &dense.0, &mut report)?;
+    }
 
     // Versions with another shape (neuron pruning) get heatmaps and histograms, but no mask.
     let comparable = |v: &Option<(String, Actor)>, what: &str, report: &mut VisualizeReport| match v
@@ -233,6 +236,57 @@ pub fn run(
         }
     }
     Ok(report)
+}
+
+/// A HyperNCA run's figures: the growth of its reading channel, every layer at every NCA step (an
+/// animated GIF), and the authors' reward curves when the run kept them.
+fn growth_figures(
+    opts: &VisualizeOptions,
+    run_path: &Path,
+    name: &str,
+    report: &mut VisualizeReport,
+) -> Result<()> {
+    let net = crate::nca::RunNetwork::open(run_path)?;
+    let sp = &net.spec;
+    let cells = sp.layers * sp.size * sp.size;
+    let reading =
+        |g: &[f64]| g[sp.reading_channel * cells..(sp.reading_channel + 1) * cells].to_vec();
+    let mut frames = vec![reading(&net.seed)];
+    net.grow(|_, g| frames.push(reading(g)))?;
+    let path = opts.out_dir.join(format!("{name}_growth.gif"));
+    plot::growth_gif(
+        &path,
+        &format!(
+            "{name}: channel {} of the NCA grows the policy's {} layers",
+            sp.reading_channel, sp.layers
+        ),
+        &frames,
+        (sp.layers, sp.size),
+        0,
+    )?;
+    report.files.push(path);
+    match (&net.run.rewards_best, &net.run.rewards_mean) {
+        (Some(best), Some(mean)) => {
+            // The authors store what CMA-ES minimised: the negated rewards.
+            let neg = |v: &[f64]| v.iter().map(|x| -x).collect::<Vec<f64>>();
+            let path = opts.out_dir.join(format!("{name}_rewards.png"));
+            plot::reward_curves(
+                &path,
+                &neg(best),
+                &neg(mean),
+                &format!(
+                    "{name} · {} · λ {} · best reward so far and the population's mean",
+                    net.env_id,
+                    net.run.config.popsize.map_or("?".into(), |p| p.to_string())
+                ),
+            )?;
+            report.files.push(path);
+        }
+        _ => report.notes.push(format!(
+            "{name}: the run keeps no rewards_best.npy / rewards_mean.npy to draw"
+        )),
+    }
+    Ok(())
 }
 
 /// One heatmap per weight matrix of an actor.

@@ -29,7 +29,11 @@ pub mod authors;
 
 use serde::{Deserialize, Serialize};
 
+use std::path::Path;
+
 use crate::env::legacy_rng::RandomState;
+use crate::env::Space;
+use crate::error::{Error, Result};
 use crate::policy::{Activation, Actor, Dtype, Head, Linear};
 
 /// What the authors' code raises at: a grid maximum above this is "exploding".
@@ -252,57 +256,49 @@ impl Nca {
     /// One developmental step in place; `Err(max)` when the grid explodes.
     fn step(&self, x: &mut [f64], s: &mut Scratch) -> Result<(), f64> {
         let sp = &self.spec;
-        let (c, l, n, d) = (sp.channels, sp.layers, sp.size, sp.hidden);
+        let (c, l, n) = (sp.channels, sp.layers, sp.size);
         let cells = l * n * n;
         let alpha = sp.alpha();
         alive(x, sp, alpha, &mut s.pool, &mut s.pre);
 
-        // Perception and the update network, cell by cell.
-        s.out.clear();
-        s.out.resize(c * cells, 0.0);
-        let mut p = vec![0.0; 3 * c];
-        let mut h1 = vec![0.0; d];
-        let mut h2 = vec![0.0; d];
-        for z in 0..l {
-            for i in 0..n {
-                for j in 0..n {
-                    for (o, po) in p.iter_mut().enumerate() {
-                        let ch = o / 3;
-                        let w = &self.perc_w[o * 27..o * 27 + 27];
-                        let mut acc = 0.0;
-                        for dz in 0..3 {
-                            let zz = z + dz;
-                            if zz == 0 || zz > l {
-                                continue;
-                            }
-                            for dy in 0..3 {
-                                let ii = i + dy;
-                                if ii == 0 || ii > n {
-                                    continue;
-                                }
-                                let row = ((ch * l + zz - 1) * n + ii - 1) * n;
-                                for dx in 0..3 {
-                                    let jj = j + dx;
-                                    if jj == 0 || jj > n {
-                                        continue;
-                                    }
-                                    acc += w[dz * 9 + dy * 3 + dx] * x[row + jj - 1];
+        // Perception: plane by plane, each filter tap a shifted multiply-add over a contiguous row
+        // segment (zero padding: the segment is clipped to the grid).
+        s.perc.clear();
+        s.perc.resize(3 * c * cells, 0.0);
+        for o in 0..3 * c {
+            let ch = o / 3;
+            let src = &x[ch * cells..(ch + 1) * cells];
+            let dst = &mut s.perc[o * cells..(o + 1) * cells];
+            if let Some(&b) = self.perc_b.get(o) {
+                dst.fill(b);
+            }
+            for dz in 0..3 {
+                for dy in 0..3 {
+                    for dx in 0..3 {
+                        let w = self.perc_w[o * 27 + dz * 9 + dy * 3 + dx];
+                        // Output (z, i, j) reads input (z + dz − 1, i + dy − 1, j + dx − 1).
+                        let (j0, j1) = (usize::from(dx == 0), n - usize::from(dx == 2));
+                        for z in (dz == 0) as usize..l - usize::from(dz == 2) {
+                            let zz = z + dz - 1;
+                            for i in (dy == 0) as usize..n - usize::from(dy == 2) {
+                                let ii = i + dy - 1;
+                                let out = &mut dst[(z * n + i) * n + j0..(z * n + i) * n + j1];
+                                let inp = &src[(zz * n + ii) * n + j0 + dx - 1
+                                    ..(zz * n + ii) * n + j1 + dx - 1];
+                                for (a, v) in out.iter_mut().zip(inp) {
+                                    *a += w * v;
                                 }
                             }
                         }
-                        *po = acc + self.perc_b.get(o).copied().unwrap_or(0.0);
-                    }
-                    dense_tanh(&self.w1, &self.b1, &p, &mut h1);
-                    dense_tanh(&self.w2, &self.b2, &h1, &mut h2);
-                    let cell = (z * n + i) * n + j;
-                    for ch in 0..c {
-                        let row = &self.w3[ch * d..ch * d + d];
-                        let v: f64 = row.iter().zip(&h2).map(|(w, h)| w * h).sum();
-                        s.out[ch * cells + cell] = v + self.b3.get(ch).copied().unwrap_or(0.0);
                     }
                 }
             }
         }
+        // The update network, every cell at once: 1×1×1 convolutions are matrix products over planes.
+        plane_layer(&self.w1, &self.b1, &s.perc, cells, true, &mut s.h1);
+        plane_layer(&self.w2, &self.b2, &s.h1, cells, true, &mut s.h2);
+        plane_layer(&self.w3, &self.b3, &s.h2, cells, false, &mut s.out);
+        debug_assert_eq!(s.out.len(), c * cells);
 
         let m = if sp.normalise { nan_max(&s.out) } else { 1.0 };
         for (xv, &ov) in x.iter_mut().zip(&s.out) {
@@ -333,15 +329,33 @@ struct Scratch {
     pool: Vec<f64>,
     pre: Vec<bool>,
     post: Vec<bool>,
+    perc: Vec<f64>,
+    h1: Vec<f64>,
+    h2: Vec<f64>,
     out: Vec<f64>,
 }
 
-/// `y = tanh(W x + b)`.
-fn dense_tanh(w: &[f64], b: &[f64], x: &[f64], y: &mut [f64]) {
-    for (r, yr) in y.iter_mut().enumerate() {
-        let row = &w[r * x.len()..(r + 1) * x.len()];
-        let v: f64 = row.iter().zip(x).map(|(a, b)| a * b).sum();
-        *yr = (v + b.get(r).copied().unwrap_or(0.0)).tanh();
+/// A 1×1×1 convolution over planes of `cells` values: `y[r] = W[r] · x + b[r]` for every cell, `W`
+/// row-major (outputs × inputs), then tanh if asked.
+fn plane_layer(w: &[f64], b: &[f64], x: &[f64], cells: usize, tanh: bool, y: &mut Vec<f64>) {
+    let inputs = x.len() / cells;
+    let outputs = w.len() / inputs;
+    y.clear();
+    y.resize(outputs * cells, 0.0);
+    for r in 0..outputs {
+        let dst = &mut y[r * cells..(r + 1) * cells];
+        for k in 0..inputs {
+            let wk = w[r * inputs + k];
+            for (a, v) in dst.iter_mut().zip(&x[k * cells..(k + 1) * cells]) {
+                *a += wk * v;
+            }
+        }
+        if let Some(&bias) = b.get(r) {
+            dst.iter_mut().for_each(|a| *a += bias);
+        }
+        if tanh {
+            dst.iter_mut().for_each(|a| *a = a.tanh());
+        }
     }
 }
 
@@ -590,6 +604,144 @@ pub fn grown_actor(grid: &[f64], sp: &NcaSpec, head: Head) -> Actor {
         recurrent: None,
         dtype: Dtype::F64,
         layers,
+    }
+}
+
+/// The authors' action mapping as an output head: argmax for discrete actions; tanh for pybullet
+/// environments and [−1, 1] boxes; otherwise a clip to the box.
+pub fn authors_head(env_id: &str, act: &Space) -> Head {
+    match act {
+        Space::Discrete { .. } => Head::Argmax,
+        Space::Box { low, high } => {
+            let unit = low.iter().all(|v| *v == -1.0) && high.iter().all(|v| *v == 1.0);
+            if env_id.contains("Bullet") || unit {
+                Head::Tanh
+            } else {
+                Head::Clip {
+                    low: low.clone(),
+                    high: high.clone(),
+                }
+            }
+        }
+    }
+}
+
+/// A run folder opened for growing: its settings, the automaton, the seed and the first environment.
+#[derive(Debug, Clone)]
+pub struct RunNetwork {
+    pub run: authors::AuthorsRun,
+    /// The first environment (the first morphology of a metamorphosis run).
+    pub env_id: String,
+    pub spec: NcaSpec,
+    pub head: Head,
+    pub seed: Vec<f64>,
+}
+
+impl RunNetwork {
+    /// Read a run (see [`authors::read_run`]) and check it can grow the first environment's policy.
+    pub fn open(path: &Path) -> Result<RunNetwork> {
+        let run = authors::read_run(path)?;
+        let bad = |reason: String| Error::Network {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let env_id = run
+            .config
+            .environments
+            .first()
+            .cloned()
+            .ok_or_else(|| bad("the run's config names no environment".into()))?;
+        let env = crate::env::make(&env_id).map_err(|e| bad(format!("its environment: {e}")))?;
+        let (obs, act) = (env.observation_space(), env.action_space());
+        let spec = run.config.spec(act.size());
+        spec.check().map_err(bad)?;
+        if spec.size != obs.size() {
+            return Err(bad(format!(
+                "size_substrate {} differs from {env_id}'s {} observations; the grown policy reads \
+                 the substrate's width",
+                spec.size,
+                obs.size()
+            )));
+        }
+        let n = spec.n_params();
+        let seed = if run.config.co_evolve_seed {
+            run.vector.get(n..n + spec.grid_len()).map(<[f64]>::to_vec)
+        } else {
+            run.config.seeds.first().cloned()
+        };
+        let seed = seed.ok_or_else(|| {
+            bad(if run.config.random_seed {
+                "the run draws a fresh random seed every episode (random_seed), so no one network \
+                 belongs to it"
+                    .into()
+            } else {
+                "the run's config holds no seed grid".into()
+            })
+        })?;
+        if seed.len() != spec.grid_len() {
+            return Err(bad(format!(
+                "the seed grid has {} values; {} channels × {} layers × {}² make {}",
+                seed.len(),
+                spec.channels,
+                spec.layers,
+                spec.size,
+                spec.grid_len()
+            )));
+        }
+        let head = authors_head(&env_id, &act);
+        Ok(RunNetwork {
+            run,
+            env_id,
+            spec,
+            head,
+            seed,
+        })
+    }
+
+    /// Grow the first environment's network (`NCA_steps` steps), handing the grid after each step to
+    /// `on_step`; the final grid.
+    pub fn grow(&self, on_step: impl FnMut(usize, &[f64])) -> Result<Vec<f64>> {
+        let nca = Nca::new(&self.spec, &self.run.vector).map_err(|e| Error::Network {
+            path: self.run.solution.clone(),
+            reason: e,
+        })?;
+        let mut grid = self.seed.clone();
+        nca.grow(&mut grid, self.run.config.steps, 0, on_step)
+            .map_err(|e| Error::Network {
+                path: self.run.solution.clone(),
+                reason: e.to_string(),
+            })?;
+        Ok(grid)
+    }
+
+    /// The grown network as an actor.
+    pub fn actor(&self) -> Result<Actor> {
+        let grid = self.grow(|_, _| {})?;
+        Ok(grown_actor(&grid, &self.spec, self.head.clone()))
+    }
+}
+
+/// The actor a HyperNCA run folder (or one of its solution files) grows.
+pub fn load_run_actor(path: &Path) -> Result<Actor> {
+    RunNetwork::open(path)?.actor()
+}
+
+/// The name outputs of a run use: the folder's name, with `_best` or `_mean` for a solution file
+/// named directly.
+pub fn run_stem(path: &Path) -> String {
+    let name = |p: &Path| {
+        p.file_name()
+            .map_or_else(|| "run".into(), |s| s.to_string_lossy().into_owned())
+    };
+    if path.is_dir() {
+        return name(path);
+    }
+    let folder = path.parent().map_or_else(|| "run".into(), name);
+    let file = name(path);
+    if file.contains("bestsolution") {
+        format!("{folder}_best")
+    } else {
+        format!("{folder}_mean")
     }
 }
 

@@ -28,18 +28,18 @@ pub struct EvolutionRow {
     pub connections_std: f64,
 }
 
-/// A band (mean ± std) and lines over environment interactions, with a legend.
-struct Series {
-    label: String,
-    points: Vec<(f64, f64, f64)>,
-    band: bool,
+/// A band (mean ± std) and lines over environment interactions (or generations), with a legend.
+pub(super) struct Series {
+    pub label: String,
+    pub points: Vec<(f64, f64, f64)>,
+    pub band: bool,
 }
 
-fn lines_figure(
+pub(super) fn lines_figure(
     path: &Path,
     heading: &str,
     subtitle: &str,
-    ylabel: &str,
+    (xlabel, ylabel): (&str, &str),
     series: &[Series],
 ) -> Result<()> {
     let all = || series.iter().flat_map(|s| s.points.iter());
@@ -80,7 +80,7 @@ fn lines_figure(
             &chart,
             &nice_ticks(x_lo, x_hi, 8),
             steps_label,
-            ("environment interactions", ylabel),
+            (xlabel, ylabel),
         )?;
         for (i, s) in series.iter().enumerate() {
             let c = PALETTE[i % PALETTE.len()];
@@ -126,7 +126,10 @@ pub fn evolution_curves(
         fitness_path,
         "Fitness",
         subtitle,
-        "fitness (mean return − complexity)",
+        (
+            "environment interactions",
+            "fitness (mean return − complexity)",
+        ),
         &[
             Series {
                 label: "population mean ± std".into(),
@@ -149,7 +152,7 @@ pub fn evolution_curves(
         connections_path,
         "Connections",
         subtitle,
-        "connections",
+        ("environment interactions", "connections"),
         &[
             Series {
                 label: "population mean ± std".into(),

@@ -479,6 +479,16 @@ impl Actor {
     /// tanh otherwise. An `elite` index for a `.pth` file, or one beyond the population, is a usage
     /// error.
     pub fn load_elite(path: &Path, elite: Option<usize>, actions: Option<&Space>) -> Result<Actor> {
+        if crate::nca::authors::is_run(path) {
+            if let Some(k) = elite {
+                return Err(Error::Usage(format!(
+                    "--elite {k} chooses a member of a .npy elite population, but {} is a HyperNCA \
+                     run",
+                    path.display()
+                )));
+            }
+            return crate::nca::load_run_actor(path);
+        }
         if !is_npy(path) {
             if let Some(k) = elite {
                 return Err(Error::Usage(format!(
@@ -686,6 +696,9 @@ pub fn is_npy(path: &Path) -> bool {
 /// file's stem, and for a `.npy` elite population the member too (`elites_elite1`), so members never
 /// share an output.
 pub fn actor_stem(path: &Path, elite: Option<usize>) -> String {
+    if crate::nca::authors::is_run(path) {
+        return crate::nca::run_stem(path);
+    }
     let stem = path
         .file_stem()
         .map_or_else(|| "actor".into(), |s| s.to_string_lossy().into_owned());
@@ -699,7 +712,7 @@ pub fn actor_stem(path: &Path, elite: Option<usize>) -> String {
 /// The actor at `path` as reports name it: the path, and for an elite population the member
 /// (`elites.npy[1]`).
 pub fn actor_label(path: &Path, elite: Option<usize>) -> String {
-    if is_npy(path) {
+    if is_npy(path) && !crate::nca::authors::is_run(path) {
         format!("{}[{}]", path.display(), elite.unwrap_or(0))
     } else {
         path.display().to_string()

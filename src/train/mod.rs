@@ -19,6 +19,7 @@ pub mod cma;
 pub mod config;
 pub mod cosyne;
 pub mod es;
+pub mod hypernca;
 pub mod learner;
 pub mod net;
 pub mod normalize;
@@ -50,6 +51,8 @@ pub enum Algo {
     Cosyne,
     /// CMA-ES on the actor's weights.
     Cma,
+    /// HyperNCA: CMA-ES on a neural cellular automaton that grows the actor's weights.
+    HyperNca,
 }
 
 impl Choice for Algo {
@@ -62,6 +65,7 @@ impl Choice for Algo {
         Algo::Synaptolysis(synaptolysis::Method::SimpleCma),
         Algo::Cosyne,
         Algo::Cma,
+        Algo::HyperNca,
     ];
 
     fn name(self) -> &'static str {
@@ -71,6 +75,7 @@ impl Choice for Algo {
             Algo::Synaptolysis(m) => m.name(),
             Algo::Cosyne => "cosyne",
             Algo::Cma => "cma",
+            Algo::HyperNca => "hypernca",
         }
     }
 
@@ -89,6 +94,11 @@ impl Choice for Algo {
             Algo::Cma => {
                 "CMA-ES (Hansen's tutorial as PyPI cmaes implements it; sep-CMA with `diagonal: true`) \
                  on the actor's weights; any architecture (the `cma:` settings, docs/cma.md)"
+            }
+            Algo::HyperNca => {
+                "HyperNCA (Najarro et al. 2022): CMA-ES evolves a 3-D neural cellular automaton that \
+                 grows a bias-free tanh network's weights; the authors' fitness rules and \
+                 metamorphosis (the `hypernca:` settings, docs/hypernca.md)"
             }
             Algo::Synaptolysis(m) => match m {
                 synaptolysis::Method::Mk1 => {

@@ -198,3 +198,24 @@ pub fn assert_refused(o: &Output, code: i32, needle: &str) {
     assert!(err.contains(needle), "expected `{needle}` in: {err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+/// The bytes of `dir/f`; panics naming the file if it cannot be read.
+pub fn read(dir: &Path, f: &str) -> Vec<u8> {
+    std::fs::read(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"))
+}
+
+/// A training log without its last column (the wall time), for comparing runs.
+pub fn log_without_wall(dir: &Path, f: &str) -> String {
+    let text = String::from_utf8(read(dir, f)).unwrap();
+    text.lines()
+        .map(|l| l.rsplit_once(',').unwrap().0.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A JSON checkpoint without its `wall_s`, for comparing runs.
+pub fn checkpoint_without_wall(dir: &Path, f: &str) -> serde_json::Value {
+    let mut c: serde_json::Value = serde_json::from_slice(&read(dir, f)).unwrap();
+    c.as_object_mut().unwrap().remove("wall_s").expect("wall_s");
+    c
+}
