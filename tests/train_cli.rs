@@ -65,9 +65,7 @@ fn train(dir: &Path, env: &str, extra: &[&str]) -> Output {
     run_bin(dir, &args)
 }
 
-fn read(dir: &Path, file: &str) -> Vec<u8> {
-    std::fs::read(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
-}
+use common::read;
 
 /// The data rows of the training log.
 fn log_rows(dir: &Path, env: &str) -> Vec<String> {

@@ -27,25 +27,16 @@ fn cma(dir: &Path, extra: &[&str]) -> std::process::Output {
     run_bin(dir, &args)
 }
 
-fn read(dir: &Path, f: &str) -> Vec<u8> {
-    std::fs::read(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"))
-}
+use common::read;
 
 /// The log without its wall-time column.
 fn log_without_wall(dir: &Path) -> String {
-    let text = String::from_utf8(read(dir, "Graph/train_cma_CartPole-v1.csv")).unwrap();
-    text.lines()
-        .map(|l| l.rsplit_once(',').unwrap().0.to_string())
-        .collect::<Vec<_>>()
-        .join("\n")
+    common::log_without_wall(dir, "Graph/train_cma_CartPole-v1.csv")
 }
 
 /// The checkpoint without its wall time.
 fn checkpoint_without_wall(dir: &Path) -> serde_json::Value {
-    let mut c: serde_json::Value =
-        serde_json::from_slice(&read(dir, "Policies/cma_checkpointCartPole-v1.json")).unwrap();
-    c.as_object_mut().unwrap().remove("wall_s").expect("wall_s");
-    c
+    common::checkpoint_without_wall(dir, "Policies/cma_checkpointCartPole-v1.json")
 }
 
 const FILES: [&str; 3] = [

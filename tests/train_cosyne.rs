@@ -22,26 +22,16 @@ fn train(dir: &Path, env: &str, extra: &[&str]) -> std::process::Output {
     run_bin(dir, &args)
 }
 
-fn read(dir: &Path, f: &str) -> Vec<u8> {
-    std::fs::read(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"))
-}
+use common::read;
 
 /// The log without its last column (wall time, the one value a clock decides).
 fn log_without_wall(dir: &Path, env: &str) -> String {
-    let text = String::from_utf8(read(dir, &format!("Graph/train_cosyne_{env}.csv"))).unwrap();
-    text.lines()
-        .map(|l| l.rsplit_once(',').unwrap().0.to_string())
-        .collect::<Vec<_>>()
-        .join("\n")
+    common::log_without_wall(dir, &format!("Graph/train_cosyne_{env}.csv"))
 }
 
 /// The checkpoint without its wall time.
 fn checkpoint_without_wall(dir: &Path, env: &str) -> serde_json::Value {
-    let mut v: serde_json::Value =
-        serde_json::from_slice(&read(dir, &format!("Policies/cosyne_checkpoint{env}.json")))
-            .unwrap();
-    v.as_object_mut().unwrap().remove("wall_s");
-    v
+    common::checkpoint_without_wall(dir, &format!("Policies/cosyne_checkpoint{env}.json"))
 }
 
 #[test]

@@ -26,17 +26,11 @@ fn es(dir: &Path, extra: &[&str]) -> std::process::Output {
     run_bin(dir, &args)
 }
 
-fn read(dir: &Path, f: &str) -> Vec<u8> {
-    std::fs::read(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"))
-}
+use common::read;
 
 /// The log without its wall-time column.
 fn log_without_wall(dir: &Path) -> String {
-    let text = String::from_utf8(read(dir, "Graph/train_es_CartPole-v1.csv")).unwrap();
-    text.lines()
-        .map(|l| l.rsplit_once(',').unwrap().0.to_string())
-        .collect::<Vec<_>>()
-        .join("\n")
+    common::log_without_wall(dir, "Graph/train_es_CartPole-v1.csv")
 }
 
 #[test]

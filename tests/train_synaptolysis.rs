@@ -28,9 +28,7 @@ fn train(dir: &Path, algo: &str, env: &str, extra: &[&str]) -> std::process::Out
     run_bin(dir, &args)
 }
 
-fn read(dir: &Path, f: &str) -> Vec<u8> {
-    std::fs::read(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"))
-}
+use common::read;
 
 /// The log without its wall-time column (the one value a clock decides).
 fn log_without_wall(dir: &Path, algo: &str, env: &str) -> String {
