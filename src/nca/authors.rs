@@ -153,7 +153,7 @@ pub fn is_run(path: &Path) -> bool {
 /// [`RunConfig::vector_len`]) and values (no NaN).
 pub fn read_run(path: &Path) -> Result<AuthorsRun> {
     let (dir, solution) = if path.is_dir() {
-        (path.to_path_buf(), pick_solution(path)?)
+        (path.to_path_buf(), None)
     } else {
         let name = path
             .file_name()
@@ -169,9 +169,14 @@ pub fn read_run(path: &Path) -> Result<AuthorsRun> {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        (dir, path.to_path_buf())
+        (dir, Some(path.to_path_buf()))
     };
+    // The config first: a folder without one is not a run, whatever else it holds.
     let (config, config_file) = read_config(&dir)?;
+    let solution = match solution {
+        Some(s) => s,
+        None => pick_solution(&dir)?,
+    };
     let vector = npy::read_vector(&solution)?;
     let cfg_err = |reason: String| Error::Config {
         path: solution.clone(),
