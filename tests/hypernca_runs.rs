@@ -289,6 +289,22 @@ fn bad_inputs_are_refused_without_panics() {
     );
     let e = err(&bare);
     assert!(e.contains("no `nca.config` or `nca_config.yml`"), "{e}");
+    let e = err(d);
+    assert!(e.contains("no `nca.config` or `nca_config.yml`"), "{e}");
+    // A config but no solution.
+    let nosol = copy_run(
+        &d.join("lander"),
+        &d.join("nosol"),
+        &[
+            "['LunarLander-v2']_pop_64_meansolution.npy",
+            "['LunarLander-v2']_pop_64__rew_335_bestsolution.npy",
+        ],
+    );
+    let e = err(&nosol);
+    assert!(
+        e.contains("no `*_meansolution.npy` or `*_bestsolution.npy`"),
+        "{e}"
+    );
 
     // A vector of the wrong length: the message names both lengths.
     let short = copy_run(&d.join("lander"), &d.join("short"), &[]);
@@ -429,4 +445,92 @@ fn bad_inputs_are_refused_without_panics() {
         "{e}"
     );
     assert!(!marker.exists(), "a hostile file ran a command");
+}
+
+/// The authors' `saved_models/1645447353/nca_config.yml`, verbatim but for its base64, which is the
+/// oracle's Lander seed (same shape and strides) put in its place.
+const AUTHORS_YML: &str = "NCA_MLP: false
+NCA_MLP_bias: true
+NCA_MLP_hidden: 8
+NCA_MLP_nb_layers: 3
+NCA_bias: true
+NCA_channels: 2
+NCA_dimension: 3
+NCA_steps: 20
+RANDOM_SEED: 68717
+alpha_living_threshold: -.inf
+batch_size: 1
+bits_per_seed: &id001
+- 160
+co_evolve_seed: false
+date: 2022-02-21
+debugging: 0
+environment:
+- LunarLander-v2
+generations: 10000
+id: '1645447353'
+living_channel_dim: 1
+nb_envs: 1
+neighborhood: Moore
+normalise: true
+penalty_off_topology: false
+plastic: false
+policies_sizes: *id001
+policy_layers: 5
+popsize: 64
+random_seed: false
+random_seed_env: true
+reading_channel: 0
+replace: false
+seed_size: 640
+seed_type:
+- randomU2
+seeds:
+- !!python/object/apply:torch._utils._rebuild_tensor_v2
+  - !!python/object/apply:torch.storage._load_from_bytes
+    - !!binary |
+@BASE64@
+  - 0
+  - !!python/tuple
+    - 1
+    - 2
+    - 5
+    - 8
+    - 8
+  - !!python/tuple
+    - 640
+    - 320
+    - 64
+    - 8
+    - 1
+  - false
+  - !!python/object/apply:collections.OrderedDict
+    - []
+seeds_size: []
+size_substrate: 8
+training time: 4720 seconds
+update_net_channel_dims: 4
+";
+
+#[test]
+fn the_authors_yml_layout_is_read() {
+    let (dir, want) = oracle_runs();
+    let d = dir.path();
+    // The base64 lines of the oracle's Lander yml.
+    let yml = std::fs::read_to_string(d.join("lander/nca_config.yml")).unwrap();
+    let base64: Vec<&str> = yml
+        .lines()
+        .skip_while(|l| !l.ends_with("!!binary |"))
+        .skip(1)
+        .take_while(|l| l.starts_with("      "))
+        .collect();
+    assert!(!base64.is_empty());
+    let run_dir = copy_run(&d.join("lander"), &d.join("authors"), &["nca.config"]);
+    std::fs::write(
+        run_dir.join("nca_config.yml"),
+        AUTHORS_YML.replace("@BASE64@", &base64.join("\n")),
+    )
+    .unwrap();
+    let run = authors::read_run(&run_dir).unwrap();
+    check_run(&run, &want["lander"], "mean", "the authors' yml");
 }
