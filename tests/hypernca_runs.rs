@@ -420,6 +420,12 @@ fn bad_inputs_are_refused_without_panics() {
             "policy_layers_x: 5",
             "`policy_layers` is missing",
         ),
+        (
+            "size_substrate: 8",
+            "size_substrate: 9223372036854775807",
+            "not a plausible",
+        ),
+        ("NCA_channels: 2", "NCA_channels: 4097", "implausibly large"),
     ] {
         assert!(text.contains(from), "{from}");
         std::fs::write(ycut.join("nca_config.yml"), text.replace(from, to)).unwrap();

@@ -105,7 +105,9 @@ impl RunConfig {
         let seeds = if !self.co_evolve_seed {
             0
         } else if !self.seeds_size.is_empty() {
-            self.seeds_size.iter().sum()
+            self.seeds_size
+                .iter()
+                .fold(0usize, |a, &b| a.saturating_add(b))
         } else {
             spec.grid_len() * self.seeds.len().max(1)
         };
@@ -781,6 +783,17 @@ fn parse_config(mut c: Config) -> Result<RunConfig, String> {
         seeds: Vec::new(),
         seeds_size,
     };
+    // Bounds each size before NcaSpec::check multiplies them (HyperNCA's largest is 30 layers of 28²).
+    for (key, v) in [
+        ("NCA_channels", config.channels),
+        ("policy_layers", config.layers),
+        ("size_substrate", config.size),
+        ("update_net_channel_dims", config.hidden),
+    ] {
+        if v > 4096 {
+            return Err(format!("{key} is {v}, implausibly large"));
+        }
+    }
     config.spec(1).check()?;
     let grid = config.spec(1).grid_len();
     let shape = [1, config.channels, config.layers, config.size, config.size];
