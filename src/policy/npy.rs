@@ -203,6 +203,86 @@ pub fn actor_from_member(member: &[Matrix], path: &Path) -> Result<Actor> {
     })
 }
 
+// ---------------------------------------------------------------------------------------------------
+// Plain 1-D float vectors (`np.save` of a float64 array: HyperNCA's solutions and reward curves)
+
+/// Read a `.npy` file holding a plain 1-D float array (float64 or float32, either byte order, no
+/// pickle), as f64 (float32 widened exactly).
+pub fn read_vector(path: &Path) -> Result<Vec<f64>> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    vector_from_bytes(&bytes).map_err(|reason| Error::Config {
+        path: path.to_path_buf(),
+        reason: format!("not a readable 1-D float .npy array: {reason}"),
+    })
+}
+
+/// The values of the bytes of a `.npy` file holding a plain 1-D float array (format 1.0, 2.0 or 3.0).
+/// The data must fill the rest of the file exactly.
+pub fn vector_from_bytes(bytes: &[u8]) -> Result<Vec<f64>, String> {
+    let h = parse_header(bytes)?;
+    if h.descr.contains('O') {
+        return Err(
+            "the array has dtype object (a pickle); a plain float array is expected".into(),
+        );
+    }
+    let elem = Elem::parse(&h.descr, None).map_err(|e| format!("the array holds {e}"))?;
+    if elem.kind != b'f' || elem.size == 2 {
+        return Err(format!(
+            "the array holds {}; float64 or float32 is expected",
+            elem.name()
+        ));
+    }
+    let &[n] = &h.shape[..] else {
+        return Err(format!(
+            "the array has shape {}; a 1-D array is expected",
+            shape_str(&h.shape)
+        ));
+    };
+    let body = &bytes[h.data_start..];
+    let want = usize::try_from(n)
+        .ok()
+        .and_then(|n| n.checked_mul(elem.size))
+        .filter(|&w| w == body.len())
+        .ok_or_else(|| {
+            format!(
+                "the header declares {n} {} values ({} bytes), but {} bytes of data follow it \
+                 (truncated or corrupt)",
+                elem.name(),
+                n.saturating_mul(elem.size as u64),
+                body.len()
+            )
+        })?;
+    elem.decode(&body[..want])
+}
+
+/// The bytes `np.save(path, np.asarray(v, dtype=np.float64))` writes: format 1.0, `'<f8'`, C order.
+pub fn vector_to_bytes(v: &[f64]) -> Vec<u8> {
+    let dict = format!(
+        "{{'descr': '<f8', 'fortran_order': False, 'shape': ({},), }}",
+        v.len()
+    );
+    // NumPy pads the header (with its newline) so that the data starts at a multiple of 64 bytes.
+    let hlen = dict.len() + 1;
+    let pad = (64 - (MAGIC.len() + 4 + hlen) % 64) % 64;
+    let mut out = Vec::with_capacity(MAGIC.len() + 4 + hlen + pad + 8 * v.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&[1, 0]);
+    // A 1-D header is under 128 bytes: version 1.0's u16 holds it.
+    out.extend_from_slice(&((hlen + pad) as u16).to_le_bytes());
+    out.extend_from_slice(dict.as_bytes());
+    out.extend(std::iter::repeat_n(b' ', pad));
+    out.push(b'\n');
+    for x in v {
+        out.extend_from_slice(&x.to_le_bytes());
+    }
+    out
+}
+
+/// Write `v` as a 1-D float64 `.npy` file, atomically.
+pub fn write_vector(path: &Path, v: &[f64]) -> Result<()> {
+    crate::fsutil::write_atomic(path, &vector_to_bytes(v))
+}
+
 /// The header of a `.npy` file.
 #[derive(Debug, Clone, PartialEq)]
 struct Header {
@@ -1233,5 +1313,62 @@ mod tests {
         assert!(population_from_bytes(&b)
             .unwrap_err()
             .contains("`collections.OrderedDict`"));
+    }
+
+    #[test]
+    fn vectors_round_trip_and_are_checked() {
+        let v = [0.5, -0.0, 5e-324, f64::INFINITY, 1.0 / 3.0];
+        let b = vector_to_bytes(&v);
+        assert_eq!(parse_header(&b).unwrap().data_start % 64, 0);
+        let back = vector_from_bytes(&b).unwrap();
+        assert_eq!(
+            back.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+            v.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            vector_from_bytes(&vector_to_bytes(&[])).unwrap(),
+            Vec::<f64>::new()
+        );
+        // float32 either byte order, Fortran order (the same for 1-D), format 2.0 and 3.0 headers.
+        let f4: Vec<u8> = [1.5f32, -2.25]
+            .iter()
+            .flat_map(|x| x.to_le_bytes())
+            .collect();
+        assert_eq!(
+            vector_from_bytes(&with_header("<f4", "(2,)", &f4)).unwrap(),
+            [1.5, -2.25]
+        );
+        let be: Vec<u8> = [1.5f64, 7.0].iter().flat_map(|x| x.to_be_bytes()).collect();
+        assert_eq!(
+            vector_from_bytes(&with_header(">f8", "(2,)", &be)).unwrap(),
+            [1.5, 7.0]
+        );
+        for major in [2u8, 3] {
+            let dict = "{'descr': '<f8', 'fortran_order': True, 'shape': (1,), }\n";
+            let mut b = MAGIC.to_vec();
+            b.extend_from_slice(&[major, 0]);
+            b.extend_from_slice(&(dict.len() as u32).to_le_bytes());
+            b.extend_from_slice(dict.as_bytes());
+            b.extend_from_slice(&4.0f64.to_le_bytes());
+            assert_eq!(vector_from_bytes(&b).unwrap(), [4.0]);
+        }
+        let cases: &[(Vec<u8>, &str)] = &[
+            (with_header("<f8", "(3,)", &[0; 16]), "declares 3 float64"),
+            (with_header("<f8", "(1,)", &[0; 16]), "16 bytes of data"),
+            (with_header("<f8", "(2, 1)", &[0; 16]), "1-D"),
+            (with_header("<i8", "(2,)", &[0; 16]), "int64"),
+            (with_header("|O", "(2,)", &[0; 16]), "object"),
+            (
+                with_header("<f8", "(18446744073709551615,)", &[0; 16]),
+                "declares",
+            ),
+        ];
+        for (bytes, want) in cases {
+            let e = vector_from_bytes(bytes).unwrap_err();
+            assert!(e.contains(want), "{want}: {e}");
+        }
+        for n in 0..b.len() {
+            assert!(vector_from_bytes(&b[..n]).is_err(), "cut at {n}");
+        }
     }
 }

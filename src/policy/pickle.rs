@@ -118,6 +118,9 @@ pub enum AllowList {
     Torch,
     /// A NumPy array of dtype object (`.npy`).
     Numpy,
+    /// A HyperNCA `nca.config`: plain `pickle.dump` of a dict whose seeds are torch tensors, each
+    /// `_rebuild_tensor_v2(_load_from_bytes(legacy torch.save of its storage), ...)`.
+    HyperNca,
 }
 
 impl AllowList {
@@ -126,6 +129,7 @@ impl AllowList {
         match self {
             AllowList::Torch => "a state_dict",
             AllowList::Numpy => "a NumPy object array",
+            AllowList::HyperNca => "a HyperNCA nca.config",
         }
     }
 
@@ -138,6 +142,10 @@ impl AllowList {
             AllowList::Numpy => {
                 "numpy.ndarray, numpy.dtype, numpy.core.multiarray._reconstruct and \
                  numpy.core.numeric._frombuffer (or numpy._core.…)"
+            }
+            AllowList::HyperNca => {
+                "collections.OrderedDict, torch._utils._rebuild_tensor_v2 and \
+                 torch.storage._load_from_bytes"
             }
         }
     }
@@ -161,6 +169,9 @@ pub enum Global {
     NpDtype,
     /// `numpy.core.numeric._frombuffer` (NumPy 2: `numpy._core.numeric`): protocol 5's contiguous arrays.
     NpFromBuffer,
+    /// `torch.storage._load_from_bytes(b)`: a storage saved by the legacy `torch.save` into `b`, which
+    /// is parsed (never executed) as such.
+    LoadFromBytes,
 }
 
 impl Global {
@@ -184,6 +195,9 @@ impl Global {
             (AllowList::Numpy, "numpy.core.numeric" | "numpy._core.numeric", "_frombuffer") => {
                 Global::NpFromBuffer
             }
+            (AllowList::HyperNca, "collections", "OrderedDict") => Global::OrderedDict,
+            (AllowList::HyperNca, "torch._utils", "_rebuild_tensor_v2") => Global::RebuildTensorV2,
+            (AllowList::HyperNca, "torch.storage", "_load_from_bytes") => Global::LoadFromBytes,
             _ => return None,
         })
     }
@@ -202,6 +216,7 @@ impl Global {
             Global::NpNdarray => "numpy.ndarray".into(),
             Global::NpDtype => "numpy.dtype".into(),
             Global::NpFromBuffer => "numpy.core.numeric._frombuffer".into(),
+            Global::LoadFromBytes => "torch.storage._load_from_bytes".into(),
         }
     }
 }
@@ -306,6 +321,18 @@ impl Obj {
 #[derive(Debug, Default)]
 pub struct Arena {
     pub objs: Vec<Obj>,
+    /// [`AllowList::HyperNca`] only: the storages that `torch.storage._load_from_bytes` parsed, each
+    /// the [`Obj::Bytes`] holding the legacy `torch.save`, where the raw elements lie in those bytes, and
+    /// whether they are big-endian. Such a storage's key is its index here.
+    pub inband: Vec<InBand>,
+}
+
+/// A storage held inside the pickle (see [`Arena::inband`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct InBand {
+    pub bytes: Id,
+    pub range: std::ops::Range<usize>,
+    pub big_endian: bool,
 }
 
 impl Arena {
@@ -710,7 +737,8 @@ impl Machine<'_> {
                     let state = self.pop("BUILD")?;
                     let inst = self.top("BUILD")?;
                     match self.arena.get(inst) {
-                        Obj::Dict(_) | Obj::Tensor(_) if self.allow == AllowList::Torch => {}
+                        Obj::Dict(_) | Obj::Tensor(_)
+                            if matches!(self.allow, AllowList::Torch | AllowList::HyperNca) => {}
                         Obj::NpDtype(_) => self.build_dtype(inst, state, at)?,
                         Obj::NpArray(_) => self.build_array(inst, state, at)?,
                         o => {
@@ -719,7 +747,8 @@ impl Machine<'_> {
                                  allowed",
                                 o.kind(),
                                 match self.allow {
-                                    AllowList::Torch => "OrderedDicts and tensors",
+                                    AllowList::Torch | AllowList::HyperNca =>
+                                        "OrderedDicts and tensors",
                                     AllowList::Numpy => "NumPy arrays and dtypes",
                                 }
                             ))
@@ -734,6 +763,7 @@ impl Machine<'_> {
                         match self.allow {
                             AllowList::Torch => "a state_dict written by torch.save",
                             AllowList::Numpy => "an object array written by np.save",
+                            AllowList::HyperNca => "a config dict written by pickle.dump",
                         }
                     ))
                 }
@@ -1003,6 +1033,25 @@ impl Machine<'_> {
             Global::NpNdarray => Err(
                 "the pickle calls numpy.ndarray directly; only _reconstruct builds arrays".into(),
             ),
+            Global::LoadFromBytes => {
+                let [b] = args else {
+                    return Err(bad(&format!("{} arguments; expected 1", args.len())));
+                };
+                let b = *b;
+                let Obj::Bytes(raw) = a.get(b) else {
+                    return Err(bad(&format!("a {} where bytes belong", a.get(b).kind())));
+                };
+                let key = self.arena.inband.len().to_string();
+                let (storage, range, big_endian) =
+                    crate::policy::pth::legacy_bare_storage(raw, &key)
+                        .map_err(|e| format!("{} at offset {}: {e}", g.describe(), self.pos))?;
+                self.arena.inband.push(InBand {
+                    bytes: b,
+                    range,
+                    big_endian,
+                });
+                Ok(Obj::Storage(storage))
+            }
         }
     }
 }
@@ -1513,5 +1562,33 @@ mod tests {
         for n in 0..full.len() {
             assert!(run(&full[..n]).is_err(), "cut at {n}");
         }
+    }
+
+    #[test]
+    fn hypernca_configs_name_only_their_three_globals() {
+        let nca = |b: &[u8]| load_with(b, 0, AllowList::HyperNca);
+        assert!(nca(b"\x80\x02ccollections\nOrderedDict\n.").is_ok());
+        assert!(nca(b"\x80\x02ctorch._utils\n_rebuild_tensor_v2\n.").is_ok());
+        assert!(nca(b"\x80\x02ctorch.storage\n_load_from_bytes\n.").is_ok());
+        for bad in [
+            &b"\x80\x02cos\nsystem\n."[..],
+            b"\x80\x02cbuiltins\neval\n.",
+            b"\x80\x02ctorch\nFloatStorage\n.",
+            b"\x80\x02ctorch._utils\n_rebuild_parameter\n.",
+            b"\x80\x04\x8c\x05posix\x8c\x06system\x93.",
+        ] {
+            let e = nca(bad).unwrap_err();
+            assert!(e.contains("refusing") && e.contains("nca.config"), "{e}");
+        }
+        // Neither a state_dict nor a NumPy pickle may load storages from bytes.
+        let lfb = b"\x80\x02ctorch.storage\n_load_from_bytes\n.";
+        assert!(run(lfb).unwrap_err().contains("refusing"));
+        // No persistent ids: storages only come from _load_from_bytes.
+        assert!(nca(b"\x80\x02X\x01\x00\x00\x00aQ.").is_err());
+        // _load_from_bytes of something that is not a legacy torch.save: an error, not a panic.
+        let e = nca(b"\x80\x02ctorch.storage\n_load_from_bytes\nC\x03abc\x85R.").unwrap_err();
+        assert!(e.contains("_load_from_bytes"), "{e}");
+        let e = nca(b"\x80\x02ctorch.storage\n_load_from_bytes\nK\x01\x85R.").unwrap_err();
+        assert!(e.contains("where bytes belong"), "{e}");
     }
 }

@@ -240,6 +240,20 @@ fn read_entry(
 }
 
 fn parse_legacy(bytes: &[u8]) -> Result<StateDict, String> {
+    let (start, big_endian) = legacy_header(bytes)?;
+    let main = pickle::load(bytes, start).map_err(|e| format!("legacy file, main pickle: {e}"))?;
+    let items = dict_of_tensors(&main.arena, main.root)?;
+    let (ranges, _) = legacy_records(bytes, &main.arena, main.end, big_endian)?;
+    let records: HashMap<String, Cow<[u8]>> = ranges
+        .into_iter()
+        .map(|(k, r)| (k, Cow::Borrowed(&bytes[r])))
+        .collect();
+    materialize_all(items, &records, big_endian, bytes.len(), "")
+}
+
+/// The three pickles that open a legacy file (magic number, protocol version, system info): where the
+/// main pickle starts, and whether the data is big-endian.
+fn legacy_header(bytes: &[u8]) -> Result<(usize, bool), String> {
     let what = "the file is neither a zip archive nor a legacy torch.save file";
     let magic = pickle::load(bytes, 0).map_err(|e| format!("{what}: {e}"))?;
     if magic.arena.as_int(magic.root) != Some(LEGACY_MAGIC) {
@@ -258,15 +272,26 @@ fn parse_legacy(bytes: &[u8]) -> Result<StateDict, String> {
         Some(Obj::Bool(little)) => !little,
         _ => false,
     };
-    let main =
-        pickle::load(bytes, info.end).map_err(|e| format!("legacy file, main pickle: {e}"))?;
-    let keys =
-        pickle::load(bytes, main.end).map_err(|e| format!("legacy file, storage keys: {e}"))?;
-    let items = dict_of_tensors(&main.arena, main.root)?;
+    Ok((info.end, big_endian))
+}
 
+/// Storage keys and where their raw bytes lie in a legacy file.
+type Records = HashMap<String, std::ops::Range<usize>>;
+
+/// After a legacy file's main pickle (whose objects are `main`, ending at `main_end`): the list of
+/// storage keys, then per key an i64 element count and the raw data. Where each record's bytes lie in
+/// `bytes` (checked to lie inside it), and where the last one ends.
+fn legacy_records(
+    bytes: &[u8],
+    main: &Arena,
+    main_end: usize,
+    big_endian: bool,
+) -> Result<(Records, usize), String> {
+    let keys =
+        pickle::load(bytes, main_end).map_err(|e| format!("legacy file, storage keys: {e}"))?;
     // The element size of each storage is only known from the tensors that use it.
     let mut types: HashMap<&str, StorageType> = HashMap::new();
-    for obj in &main.arena.objs {
+    for obj in &main.objs {
         if let Obj::Storage(s) = obj {
             types.insert(&s.key, s.ty);
         }
@@ -280,7 +305,7 @@ fn parse_legacy(bytes: &[u8]) -> Result<StateDict, String> {
             ))
         }
     };
-    let mut records: HashMap<String, Cow<[u8]>> = HashMap::new();
+    let mut records: Records = HashMap::new();
     let mut pos = keys.end;
     for &id in key_ids {
         let key = match keys.arena.get(id) {
@@ -295,7 +320,7 @@ fn parse_legacy(bytes: &[u8]) -> Result<StateDict, String> {
             format!("legacy file: storage `{key}` is listed but no tensor uses it")
         })?;
         let head: [u8; 8] = bytes
-            .get(pos..pos + 8)
+            .get(pos..pos.saturating_add(8))
             .and_then(|s| s.try_into().ok())
             .ok_or_else(|| {
                 format!("legacy file is truncated: the size of storage `{key}` at offset {pos} is missing")
@@ -320,10 +345,46 @@ fn parse_legacy(bytes: &[u8]) -> Result<StateDict, String> {
                     bytes.len()
                 )
             })?;
-        records.insert(key, Cow::Borrowed(&bytes[start..end]));
+        records.insert(key, start..end);
         pos = end;
     }
-    materialize_all(items, &records, big_endian, bytes.len(), "")
+    Ok((records, pos))
+}
+
+/// A bare storage saved in the legacy format, `torch.save(storage, f, _use_new_zipfile_serialization=
+/// False)`: what `torch.storage._load_from_bytes(b)` loads when plain `pickle` (or PyYAML) stores a
+/// tensor. The storage (its key replaced by `key`), where its raw elements lie in `bytes`, and whether
+/// they are big-endian. Nothing is copied; every size is checked against `bytes`.
+pub(crate) fn legacy_bare_storage(
+    bytes: &[u8],
+    key: &str,
+) -> Result<(StorageRef, std::ops::Range<usize>, bool), String> {
+    let (start, big_endian) = legacy_header(bytes)?;
+    let main = pickle::load(bytes, start).map_err(|e| format!("legacy storage: {e}"))?;
+    let storage = match main.arena.get(main.root) {
+        Obj::Storage(s) => s.clone(),
+        o => {
+            return Err(format!(
+                "the legacy torch.save holds a {}, not a bare storage",
+                o.kind()
+            ))
+        }
+    };
+    let (records, _) = legacy_records(bytes, &main.arena, main.end, big_endian)?;
+    let range = records.get(&storage.key).cloned().ok_or_else(|| {
+        format!(
+            "the legacy torch.save of storage `{}` holds no data for it",
+            storage.key
+        )
+    })?;
+    Ok((
+        StorageRef {
+            key: key.to_string(),
+            ..storage
+        },
+        range,
+        big_endian,
+    ))
 }
 
 /// The value stored under the string key `key` of a dict object.
@@ -407,7 +468,9 @@ fn materialize_all(
     Ok(StateDict { entries })
 }
 
-fn materialize(
+/// The values of tensor `t`, read from its storage's raw `record`; `budget` bounds the number of
+/// values (and is reduced by them), so that no file can ask for a huge allocation.
+pub(crate) fn materialize(
     t: &TensorRef,
     record: &[u8],
     big_endian: bool,
