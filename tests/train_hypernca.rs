@@ -209,7 +209,6 @@ fn an_exploding_nca_names_its_generation_and_candidate() {
          nca_steps: 300, generations: 1, save_freq: 1, explode: worst}\n",
     )
     .unwrap();
-    let mut c = c;
     c["config"]["explode"] = serde_json::json!("worst");
     std::fs::write(dir.path().join(CHECKPOINT), serde_json::to_vec(&c).unwrap()).unwrap();
     let o = train(
@@ -277,4 +276,146 @@ fn bad_settings_are_refused_with_their_key() {
             assert!(written.is_empty(), "{needle}: wrote {written:?}");
         }
     }
+}
+
+/// Our run folder in the authors' layout: every stage takes it as `--actor`, it grows the very actor the
+/// run saved, NumPy-readable files are there, and `--visualize` draws the growth and the rewards.
+#[test]
+fn the_run_folder_grows_the_saved_actor_and_is_visualized() {
+    let dir = workdir(SMALL);
+    assert_ok(&train(dir.path(), &[]));
+    let run = dir.path().join("Policies/hypernca_LunarLander-v2");
+    let names = common::file_names(&run);
+    assert!(names.contains(&"nca_config.yml".to_string()), "{names:?}");
+    assert!(
+        names.contains(&"['LunarLander-v2']_pop_8_meansolution.npy".to_string()),
+        "{names:?}"
+    );
+    assert!(names.contains(&"rewards_best.npy".to_string()), "{names:?}");
+    let best: Vec<&String> = names
+        .iter()
+        .filter(|n| n.ends_with("_bestsolution.npy"))
+        .collect();
+    assert_eq!(
+        best.len(),
+        1,
+        "one best solution, the stale ones removed: {names:?}"
+    );
+    assert_eq!(
+        Actor::load(&run).unwrap(),
+        Actor::load(&dir.path().join(ACTOR)).unwrap(),
+        "the folder grows the saved actor"
+    );
+    let o = run_bin(
+        dir.path(),
+        &[
+            "--env",
+            "LunarLander-v2",
+            "--actor",
+            "Policies/hypernca_LunarLander-v2",
+            "--test",
+            "--episodes",
+            "2",
+            "--visualize",
+        ],
+    );
+    assert_ok(&o);
+    for f in [
+        "Graph/hypernca_LunarLander-v2_growth.gif",
+        "Graph/hypernca_LunarLander-v2_rewards.png",
+        "Graph/hypernca_LunarLander-v2_layer1_heatmap.png",
+    ] {
+        let bytes = read(dir.path(), f);
+        assert!(bytes.len() > 1000, "{f}: {} bytes", bytes.len());
+    }
+    // 10 NCA steps and the seed: 11 frames.
+    let gif = read(dir.path(), "Graph/hypernca_LunarLander-v2_growth.gif");
+    let mut decoder = gif::DecodeOptions::new()
+        .read_info(std::io::Cursor::new(gif))
+        .unwrap();
+    let mut frames = 0;
+    while decoder.read_next_frame().unwrap().is_some() {
+        frames += 1;
+    }
+    assert_eq!(frames, 11, "frames of the growth GIF");
+}
+
+/// The authors' own run folders (written by real PyTorch, NumPy, pickle and PyYAML as `train_NCA.py`
+/// writes them, tests/oracle/hypernca_runs.py) go through `--test` and `--visualize`; the best solution
+/// can be named directly; a folder whose vector does not fit its NCA is refused naming both lengths.
+#[test]
+fn the_authors_run_folders_are_tested_and_visualized() {
+    let dir = workdir("");
+    let runs = dir.path().join("saved_models");
+    common::run_oracle("hypernca_runs.py", &[runs.to_str().unwrap()]);
+    let lander = runs.join("lander");
+    let o = run_bin(
+        dir.path(),
+        &[
+            "--env",
+            "LunarLander-v2",
+            "--actor",
+            lander.to_str().unwrap(),
+            "--test",
+            "--episodes",
+            "2",
+            "--visualize",
+        ],
+    );
+    assert_ok(&o);
+    assert!(read(dir.path(), "Graph/lander_growth.gif").len() > 1000);
+    assert!(read(dir.path(), "Graph/lander_rewards.png").len() > 1000);
+    // Its 5 grown layers: 8 × 8 four times, then the 4 action rows; tanh, no biases, argmax.
+    let a = Actor::load(&lander).unwrap();
+    assert_eq!(a.sizes(), vec![8, 8, 8, 8, 8, 4]);
+    assert_eq!(a.head, Head::Argmax);
+    let best = common::file_names(&lander)
+        .into_iter()
+        .find(|n| n.ends_with("_bestsolution.npy"))
+        .unwrap();
+    let b = Actor::load(&lander.join(&best)).unwrap();
+    assert_ne!(a, b, "the best solution grows another network");
+    let o = run_bin(
+        dir.path(),
+        &[
+            "--env",
+            "LunarLander-v2",
+            "--actor",
+            lander.join(&best).to_str().unwrap(),
+            "--prune",
+            "--k",
+            "0.5",
+        ],
+    );
+    assert_ok(&o);
+    // Beside its input, named after the folder and the solution.
+    assert!(common::file_names(&lander)
+        .iter()
+        .any(|n| n == "lander_best_0.5.pth"));
+    // A vector one value short of the NCA's.
+    let short = runs.join("short");
+    std::fs::create_dir_all(&short).unwrap();
+    std::fs::copy(lander.join("nca.config"), short.join("nca.config")).unwrap();
+    let v = synapt_safety::policy::npy::read_vector(
+        &lander.join(
+            common::file_names(&lander)
+                .into_iter()
+                .find(|n| n.ends_with("_meansolution.npy"))
+                .unwrap(),
+        ),
+    )
+    .unwrap();
+    synapt_safety::policy::npy::write_vector(&short.join("x_meansolution.npy"), &v[..v.len() - 1])
+        .unwrap();
+    let o = run_bin(
+        dir.path(),
+        &[
+            "--env",
+            "LunarLander-v2",
+            "--actor",
+            short.to_str().unwrap(),
+            "--test",
+        ],
+    );
+    assert_refused(&o, 1, "225");
 }

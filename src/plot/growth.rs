@@ -20,8 +20,11 @@ fn ramp_color(k: usize) -> RGBColor {
     diverging_color(2.0 * k as f64 / (RAMP - 1) as f64 - 1.0, 1.0)
 }
 
+/// Each ramp colour's palette index.
+type RampIndex = HashMap<(u8, u8, u8), u8>;
+
 /// The GIF's palette: the ramp, then greys from black to white.
-fn palette() -> (Vec<u8>, HashMap<(u8, u8, u8), u8>) {
+fn palette() -> (Vec<u8>, RampIndex) {
     let mut pal = Vec::with_capacity(256 * 3);
     let mut index = HashMap::new();
     for k in 0..RAMP {
@@ -37,7 +40,7 @@ fn palette() -> (Vec<u8>, HashMap<(u8, u8, u8), u8>) {
 }
 
 /// A pixel's palette index: a ramp colour exactly, else the nearest grey by luminance.
-fn index_of(p: &[u8], ramp: &HashMap<(u8, u8, u8), u8>) -> u8 {
+fn index_of(p: &[u8], ramp: &RampIndex) -> u8 {
     if let Some(&k) = ramp.get(&(p[0], p[1], p[2])) {
         if !(p[0] == p[1] && p[1] == p[2]) {
             return k;

@@ -36,6 +36,7 @@ use crate::cma::{CmaEs, CmaOptions};
 use crate::env::legacy_rng::RandomState;
 use crate::env::{self, Env, EnvOptions};
 use crate::error::{Error, Result};
+use crate::nca::authors::{self, RunConfig};
 use crate::nca::{self, authors_head, GrowError, Nca, NcaSpec, SeedType};
 use crate::policy::{Actor, Head, Scratch};
 use crate::rollout;
@@ -517,17 +518,20 @@ pub struct Files {
     pub checkpoint: PathBuf,
     pub log: PathBuf,
     pub curve: PathBuf,
+    /// The run in the authors' layout (`nca_config.yml`, the two solutions, the two reward curves).
+    pub run_dir: PathBuf,
 }
 
 impl Files {
-    /// `Policies/hypernca_actor<ENV>.pth` (with its `.arch.json`), `hypernca_checkpoint<ENV>.json`,
-    /// `Graph/train_hypernca_<ENV>.csv` and `.png`.
+    /// `Policies/hypernca_actor<ENV>.pth` (with its `.arch.json`), `hypernca_checkpoint<ENV>.json`, the
+    /// run folder `Policies/hypernca_<ENV>/`, `Graph/train_hypernca_<ENV>.csv` and `.png`.
     pub fn default_for(env_id: &str) -> Files {
         Files {
             actor: PathBuf::from(format!("Policies/hypernca_actor{env_id}.pth")),
             checkpoint: PathBuf::from(format!("Policies/hypernca_checkpoint{env_id}.json")),
             log: PathBuf::from(format!("Graph/train_hypernca_{env_id}.csv")),
             curve: PathBuf::from(format!("Graph/train_hypernca_{env_id}.png")),
+            run_dir: PathBuf::from(format!("Policies/hypernca_{env_id}")),
         }
     }
 }
@@ -681,6 +685,68 @@ impl HyperNca {
     /// The NCA parameters the champion is grown from (the authors' `meansolution`).
     pub fn mean_solution(&self) -> &[f64] {
         &self.mean_solution
+    }
+
+    /// The run's settings in the authors' terms, for its folder.
+    fn run_config(&self) -> RunConfig {
+        let cfg = &self.cfg;
+        let morph = !cfg.morphologies.is_empty();
+        RunConfig {
+            environments: self.morph.ids.clone(),
+            channels: cfg.channels,
+            layers: cfg.policy_layers,
+            size: self.spec.size,
+            hidden: cfg.hidden,
+            bias: cfg.bias,
+            reading_channel: cfg.reading_channel,
+            living_channel: self.spec.living_channel,
+            living_threshold: cfg.living_threshold,
+            normalise: cfg.normalise,
+            replace: cfg.replace,
+            steps: cfg.nca_steps,
+            metamorphosis_steps: morph.then_some(cfg.metamorphosis_steps),
+            reward_type: morph.then(|| format!("{:?}", cfg.reward_type).to_lowercase()),
+            seed_types: vec![cfg.seed_type.clone()],
+            random_seed: false,
+            co_evolve_seed: false,
+            random_seed_env: true,
+            random_seed_value: Some(cfg.seed as i64),
+            popsize: Some(cfg.popsize),
+            generations: Some(cfg.generations),
+            seeds: vec![self.seed_grid.clone()],
+            seeds_size: Vec::new(),
+        }
+    }
+
+    /// Write the run folder (once a candidate has scored a finite reward: the authors' file name
+    /// carries it), removing a best solution of an earlier save whose name carried a lower reward.
+    fn save_run_folder(&self) -> Result<()> {
+        if !self.best_reward.is_finite() {
+            return Ok(());
+        }
+        let neg = |v: &[f64]| v.iter().map(|r| -r).collect::<Vec<f64>>();
+        let files = authors::write_run(
+            &self.files.run_dir,
+            &self.run_config(),
+            &self.mean_solution,
+            &self.best_x,
+            &neg(&self.rewards_best),
+            &neg(&self.rewards_mean),
+            self.best_reward,
+        )?;
+        let stale = std::fs::read_dir(&self.files.run_dir)
+            .map_err(|e| Error::io(&self.files.run_dir, e))?
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                p != &files.best
+                    && p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().ends_with("_bestsolution.npy"))
+            });
+        for p in stale {
+            std::fs::remove_file(&p).map_err(|e| Error::io(&p, e))?;
+        }
+        Ok(())
     }
 
     /// The champion: the first morphology's network grown from `meansolution`; `None` if that growth
@@ -905,6 +971,7 @@ impl Learner for HyperNca {
         if let Some(actor) = self.champion() {
             actor.save(&self.files.actor)?;
         }
+        self.save_run_folder()?;
         learner::save_checkpoint(
             &self.files.checkpoint,
             &Checkpoint {
@@ -938,18 +1005,20 @@ pub fn run(
     resume: Option<Option<usize>>,
     stop: &AtomicBool,
 ) -> Result<TrainReport> {
+    // Settings are checked (building the run) before anything is created.
+    let mut run = match resume {
+        Some(generations) => HyperNca::resume(env_id, options, generations, files)?,
+        None => HyperNca::new(env_id, options, cfg, files)?,
+    };
     for (p, what) in [
         (&files.actor, "actor"),
         (&files.checkpoint, "checkpoint"),
         (&files.log, "training log"),
         (&files.curve, "learning curve"),
+        (&files.run_dir.join("nca_config.yml"), "run folder"),
     ] {
         learner::check_writable(p, what)?;
     }
-    let mut run = match resume {
-        Some(generations) => HyperNca::resume(env_id, options, generations, files)?,
-        None => HyperNca::new(env_id, options, cfg, files)?,
-    };
     let loop_files = LoopFiles {
         log: files.log.clone(),
         curve: files.curve.clone(),
@@ -991,6 +1060,7 @@ pub fn run(
             files.actor.clone(),
             crate::policy::arch::sidecar(&files.actor),
             files.checkpoint.clone(),
+            files.run_dir.clone(),
             files.log.clone(),
             files.curve.clone(),
         ],
