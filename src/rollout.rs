@@ -38,7 +38,12 @@ pub fn run_episode_observed(
     max_steps: usize,
     observe: impl FnMut(&[f64]),
 ) -> Episode {
-    run_episode_with(env, actor, seed, max_steps, false, observe, |_| {})
+    run_episode_with(env, actor, seed, max_steps, observe, |_| {}, |_, s| done(s))
+}
+
+/// Whether a step ends the episode: it terminated or was truncated.
+fn done(s: &crate::env::Step) -> bool {
+    s.terminated || s.truncated
 }
 
 /// Run one episode of `actor` from `reset(seed)` for up to `max_steps` steps, handing every [`Step`]
@@ -55,11 +60,32 @@ pub fn run_episode_stepped(
     ignore_done: bool,
     on_step: impl FnMut(&crate::env::Step),
 ) -> Episode {
-    run_episode_with(env, actor, seed, max_steps, ignore_done, |_| {}, on_step)
+    run_episode_with(
+        env,
+        actor,
+        seed,
+        max_steps,
+        |_| {},
+        on_step,
+        |_, s| done(s) && !ignore_done,
+    )
+}
+
+/// Run one episode of `actor` from `reset(seed)` until `stop(t, step)` says so, `t` counting the steps
+/// from 0 (a learner with its own rule for when an episode is over: HyperNCA's `fitnessRL` ignores
+/// `done` for its first 101 steps, and stops early when the reward stays low), or after `max_steps`.
+pub fn run_episode_until(
+    env: &mut dyn Env,
+    actor: &Actor,
+    seed: u64,
+    max_steps: usize,
+    stop: impl FnMut(usize, &crate::env::Step) -> bool,
+) -> Episode {
+    run_episode_with(env, actor, seed, max_steps, |_| {}, |_| {}, stop)
 }
 
 /// The one episode loop: `observe` sees each observation before the actor acts on it, `on_step` each
-/// step's result. Feed-forward tanh networks act through [`Fast`], which skips the units that feed
+/// step's result, and `stop(t, step)` (t from 0) ends the episode after that step. Feed-forward tanh networks act through [`Fast`], which skips the units that feed
 /// nothing and is bit for bit [`Actor::act_with`]; a recurrent actor keeps its state in one
 /// [`Scratch`] for the episode.
 fn run_episode_with(
@@ -67,9 +93,9 @@ fn run_episode_with(
     actor: &Actor,
     seed: u64,
     max_steps: usize,
-    ignore_done: bool,
     mut observe: impl FnMut(&[f64]),
     mut on_step: impl FnMut(&crate::env::Step),
+    mut stop: impl FnMut(usize, &crate::env::Step) -> bool,
 ) -> Episode {
     let space = env.action_space();
     let mut scratch = Scratch::default();
@@ -93,7 +119,7 @@ fn run_episode_with(
         ep.length += 1;
         ep.terminated |= step.terminated;
         ep.truncated |= step.truncated;
-        if (step.terminated || step.truncated) && !ignore_done {
+        if stop(ep.length - 1, &step) {
             return ep;
         }
         obs = step.obs;

@@ -38,7 +38,7 @@ use crate::env::{self, Env, EnvOptions};
 use crate::error::{Error, Result};
 use crate::nca::authors::{self, RunConfig};
 use crate::nca::{self, authors_head, GrowError, Nca, NcaSpec, SeedType};
-use crate::policy::{Actor, Head, Scratch};
+use crate::policy::{Actor, Head};
 use crate::rollout;
 
 /// How a candidate's episode is scored.
@@ -283,23 +283,16 @@ pub fn resolve(
 /// being stepped (their quirk: a LunarLander that crashes early keeps scoring −100 a step until then).
 /// Returns the summed reward and the steps taken.
 pub fn authors_episode(env: &mut dyn Env, actor: &Actor, seed: u64) -> (f64, usize) {
-    let space = env.action_space();
     let patience = if env.id().contains("Bullet") { 30 } else { 50 };
-    let mut scratch = Scratch::default();
-    let mut obs = env.reset(Some(seed));
-    let (mut t, mut low, mut reward) = (0usize, 0usize, 0.0);
-    loop {
-        let step = env.step(&actor.act_with(&obs, &space, &mut scratch));
-        reward += step.reward;
-        if t > 100 {
-            low = if step.reward < 0.01 { low + 1 } else { 0 };
-            if step.terminated || step.truncated || low > patience {
-                return (reward, t + 1);
-            }
+    let mut low = 0usize;
+    let ep = rollout::run_episode_until(env, actor, seed, usize::MAX, |t, step| {
+        if t <= 100 {
+            return false;
         }
-        t += 1;
-        obs = step.obs;
-    }
+        low = if step.reward < 0.01 { low + 1 } else { 0 };
+        step.terminated || step.truncated || low > patience
+    });
+    (ep.ret, ep.length)
 }
 
 /// A seed for each (generation, candidate, morphology, episode), mixed from the run's seed
