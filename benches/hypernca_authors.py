@@ -9,7 +9,8 @@ train_NCA.py and fitness_functions.fitnessRL run it (restated, not copied), on t
   unseeded environment;
 - torch float64, one torch thread per process, as their script sets.
 
-usage: hypernca_authors.py GENERATIONS PROCESSES  ->  JSON {generations, wall_s, steps, growth_us}
+usage: hypernca_authors.py GENERATIONS PROCESSES  ->  JSON {generations, wall_s, steps, growth_us,
+reward_mean, reward_best (per generation), sigma}
 """
 import json
 import multiprocessing as mp
@@ -91,6 +92,7 @@ def main():
     growth_us = (time.perf_counter() - t0) / 200 * 1e6
     es = cma.CMAEvolutionStrategy(x0, 0.1, {"popsize": 64, "verbose": -9, "seed": 1})
     steps = 0
+    means, best = [], []
     start = time.perf_counter()
     with mp.Pool(procs) as pool:
         for _ in range(gens):
@@ -98,8 +100,12 @@ def main():
             res = pool.map(fitness, xs)
             es.tell(xs, [r[0] for r in res])
             steps += sum(r[1] for r in res)
+            # Their two curves: the population's mean reward and the best ever (es.best.f), negated back.
+            means.append(-float(np.mean([r[0] for r in res])))
+            best.append(-float(es.best.f))
     wall = time.perf_counter() - start
-    print(json.dumps({"generations": gens, "wall_s": wall, "steps": steps, "growth_us": growth_us}))
+    print(json.dumps({"generations": gens, "wall_s": wall, "steps": steps, "growth_us": growth_us,
+                      "reward_mean": means, "reward_best": best, "sigma": float(es.sigma)}))
 
 
 if __name__ == "__main__":

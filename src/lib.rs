@@ -15,7 +15,6 @@ pub mod error;
 pub mod evaluate;
 pub mod falsify;
 pub mod fsutil;
-pub mod nca;
 pub mod pipeline;
 pub mod plot;
 pub mod policy;
@@ -31,3 +30,5 @@ pub mod visualize;
 
 pub use choice::Choice;
 pub use error::{Error, Result};
+/// HyperNCA's automaton and run folders, where the policy module keeps them.
+pub use policy::nca;

@@ -113,7 +113,7 @@ pub fn run(
     let pruned = pruned_path.map(load).transpose()?;
     let refined = refined_path.map(load).transpose()?;
     let mut report = VisualizeReport::default();
-    if crate::nca::authors::is_run(dense_path) {
+    if crate::policy::nca::authors::is_run(dense_path) {
         growth_figures(opts, dense_path, &dense.0, &mut report)?;
     }
 
@@ -246,7 +246,7 @@ fn growth_figures(
     name: &str,
     report: &mut VisualizeReport,
 ) -> Result<()> {
-    let net = crate::nca::RunNetwork::open(run_path)?;
+    let net = crate::policy::nca::RunNetwork::open(run_path)?;
     let sp = &net.spec;
     let cells = sp.layers * sp.size * sp.size;
     let reading =

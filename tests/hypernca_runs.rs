@@ -1,4 +1,4 @@
-//! src/nca/authors.rs against run folders that REAL torch, NumPy, pickle and PyYAML write the way
+//! src/policy/nca/authors.rs against run folders that REAL torch, NumPy, pickle and PyYAML write the way
 //! HyperNCA's `train_NCA.py` does (tests/oracle/hypernca_runs.py): every config field, seed value and
 //! vector value bit for bit, from `nca.config` and from `nca_config.yml`; our `write_run` folders read
 //! back by `np.load` and `yaml.safe_load`; and hostile, truncated, corrupt and ambiguous inputs refused

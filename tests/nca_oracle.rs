@@ -1,4 +1,4 @@
-//! src/nca against a PyTorch statement of the authors' `NCA_3D.py` (tests/oracle/hypernca_nca.py):
+//! src/policy/nca against a PyTorch statement of the authors' `NCA_3D.py` (tests/oracle/hypernca_nca.py):
 //! the grid after every growth step within 1e-10 (relative to the grid's largest entry, at least 1),
 //! for random NCA parameters and seeds of every type, with and without biases, `replace`, no
 //! normalisation, a real living threshold, one channel (the living channel is then channel 0), and the

@@ -15,6 +15,7 @@
 
 pub mod arch;
 pub mod fast;
+pub mod nca;
 pub mod npy;
 pub mod pickle;
 pub mod pth;
@@ -479,7 +480,7 @@ impl Actor {
     /// tanh otherwise. An `elite` index for a `.pth` file, or one beyond the population, is a usage
     /// error.
     pub fn load_elite(path: &Path, elite: Option<usize>, actions: Option<&Space>) -> Result<Actor> {
-        if crate::nca::authors::is_run(path) {
+        if crate::policy::nca::authors::is_run(path) {
             if let Some(k) = elite {
                 return Err(Error::Usage(format!(
                     "--elite {k} chooses a member of a .npy elite population, but {} is a HyperNCA \
@@ -487,7 +488,7 @@ impl Actor {
                     path.display()
                 )));
             }
-            return crate::nca::load_run_actor(path);
+            return crate::policy::nca::load_run_actor(path);
         }
         if !is_npy(path) {
             if let Some(k) = elite {
@@ -696,8 +697,8 @@ pub fn is_npy(path: &Path) -> bool {
 /// file's stem, and for a `.npy` elite population the member too (`elites_elite1`), so members never
 /// share an output.
 pub fn actor_stem(path: &Path, elite: Option<usize>) -> String {
-    if crate::nca::authors::is_run(path) {
-        return crate::nca::run_stem(path);
+    if crate::policy::nca::authors::is_run(path) {
+        return crate::policy::nca::run_stem(path);
     }
     let stem = path
         .file_stem()
@@ -712,7 +713,7 @@ pub fn actor_stem(path: &Path, elite: Option<usize>) -> String {
 /// The actor at `path` as reports name it: the path, and for an elite population the member
 /// (`elites.npy[1]`).
 pub fn actor_label(path: &Path, elite: Option<usize>) -> String {
-    if is_npy(path) && !crate::nca::authors::is_run(path) {
+    if is_npy(path) && !crate::policy::nca::authors::is_run(path) {
         format!("{}[{}]", path.display(), elite.unwrap_or(0))
     } else {
         path.display().to_string()

@@ -1,5 +1,5 @@
 //! `--algo hypernca`: HyperNCA (Najarro et al. 2022, enajx/HyperNCA): CMA-ES evolves the parameters of
-//! a neural cellular automaton (src/nca) that grows the weights of a bias-free tanh MLP; a candidate's
+//! a neural cellular automaton (src/policy/nca) that grows the weights of a bias-free tanh MLP; a candidate's
 //! fitness is the return of the network it grows.
 //!
 //! As the authors' `train_NCA.py` runs it: x₀ ~ U[−1, 1] (`x0`), σ₀ 0.1, λ 64, CMA-ES minimising the
@@ -36,8 +36,8 @@ use crate::cma::{CmaEs, CmaOptions};
 use crate::env::legacy_rng::RandomState;
 use crate::env::{self, Env, EnvOptions};
 use crate::error::{Error, Result};
-use crate::nca::authors::{self, RunConfig};
-use crate::nca::{self, authors_head, GrowError, Nca, NcaSpec, SeedType};
+use crate::policy::nca::authors::{self, RunConfig};
+use crate::policy::nca::{self, authors_head, GrowError, Nca, NcaSpec, SeedType};
 use crate::policy::{Actor, Head};
 use crate::rollout;
 
@@ -83,7 +83,7 @@ pub struct HyperNcaConfig {
     pub x0: String,
     /// Generations to run (`--iterations` overrides it).
     pub generations: usize,
-    /// `--seed_type`: randomU2 (default), single_seed, ... (src/nca's [`SeedType`]).
+    /// `--seed_type`: randomU2 (default), single_seed, ... (src/policy/nca's [`SeedType`]).
     pub seed_type: String,
     /// `--NCA_steps`.
     pub nca_steps: usize,

@@ -1,4 +1,4 @@
-"""HyperNCA's growth in PyTorch: an oracle for src/nca/mod.rs.
+"""HyperNCA's growth in PyTorch: an oracle for src/policy/nca/mod.rs.
 
 A plain statement of the authors' NCA_3D.py (enajx/HyperNCA, CellCAModel3D with CellPerceptionNet and
 SmallerCellUpdateNet) and of utils_and_wrappers.generate_seeds3D for the deterministic seed types, in

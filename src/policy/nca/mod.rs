@@ -261,35 +261,53 @@ impl Nca {
         let alpha = sp.alpha();
         alive(x, sp, alpha, &mut s.pool, &mut s.pre);
 
-        // Perception: plane by plane, each filter tap a shifted multiply-add over a contiguous row
-        // segment (zero padding: the segment is clipped to the grid).
+        // Perception. Each channel is copied into a zero-bordered (L+2) × (S+2) × (S+2) volume, where
+        // every filter tap is one constant offset: a tap is then a single multiply-add over the
+        // contiguous span from the first interior cell to the last (the border cells in between get
+        // values that are never read), which vectorises; the interior is then copied out.
+        let np = n + 2;
+        let plane = np * np;
+        let padded = (l + 2) * plane;
+        s.pad.clear();
+        s.pad.resize(c * padded, 0.0);
+        for ch in 0..c {
+            for z in 0..l {
+                for i in 0..n {
+                    let from = ((ch * l + z) * n + i) * n;
+                    let to = ch * padded + (z + 1) * plane + (i + 1) * np + 1;
+                    s.pad[to..to + n].copy_from_slice(&x[from..from + n]);
+                }
+            }
+        }
+        let (lo, hi) = (plane + np + 1, l * plane + n * np + n + 1);
+        s.acc.clear();
+        s.acc.resize(padded, 0.0);
         s.perc.clear();
         s.perc.resize(3 * c * cells, 0.0);
         for o in 0..3 * c {
-            let ch = o / 3;
-            let src = &x[ch * cells..(ch + 1) * cells];
-            let dst = &mut s.perc[o * cells..(o + 1) * cells];
-            if let Some(&b) = self.perc_b.get(o) {
-                dst.fill(b);
-            }
+            let src = &s.pad[(o / 3) * padded..(o / 3 + 1) * padded];
+            let acc = &mut s.acc[lo..hi];
+            acc.fill(0.0);
             for dz in 0..3 {
                 for dy in 0..3 {
                     for dx in 0..3 {
                         let w = self.perc_w[o * 27 + dz * 9 + dy * 3 + dx];
-                        // Output (z, i, j) reads input (z + dz − 1, i + dy − 1, j + dx − 1).
-                        let (j0, j1) = (usize::from(dx == 0), n - usize::from(dx == 2));
-                        for z in (dz == 0) as usize..l - usize::from(dz == 2) {
-                            let zz = z + dz - 1;
-                            for i in (dy == 0) as usize..n - usize::from(dy == 2) {
-                                let ii = i + dy - 1;
-                                let out = &mut dst[(z * n + i) * n + j0..(z * n + i) * n + j1];
-                                let inp = &src[(zz * n + ii) * n + j0 + dx - 1
-                                    ..(zz * n + ii) * n + j1 + dx - 1];
-                                for (a, v) in out.iter_mut().zip(inp) {
-                                    *a += w * v;
-                                }
-                            }
+                        // Output p reads input p + (dz − 1)·plane + (dy − 1)·(S+2) + (dx − 1).
+                        let start = dz * plane + dy * np + dx;
+                        for (a, v) in acc.iter_mut().zip(&src[start..start + (hi - lo)]) {
+                            *a += w * v;
                         }
+                    }
+                }
+            }
+            let bias = self.perc_b.get(o).copied().unwrap_or(0.0);
+            let dst = &mut s.perc[o * cells..(o + 1) * cells];
+            for z in 0..l {
+                for i in 0..n {
+                    let from = (z + 1) * plane + (i + 1) * np + 1 - lo;
+                    let to = (z * n + i) * n;
+                    for (d, v) in dst[to..to + n].iter_mut().zip(&acc[from..from + n]) {
+                        *d = v + bias;
                     }
                 }
             }
@@ -329,6 +347,8 @@ struct Scratch {
     pool: Vec<f64>,
     pre: Vec<bool>,
     post: Vec<bool>,
+    pad: Vec<f64>,
+    acc: Vec<f64>,
     perc: Vec<f64>,
     h1: Vec<f64>,
     h2: Vec<f64>,
@@ -354,9 +374,27 @@ fn plane_layer(w: &[f64], b: &[f64], x: &[f64], cells: usize, tanh: bool, y: &mu
             dst.iter_mut().for_each(|a| *a += bias);
         }
         if tanh {
-            dst.iter_mut().for_each(|a| *a = a.tanh());
+            dst.iter_mut().for_each(|a| *a = fast_tanh(*a));
         }
     }
+}
+
+/// tanh through one `exp`, about twice as fast as libm's here, and within a few ulp of it: for |x| ≥
+/// 0.5 as 1 − 2/(e^{2|x|} + 1) (no cancellation: the result is above 0.46), below through `exp_m1`,
+/// which keeps small arguments exact to the last bits. NaN and ±∞ behave as `tanh`'s.
+fn fast_tanh(x: f64) -> f64 {
+    let a = x.abs();
+    let t = if a >= 0.5 {
+        if a > 22.0 {
+            1.0
+        } else {
+            1.0 - 2.0 / ((2.0 * a).exp() + 1.0)
+        }
+    } else {
+        let e = (2.0 * a).exp_m1();
+        e / (e + 2.0)
+    };
+    t.copysign(x)
 }
 
 /// The maximum, NaN if any value is NaN (torch's `max()`); −∞ for no values.
@@ -379,28 +417,34 @@ fn alive(x: &[f64], sp: &NcaSpec, alpha: f64, pool: &mut Vec<f64>, mask: &mut Ve
     let (l, n) = (sp.layers, sp.size);
     let cells = l * n * n;
     let ch = &x[sp.living_channel * cells..(sp.living_channel + 1) * cells];
-    pool.clear();
-    for z in 0..l {
-        for i in 0..n {
-            for j in 0..n {
-                let mut m = f64::NEG_INFINITY;
-                for zz in z.saturating_sub(1)..(z + 2).min(l) {
-                    for ii in i.saturating_sub(1)..(i + 2).min(n) {
-                        for jj in j.saturating_sub(1)..(j + 2).min(n) {
-                            let v = ch[(zz * n + ii) * n + jj];
-                            if v > m || v.is_nan() {
-                                m = v;
-                                if v.is_nan() {
-                                    break;
-                                }
-                            }
-                        }
-                    }
-                }
-                pool.push(m);
-            }
+    // Separable: the 3×3×3 maximum is the 3-wide maximum along j, then i, then z (max is exact and
+    // associative, NaN included).
+    let m3 = |a: f64, b: f64| {
+        if a.is_nan() || b.is_nan() {
+            f64::NAN
+        } else {
+            a.max(b)
         }
-    }
+    };
+    let along = |src: &[f64], dst: &mut Vec<f64>, stride: usize, len: usize| {
+        dst.clear();
+        dst.extend((0..src.len()).map(|k| {
+            let pos = (k / stride) % len;
+            let mut m = src[k];
+            if pos > 0 {
+                m = m3(m, src[k - stride]);
+            }
+            if pos + 1 < len {
+                m = m3(m, src[k + stride]);
+            }
+            m
+        }));
+    };
+    let mut a = Vec::with_capacity(cells);
+    let mut b = Vec::with_capacity(cells);
+    along(ch, &mut a, 1, n);
+    along(&a, &mut b, n, n);
+    along(&b, pool, n * n, l);
     let mut threshold = alpha * nan_max(pool);
     if threshold.is_nan() {
         threshold = f64::NEG_INFINITY;
@@ -763,6 +807,26 @@ mod tests {
             replace: false,
             out_rows: 4,
         }
+    }
+
+    #[test]
+    fn fast_tanh_is_tanh_to_a_few_ulp() {
+        let mut worst = 0.0f64;
+        for i in -200_000..=200_000 {
+            let x = i as f64 * 1.37e-4 + 1e-9;
+            let (a, b) = (fast_tanh(x), x.tanh());
+            worst = worst.max(((a - b) / b).abs());
+        }
+        for x in [
+            0.0, -0.0, 1e-300, -1e-20, 0.5, -0.5, 21.9, 22.1, 700.0, -1e308,
+        ] {
+            let (a, b) = (fast_tanh(x), x.tanh());
+            assert!(a == b || ((a - b) / b).abs() < 1e-15, "{x}: {a} vs {b}");
+        }
+        assert!(worst < 1e-15, "largest relative difference {worst:e}");
+        assert!(fast_tanh(f64::NAN).is_nan());
+        assert_eq!(fast_tanh(f64::INFINITY), 1.0);
+        assert_eq!(fast_tanh(f64::NEG_INFINITY), -1.0);
     }
 
     #[test]
