@@ -667,17 +667,24 @@ impl Plan {
         }
     }
 
-    /// `--train --algo hypernca`.
-    fn train_hypernca(&self, cx: &Context, stop: &AtomicBool) -> Result<()> {
-        use train::hypernca;
+    /// What every population learner's `--train` shares: its settings from the environment's entry
+    /// (`--iterations` and `--seed` over them), the header, the run (fresh, or `--resume`d with
+    /// `--iterations` as the new end), the report.
+    fn train_population<C>(
+        &self,
+        cx: &Context,
+        label: &str,
+        resolve: impl FnOnce(
+            Option<&crate::config::Hyperparameters>,
+            &str,
+            Option<usize>,
+            Option<u64>,
+        ) -> Result<C>,
+        describe: impl FnOnce(&C) -> String,
+        run: impl FnOnce(C, Option<Option<usize>>) -> Result<train::TrainReport>,
+    ) -> Result<()> {
         let t = &self.train;
-        let default = hypernca::Files::default_for(&self.env);
-        let files = hypernca::Files {
-            actor: self.actor_path(),
-            checkpoint: t.checkpoint.clone().unwrap_or(default.checkpoint),
-            ..default
-        };
-        let cfg = hypernca::resolve(
+        let cfg = resolve(
             cx.hyperparameters.as_ref(),
             &self.env,
             t.iterations,
@@ -685,79 +692,69 @@ impl Plan {
         )?;
         println!();
         println!(
-            "training {} with HyperNCA on {} threads{}:",
+            "training {} with {label} on {} threads{}:",
             self.env,
             t.threads,
             if t.resume { ", resuming" } else { "" }
         );
         if !t.resume {
-            print!("{}", cfg.describe());
+            print!("{}", describe(&cfg));
         }
-        let resume = t.resume.then_some(t.iterations);
-        let report = hypernca::run(&self.env, cx.env_options, cfg, &files, resume, stop)?;
-        print_trained(&report)
+        print_trained(&run(cfg, t.resume.then_some(t.iterations))?)
+    }
+
+    /// `--train --algo hypernca`.
+    fn train_hypernca(&self, cx: &Context, stop: &AtomicBool) -> Result<()> {
+        use train::hypernca;
+        let default = hypernca::Files::default_for(&self.env);
+        let files = hypernca::Files {
+            actor: self.actor_path(),
+            checkpoint: self.train.checkpoint.clone().unwrap_or(default.checkpoint),
+            ..default
+        };
+        self.train_population(
+            cx,
+            "HyperNCA",
+            hypernca::resolve,
+            hypernca::HyperNcaConfig::describe,
+            |cfg, resume| hypernca::run(&self.env, cx.env_options, cfg, &files, resume, stop),
+        )
     }
 
     /// `--train --algo cma`.
     fn train_cma(&self, cx: &Context, stop: &AtomicBool) -> Result<()> {
         use train::cma;
-        let t = &self.train;
         let default = cma::CmaFiles::default_for(&self.env);
         let files = cma::CmaFiles {
             actor: self.actor_path(),
-            checkpoint: t.checkpoint.clone().unwrap_or(default.checkpoint),
+            checkpoint: self.train.checkpoint.clone().unwrap_or(default.checkpoint),
             ..default
         };
-        let cfg = cma::resolve(
-            cx.hyperparameters.as_ref(),
-            &self.env,
-            t.iterations,
-            self.seed_given.then_some(self.seed),
-        )?;
-        println!();
-        println!(
-            "training {} with CMA-ES on {} threads{}:",
-            self.env,
-            t.threads,
-            if t.resume { ", resuming" } else { "" }
-        );
-        if !t.resume {
-            print!("{}", cfg.describe());
-        }
-        let resume = t.resume.then_some(t.iterations);
-        let report = cma::run(&self.env, cx.env_options, cfg, &files, resume, stop)?;
-        print_trained(&report)
+        self.train_population(
+            cx,
+            "CMA-ES",
+            cma::resolve,
+            cma::CmaConfig::describe,
+            |cfg, resume| cma::run(&self.env, cx.env_options, cfg, &files, resume, stop),
+        )
     }
 
     /// `--train --algo cosyne`.
     fn train_cosyne(&self, cx: &Context, stop: &AtomicBool) -> Result<()> {
         use train::cosyne;
-        let t = &self.train;
         let default = cosyne::Files::default_for(&self.env);
         let files = cosyne::Files {
             actor: self.actor_path(),
-            checkpoint: t.checkpoint.clone().unwrap_or(default.checkpoint),
+            checkpoint: self.train.checkpoint.clone().unwrap_or(default.checkpoint),
             ..default
         };
-        let cfg = cosyne::resolve(
-            cx.hyperparameters.as_ref(),
-            &self.env,
-            t.iterations,
-            self.seed_given.then_some(self.seed),
-        )?;
-        println!();
-        println!(
-            "training {} with CoSyNE on {} threads{}:",
-            self.env,
-            t.threads,
-            if t.resume { ", resuming" } else { "" }
-        );
-        if !t.resume {
-            print!("{}", cfg.describe());
-        }
-        let resume = t.resume.then_some(t.iterations);
-        let report = cosyne::run(&self.env, cx.env_options, cfg, &files, resume, stop)?;
-        print_trained(&report)
+        self.train_population(
+            cx,
+            "CoSyNE",
+            cosyne::resolve,
+            cosyne::CosyneConfig::describe,
+            |cfg, resume| cosyne::run(&self.env, cx.env_options, cfg, &files, resume, stop),
+        )
     }
 
     /// `--train --algo mk1|mk2|mk2.5|simple-cma`.
@@ -768,64 +765,37 @@ impl Plan {
         stop: &AtomicBool,
     ) -> Result<()> {
         use train::synaptolysis as syn;
-        let t = &self.train;
         let default = syn::Files::default_for(method, &self.env);
         let files = syn::Files {
             actor: self.actor_path(),
-            checkpoint: t.checkpoint.clone().unwrap_or(default.checkpoint),
+            checkpoint: self.train.checkpoint.clone().unwrap_or(default.checkpoint),
             ..default
         };
-        let cfg = syn::config::resolve(
-            cx.hyperparameters.as_ref(),
-            &self.env,
-            method,
-            t.iterations,
-            self.seed_given.then_some(self.seed),
-        )?;
-        println!();
-        println!(
-            "training {} with Synaptolysis {} on {} threads{}:",
-            self.env,
-            method.name(),
-            t.threads,
-            if t.resume { ", resuming" } else { "" }
-        );
-        if !t.resume {
-            print!("{}", cfg.describe());
-        }
-        let resume = t.resume.then_some(t.iterations);
-        let report = syn::run(&self.env, cx.env_options, cfg, &files, resume, stop)?;
-        print_trained(&report)
+        self.train_population(
+            cx,
+            &format!("Synaptolysis {}", method.name()),
+            |h, env, iterations, seed| syn::config::resolve(h, env, method, iterations, seed),
+            |cfg| cfg.describe(),
+            |cfg, resume| syn::run(&self.env, cx.env_options, cfg, &files, resume, stop),
+        )
     }
 
     /// `--train --algo es`.
     fn train_es(&self, cx: &Context, stop: &AtomicBool) -> Result<()> {
-        let t = &self.train;
-        let default = train::es::EsFiles::default_for(&self.env);
-        let files = train::es::EsFiles {
+        use train::es;
+        let default = es::EsFiles::default_for(&self.env);
+        let files = es::EsFiles {
             actor: self.actor_path(),
-            checkpoint: t.checkpoint.clone().unwrap_or(default.checkpoint),
+            checkpoint: self.train.checkpoint.clone().unwrap_or(default.checkpoint),
             ..default
         };
-        let cfg = train::es::resolve(
-            cx.hyperparameters.as_ref(),
-            &self.env,
-            t.iterations,
-            self.seed_given.then_some(self.seed),
-        )?;
-        println!();
-        println!(
-            "training {} with ES on {} threads{}:",
-            self.env,
-            t.threads,
-            if t.resume { ", resuming" } else { "" }
-        );
-        if !t.resume {
-            print!("{}", cfg.describe());
-        }
-        let resume = t.resume.then_some(t.iterations);
-        let report = train::es::run(&self.env, cx.env_options, cfg, &files, resume, stop)?;
-        print_trained(&report)
+        self.train_population(
+            cx,
+            "ES",
+            es::resolve,
+            es::EsConfig::describe,
+            |cfg, resume| es::run(&self.env, cx.env_options, cfg, &files, resume, stop),
+        )
     }
 
     /// `--train --algo ppo`: resolve the hyperparameters, train with Ctrl-C stopping after the
