@@ -308,6 +308,24 @@ fn episode_seed(run: u64, generation: usize, candidate: usize, k: usize) -> u64 
     (z ^ (z >> 31)) & 0x7FFF_FFFF
 }
 
+/// The morphologies' rewards combined by `reward_type`; NaN (from any of them) is the worst fitness,
+/// −∞, since CMA-ES cannot rank NaN. `f64::min` would skip a NaN, so it is checked first.
+fn combine(rewards: &[f64], reward_type: RewardType) -> f64 {
+    if rewards.iter().any(|r| r.is_nan()) {
+        return f64::NEG_INFINITY;
+    }
+    let r = match reward_type {
+        RewardType::Min => rewards.iter().copied().fold(f64::INFINITY, f64::min),
+        RewardType::Sum => rewards.iter().sum(),
+        RewardType::Mean => rewards.iter().sum::<f64>() / rewards.len() as f64,
+    };
+    if r.is_nan() {
+        f64::NEG_INFINITY
+    } else {
+        r
+    }
+}
+
 /// What growing and running one candidate gave.
 #[derive(Debug, Clone, Copy)]
 struct Eval {
@@ -814,17 +832,8 @@ impl HyperNca {
             }
             rewards.push(sum / self.cfg.episodes as f64);
         }
-        let reward = match self.cfg.reward_type {
-            RewardType::Min => rewards.iter().copied().fold(f64::INFINITY, f64::min),
-            RewardType::Sum => rewards.iter().sum(),
-            RewardType::Mean => rewards.iter().sum::<f64>() / rewards.len() as f64,
-        };
         Ok(Eval {
-            reward: if reward.is_nan() {
-                f64::NEG_INFINITY
-            } else {
-                reward
-            },
+            reward: combine(&rewards, self.cfg.reward_type),
             steps,
             episodes,
         })
@@ -1112,6 +1121,46 @@ mod tests {
                 .to_string();
             assert!(e.contains(&format!("hypernca → {key}")), "{e}");
         }
+    }
+
+    /// NaN scores the worst fitness (CMA-ES cannot rank NaN), whichever way the rewards combine.
+    #[test]
+    fn a_nan_reward_scores_the_worst() {
+        for t in [RewardType::Min, RewardType::Sum, RewardType::Mean] {
+            assert_eq!(combine(&[12.0, f64::NAN], t), f64::NEG_INFINITY, "{t:?}");
+            assert_eq!(combine(&[f64::NAN], t), f64::NEG_INFINITY, "{t:?}");
+        }
+        assert_eq!(combine(&[3.0, -1.0], RewardType::Min), -1.0);
+        assert_eq!(combine(&[3.0, -1.0], RewardType::Sum), 2.0);
+        assert_eq!(combine(&[3.0, -1.0], RewardType::Mean), 1.0);
+    }
+
+    /// All-zero parameters grow 0/0 = NaN weights (the update's maximum is 0). On the continuous lander
+    /// NaN throttles fire no engine, as NumPy's comparisons make them in Gymnasium, so the episode
+    /// still scores a finite reward: the run goes on.
+    #[test]
+    fn a_nan_network_still_scores() {
+        let cfg = HyperNcaConfig {
+            popsize: 4,
+            policy_layers: 3,
+            nca_steps: 3,
+            ..HyperNcaConfig::default()
+        };
+        let files = Files::default_for("LunarLanderContinuous-v2");
+        let run = HyperNca::new(
+            "LunarLanderContinuous-v2",
+            EnvOptions::default(),
+            cfg,
+            &files,
+        )
+        .unwrap();
+        let zeros = vec![0.0; run.spec.n_params()];
+        let nets = grow_networks(&run.spec, &zeros, &run.seed_grid, &run.morph).unwrap();
+        let first = &nets[0].1.layers[0].weight;
+        assert!(first.iter().all(|v| v.is_nan()), "the grid grows NaN");
+        let mut envs = vec![env::make("LunarLanderContinuous-v2").unwrap()];
+        let e = run.evaluate(&zeros, 0, 0, &mut envs).unwrap();
+        assert!(e.reward.is_finite() && e.steps > 100, "{e:?}");
     }
 
     #[test]
