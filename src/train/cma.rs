@@ -151,16 +151,8 @@ pub fn resolve(
     generations: Option<usize>,
     seed: Option<u64>,
 ) -> Result<CmaConfig> {
-    let file = hyper.map_or_else(
-        || "hyperparameters.yml".to_string(),
-        |h| h.path.display().to_string(),
-    );
-    let mut cfg: CmaConfig = match hyper.and_then(|h| h.section(env_id).and_then(|s| s.cma.clone()))
-    {
-        None => CmaConfig::default(),
-        Some(v) => serde_yaml::from_value(v)
-            .map_err(|e| Error::Invalid(format!("{file}: `{env_id}` → cma: {e}")))?,
-    };
+    let (mut cfg, file): (CmaConfig, String) =
+        learner::settings(hyper, env_id, "cma", |s| s.cma.as_ref())?;
     if let Some(g) = generations {
         cfg.generations = g;
     }

@@ -143,15 +143,8 @@ pub fn resolve(
     generations: Option<usize>,
     seed: Option<u64>,
 ) -> Result<EsConfig> {
-    let file = hyper.map_or_else(
-        || "hyperparameters.yml".to_string(),
-        |h| h.path.display().to_string(),
-    );
-    let mut cfg: EsConfig = match hyper.and_then(|h| h.section(env_id).and_then(|s| s.es.clone())) {
-        None => EsConfig::default(),
-        Some(v) => serde_yaml::from_value(v)
-            .map_err(|e| Error::Invalid(format!("{file}: `{env_id}` → es: {e}")))?,
-    };
+    let (mut cfg, file): (EsConfig, String) =
+        learner::settings(hyper, env_id, "es", |s| s.es.as_ref())?;
     if let Some(g) = generations {
         cfg.generations = g;
     }

@@ -257,16 +257,8 @@ pub fn resolve(
     generations: Option<usize>,
     seed: Option<u64>,
 ) -> Result<HyperNcaConfig> {
-    let file = hyper.map_or_else(
-        || "hyperparameters.yml".to_string(),
-        |h| h.path.display().to_string(),
-    );
-    let mut cfg: HyperNcaConfig =
-        match hyper.and_then(|h| h.section(env_id).and_then(|s| s.hypernca.clone())) {
-            None => HyperNcaConfig::default(),
-            Some(v) => serde_yaml::from_value(v)
-                .map_err(|e| Error::Invalid(format!("{file}: `{env_id}` → hypernca: {e}")))?,
-        };
+    let (mut cfg, file): (HyperNcaConfig, String) =
+        learner::settings(hyper, env_id, "hypernca", |s| s.hypernca.as_ref())?;
     if let Some(g) = generations {
         cfg.generations = g;
     }

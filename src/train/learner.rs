@@ -47,6 +47,28 @@ pub trait Learner {
     fn save(&self) -> Result<()>;
 }
 
+/// A learner's settings: the `key:` mapping of `env_id`'s entry in the hyperparameters file, over the
+/// settings' defaults (the whole defaults when the entry has none); a value of the wrong type or an
+/// unknown key is an error naming the file, the entry and the key. Also the file's name, for the
+/// settings' own checks.
+pub fn settings<C: DeserializeOwned + Default>(
+    hyper: Option<&crate::config::Hyperparameters>,
+    env_id: &str,
+    key: &str,
+    section: impl Fn(&crate::config::EnvSection) -> Option<&serde_yaml::Value>,
+) -> Result<(C, String)> {
+    let file = hyper.map_or_else(
+        || "hyperparameters.yml".to_string(),
+        |h| h.path.display().to_string(),
+    );
+    let cfg = match hyper.and_then(|h| h.section(env_id).and_then(&section)) {
+        None => C::default(),
+        Some(v) => serde_yaml::from_value(v.clone())
+            .map_err(|e| Error::Invalid(format!("{file}: `{env_id}` → {key}: {e}")))?,
+    };
+    Ok((cfg, file))
+}
+
 /// Where the loop writes, besides what the learner saves itself.
 #[derive(Debug, Clone)]
 pub struct LoopFiles {
