@@ -871,10 +871,8 @@ impl Learner for HyperNca {
         let start = Instant::now();
         let generation = self.es.generation();
         let candidates = self.es.ask();
+        // Every id was built once when the run was (Morphologies::of), so a worker's can be too.
         let (ids, options) = (&self.morph.ids, self.options);
-        for id in ids {
-            env::make_with(id, options)?;
-        }
         let this = &*self;
         // Collected whole, then checked in order: an error names the first failing candidate, whatever
         // the schedule.
