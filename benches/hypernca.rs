@@ -17,17 +17,8 @@ use synapt_safety::nca::{Nca, NcaSpec, SeedType};
 
 fn lander() -> NcaSpec {
     NcaSpec {
-        channels: 2,
-        layers: 5,
-        size: 8,
-        hidden: 4,
         bias: true,
-        reading_channel: 0,
-        living_channel: 1,
-        living_threshold: 0.0,
-        normalise: true,
-        replace: false,
-        out_rows: 4,
+        ..NcaSpec::new(2, 5, 8, 4, 4)
     }
 }
 

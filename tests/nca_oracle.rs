@@ -23,17 +23,8 @@ struct Case {
 
 fn spec(c: usize, l: usize, s: usize, d: usize, out_rows: usize, bias: bool) -> NcaSpec {
     NcaSpec {
-        channels: c,
-        layers: l,
-        size: s,
-        hidden: d,
         bias,
-        reading_channel: 0,
-        living_channel: usize::from(c > 1),
-        living_threshold: 0.0,
-        normalise: true,
-        replace: false,
-        out_rows,
+        ..NcaSpec::new(c, l, s, d, out_rows)
     }
 }
 

@@ -75,17 +75,8 @@ fn the_saved_actor_is_the_network_the_mean_solution_grows() {
     let mean = common::json_f64s(&c["mean_solution"]);
     let seed = common::json_f64s(&c["seed_grid"]);
     let spec = NcaSpec {
-        channels: 2,
-        layers: 3,
-        size: 8,
-        hidden: 4,
         bias: true,
-        reading_channel: 0,
-        living_channel: 1,
-        living_threshold: 0.0,
-        normalise: true,
-        replace: false,
-        out_rows: 4,
+        ..NcaSpec::new(2, 3, 8, 4, 4)
     };
     assert_eq!(mean.len(), 226);
     assert_eq!(seed.len(), 2 * 3 * 64);
@@ -153,19 +144,7 @@ fn metamorphosis_grows_on_from_the_first_pattern() {
     );
     // The saved actor is the first morphology's: grown for 6 steps only.
     let c: serde_json::Value = serde_json::from_slice(&read(dir.path(), CHECKPOINT)).unwrap();
-    let spec = NcaSpec {
-        channels: 2,
-        layers: 3,
-        size: 8,
-        hidden: 4,
-        bias: false,
-        reading_channel: 0,
-        living_channel: 1,
-        living_threshold: 0.0,
-        normalise: true,
-        replace: false,
-        out_rows: 4,
-    };
+    let spec = NcaSpec::new(2, 3, 8, 4, 4);
     let nca = Nca::new(&spec, &common::json_f64s(&c["mean_solution"])).unwrap();
     let mut grid = common::json_f64s(&c["seed_grid"]);
     nca.grow(&mut grid, 6, 0, |_, _| {}).unwrap();

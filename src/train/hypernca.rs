@@ -377,17 +377,12 @@ impl Morphologies {
             )));
         }
         let spec = NcaSpec {
-            channels: cfg.channels,
-            layers: cfg.policy_layers,
-            size,
-            hidden: cfg.hidden,
             bias: cfg.bias,
             reading_channel: cfg.reading_channel,
-            living_channel: usize::from(cfg.channels > 1),
             living_threshold: cfg.living_threshold,
             normalise: cfg.normalise,
             replace: cfg.replace,
-            out_rows: act_dim,
+            ..NcaSpec::new(cfg.channels, cfg.policy_layers, size, cfg.hidden, act_dim)
         };
         spec.check()
             .map_err(|e| Error::Invalid(format!("hypernca: {e}")))?;

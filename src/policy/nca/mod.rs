@@ -70,6 +70,32 @@ pub struct NcaSpec {
 }
 
 impl NcaSpec {
+    /// The automaton of `channels` × `layers` × `size`² with `hidden` update channels and `out_rows`
+    /// policy outputs, everything else at the authors' command-line defaults: no biases, reading
+    /// channel 0, living channel 1 (0 with one channel, as their `living_channel_dim`), every cell
+    /// alive, the update normalised and added.
+    pub fn new(
+        channels: usize,
+        layers: usize,
+        size: usize,
+        hidden: usize,
+        out_rows: usize,
+    ) -> NcaSpec {
+        NcaSpec {
+            channels,
+            layers,
+            size,
+            hidden,
+            bias: false,
+            reading_channel: 0,
+            living_channel: usize::from(channels > 1),
+            living_threshold: 0.0,
+            normalise: true,
+            replace: false,
+            out_rows,
+        }
+    }
+
     /// The number of evolved parameters: 81C (+3C) + 3C·D (+D) + D² (+D) + D·C (+C).
     pub fn n_params(&self) -> usize {
         let (c, d) = (self.channels, self.hidden);
@@ -795,17 +821,8 @@ mod tests {
 
     fn lander(bias: bool) -> NcaSpec {
         NcaSpec {
-            channels: 2,
-            layers: 5,
-            size: 8,
-            hidden: 4,
             bias,
-            reading_channel: 0,
-            living_channel: 1,
-            living_threshold: 0.0,
-            normalise: true,
-            replace: false,
-            out_rows: 4,
+            ..NcaSpec::new(2, 5, 8, 4, 4)
         }
     }
 
