@@ -10,8 +10,8 @@ use clap::Parser;
 use synapt_safety::device::DeviceChoice;
 use synapt_safety::falsify::{bo, search};
 use synapt_safety::pipeline::{
-    FalsifySettings, Files, Job, Plan, PruneSettings, RefineSettings, ReproducePlan, Stage,
-    TrainSettings,
+    ConvertSettings, FalsifySettings, Files, Job, Plan, PruneSettings, RefineSettings,
+    ReproducePlan, Stage, TrainSettings,
 };
 use synapt_safety::{prune, refine, train, Choice};
 
@@ -32,6 +32,14 @@ fn prune_fraction(s: &str) -> Result<f64, String> {
     Ok(k)
 }
 
+/// A number above zero and finite.
+fn positive_finite(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v > 0.0 && v.is_finite() => Ok(v),
+        _ => Err("takes a positive number".into()),
+    }
+}
+
 /// A count that must be at least 1.
 fn positive(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {
@@ -47,7 +55,7 @@ fn positive(s: &str) -> Result<usize, String> {
     about = "Sparse and safe deep-RL control policies: train, test, prune, falsify, refine, visualize.",
     long_about = "Sparse and safe deep-RL control policies: PruVer (AAAI 2023) and its NeurIPS 2021 \
 predecessor in Rust.\n\nGive one or more stage flags; they run in pipeline order \
-(train → test → prune → falsify → refine → visualize → display), whatever order they are typed in. \
+(train → test → prune → falsify → refine → convert → visualize → display), whatever order they are typed in. \
 Policies are PyTorch .pth state_dicts in PruVer's FeedForwardActorNN layout (layer1 … layerN).",
     after_help = "Example: synapt-safety --test --env CartPole-v1 --actor Policies/bc_actorCartPole-v1.pth --episodes 10"
 )]
@@ -187,7 +195,7 @@ pub struct Cli {
     /// Stage: counterexample-guided refinement of the pruned actor (--pruned, else the one --prune
     /// just wrote) against the dense --actor: restore dense weights, ranked by the gradient of the
     /// pruned-vs-dense action error at recovery states, until every failure in --failures is fixed.
-    /// Writes Policies/ppo_actor_refined<ENV>.pth (or --out).
+    /// Writes Policies/ppo_actor_refined<ENV>.pth (or --refined).
     #[arg(long)]
     pub refine: bool,
 
@@ -212,6 +220,29 @@ pub struct Cli {
     /// re-run per restoration step.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub refine_max_failures: Option<u64>,
+
+    /// Stage: write the actor (the one --refine or --prune just wrote, else --refined, --pruned,
+    /// --actor) as an ONNX network, opset 13, to <actor stem>.onnx beside it (or --out, when --prune
+    /// is not given): input `obs` [batch, n], output `action` [batch, m]. See docs/convert.md.
+    #[arg(long)]
+    pub convert: bool,
+
+    /// --convert: a one-step property of the actor to write as VNN-LIB queries beside the ONNX file,
+    /// for verifiers such as α,β-CROWN or Marabou: e.g. 'y0 in [-1, 1]', 'argmax = 1' or
+    /// 'argmax = dense' (docs/convert.md has the syntax). The input box is the observation space's
+    /// (see --vnnlib-box), or with --vnnlib-eps one box around each failure's recovery state.
+    #[arg(long, value_name = "PROPERTY")]
+    pub vnnlib: Option<String>,
+
+    /// --vnnlib: replace components of the input box, comma-separated: NAME=LO..HI or INDEX=LO..HI
+    /// entries, or one LO..HI per observation component, in order.
+    #[arg(long, value_name = "BOX", allow_hyphen_values = true)]
+    pub vnnlib_box: Option<String>,
+
+    /// --vnnlib: one query per failure of --failures (or of --falsify), over the box of half-width EPS
+    /// around its recovery state, found as --refine finds it, with --actor as the dense actor.
+    #[arg(long, value_name = "EPS", value_parser = positive_finite)]
+    pub vnnlib_eps: Option<f64>,
 
     /// Stage: figures into Graph/: a heatmap per weight matrix and a histogram of |w| per layer for
     /// --actor (and --pruned, --refined), and with them a mask figure per layer.
@@ -366,6 +397,7 @@ impl Cli {
             (self.prune || self.sweep.is_some(), Stage::Prune),
             (self.falsify, Stage::Falsify),
             (self.refine, Stage::Refine),
+            (self.convert, Stage::Convert),
             (self.visualize, Stage::Visualize),
             (self.display, Stage::Display),
         ]
@@ -379,7 +411,7 @@ impl Cli {
     fn check(&self) -> Result<(), String> {
         let stages = self.stages();
         // (given, what it needs, message when the need is not met)
-        let needs: [(bool, bool, String); 10] = [
+        let needs: [(bool, bool, String); 13] = [
             (
                 self.ppo.is_some(),
                 self.algo == train::Algo::Ppo,
@@ -405,7 +437,7 @@ impl Cli {
                 !self.reproduce,
                 !stages.is_empty(),
                 "no stage given: pass one or more of --train --test --prune --falsify --refine \
-                 --visualize --display, or --reproduce (see --help)"
+                 --convert --visualize --display, or --reproduce (see --help)"
                     .into(),
             ),
             (
@@ -438,6 +470,32 @@ impl Cli {
                 self.refine_max_failures.is_some(),
                 self.refine || self.reproduce,
                 "--refine-max-failures applies to --refine (or --reproduce), which was not given"
+                    .into(),
+            ),
+            (
+                self.vnnlib.is_some(),
+                self.convert,
+                "--vnnlib writes VNN-LIB queries beside the ONNX file of --convert, which was not \
+                 given"
+                    .into(),
+            ),
+            (
+                self.vnnlib_box.is_some() || self.vnnlib_eps.is_some(),
+                self.vnnlib.is_some(),
+                format!(
+                    "{} sets the input box of --vnnlib's property, which was not given",
+                    if self.vnnlib_box.is_some() {
+                        "--vnnlib-box"
+                    } else {
+                        "--vnnlib-eps"
+                    }
+                ),
+            ),
+            (
+                self.vnnlib_eps.is_some(),
+                self.failures.is_some() || self.falsify,
+                "--vnnlib-eps puts a box around each failure's recovery state: give --failures PATH \
+                 (a CSV of --falsify) or --falsify in the same command"
                     .into(),
             ),
             (
@@ -558,6 +616,11 @@ impl Cli {
                 method: self.refine_method,
                 rounds: self.refine_rounds,
                 max_failures: refine_max_failures,
+            },
+            convert: ConvertSettings {
+                property: self.vnnlib,
+                input_box: self.vnnlib_box,
+                eps: self.vnnlib_eps,
             },
             gifs: self.gifs,
         })))

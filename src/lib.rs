@@ -8,6 +8,7 @@
 pub mod choice;
 pub mod cma;
 pub mod config;
+pub mod convert;
 pub mod device;
 pub mod display;
 pub mod env;

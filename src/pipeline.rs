@@ -1,5 +1,5 @@
 //! The pipeline as data: a [`Plan`] names the stages to run and their settings; [`Plan::run`] runs them
-//! in pipeline order (train → test → prune → falsify → refine → visualize → display), hands each
+//! in pipeline order (train → test → prune → falsify → refine → convert → visualize → display), hands each
 //! stage's outputs to the next, names the files, and closes the falsify → refine loop. The binary only
 //! parses flags into a plan; `--reproduce` is a plan of its own ([`Job::Reproduce`]).
 
@@ -7,18 +7,19 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use crate::config::{self, Hyperparameters};
+use crate::convert;
 use crate::device::DeviceChoice;
 use crate::env::{self, EnvOptions};
 use crate::error::{Error, Result};
 use crate::falsify::bo::{Acquisition, SearchRegion};
-use crate::falsify::catalog::Catalog;
+use crate::falsify::catalog::{Catalog, Spec};
 use crate::falsify::search::Method as Search;
 use crate::falsify::stage::{self, Report as Falsified};
 use crate::policy::Actor;
 use crate::prune::{self, PruneOptions, Sweep};
 use crate::refine;
 use crate::report::Table;
-use crate::trajectory::read_failures;
+use crate::trajectory::{read_failures, RecordedFailure};
 use crate::visualize::{self, VisualizeOptions};
 use crate::Choice;
 use crate::{display, evaluate, reproduce, train};
@@ -31,6 +32,7 @@ pub enum Stage {
     Prune,
     Falsify,
     Refine,
+    Convert,
     Visualize,
     Display,
 }
@@ -44,6 +46,7 @@ impl Stage {
             Stage::Prune => "--prune",
             Stage::Falsify => "--falsify",
             Stage::Refine => "--refine",
+            Stage::Convert => "--convert",
             Stage::Visualize => "--visualize",
             Stage::Display => "--display",
         }
@@ -140,6 +143,18 @@ pub struct RefineSettings {
     pub max_failures: Option<usize>,
 }
 
+/// `--convert`'s settings.
+#[derive(Debug, Clone, Default)]
+pub struct ConvertSettings {
+    /// `--vnnlib`: a one-step property to write as VNN-LIB queries beside the ONNX file.
+    pub property: Option<String>,
+    /// `--vnnlib-box`: components of the input box to replace.
+    pub input_box: Option<String>,
+    /// `--vnnlib-eps`: one query per failure, over the box of this half-width around its recovery
+    /// state.
+    pub eps: Option<f64>,
+}
+
 /// Stages over one environment, and everything they need.
 #[derive(Debug, Clone)]
 pub struct Plan {
@@ -157,6 +172,7 @@ pub struct Plan {
     pub prune: PruneSettings,
     pub falsify: FalsifySettings,
     pub refine: RefineSettings,
+    pub convert: ConvertSettings,
     /// `--display`: how many of the worst failures to render.
     pub gifs: usize,
 }
@@ -173,6 +189,9 @@ struct Handoff {
     falsified: Option<Falsified>,
     refined: Option<PathBuf>,
 }
+
+/// The per-instance timeout, in seconds, of the VNN-COMP instance list `--convert --vnnlib` writes.
+const VNNLIB_TIMEOUT_S: u32 = 300;
 
 /// The hyperparameters file and the environment's options from it.
 struct Context {
@@ -256,6 +275,7 @@ impl Plan {
                     h.falsified = Some(falsify_stage(&req)?);
                 }
                 Stage::Refine => h.refined = self.refine_stage(&cx, &h)?,
+                Stage::Convert => self.convert_stage(&cx, &h)?,
                 Stage::Visualize => self.visualize_stage(&h)?,
                 Stage::Display => self.display_stage(&cx, h.falsified.as_ref())?,
             }
@@ -418,48 +438,17 @@ impl Plan {
             (&dense_path, self.files.elite),
             &pruned_path,
         )?;
-        let catalog = Catalog::load(self.files.specs.as_deref())?;
-        let falsified = h.falsified.as_ref();
-        let (mut failures, spec, source) =
-            match (&self.files.failures, falsified) {
-                (Some(path), _) => {
-                    let file = read_failures(
-                        path,
-                        &self.env,
-                        probe.observation_names(),
-                        &probe.action_space(),
-                    )?;
-                    if file.failures.is_empty() {
-                        println!(
-                            "\n{}: no failures recorded: nothing to refine (no actor written)",
-                            path.display()
-                        );
-                        return Ok(None);
-                    }
-                    let spec = catalog.get(probe.as_ref(), Some(&file.spec))?;
-                    (file.failures, spec, path.display().to_string())
-                }
-                (None, Some(report)) => (
-                    report.recorded_failures(),
-                    report.spec.clone(),
-                    "the campaign above".to_string(),
-                ),
-                (None, None) => return Err(Error::Usage(
-                    "--refine needs counterexamples: give --failures PATH (a CSV of --falsify) or \
-                     --falsify in the same command"
-                        .into(),
-                )),
-            };
+        let (mut failures, spec, source) = self.counterexamples(probe.as_ref(), h, "--refine")?;
+        let Some(spec) = spec else {
+            println!("\n{source}: no failures recorded: nothing to refine (no actor written)");
+            return Ok(None);
+        };
         let out =
             self.files.refined.clone().unwrap_or_else(|| {
                 refine::refined_path_of(&dense_path, self.files.elite, &self.env)
             });
         prune::refuse_overwrite(&dense_path, &out, "the refined actor")?;
         prune::refuse_overwrite(&pruned_path, &out, "the refined actor")?;
-        if failures.is_empty() {
-            println!("\n{source}: no failures: nothing to refine (no actor written)");
-            return Ok(None);
-        }
         let r = &self.refine;
         let thresholds = config::refine_thresholds(cx.hyperparameters.as_ref(), &self.env);
         let env_ref = refine::EnvRef {
@@ -575,7 +564,7 @@ impl Plan {
         print!("{rounds}");
         // With campaigns: the dense actor gets one too (same seed and budget as the pruned one's), so
         // the final table compares all three.
-        let (dense_found, pruned_found) = match falsified {
+        let (dense_found, pruned_found) = match h.falsified.as_ref() {
             Some(pruned_report) if falsifying => {
                 let mut req = self.falsify_request(cx, dense_path.clone())?;
                 req.spec_name = Some(spec.name.clone());
@@ -626,6 +615,163 @@ impl Plan {
             )));
         }
         Ok(written)
+    }
+
+    /// The counterexamples `stage` works on: those of --failures, else those of the campaign this
+    /// command ran last; with their specification (`None` when there are none) and a name for where
+    /// they came from.
+    fn counterexamples(
+        &self,
+        probe: &dyn env::Env,
+        h: &Handoff,
+        stage: &str,
+    ) -> Result<(Vec<RecordedFailure>, Option<Spec>, String)> {
+        match (&self.files.failures, h.falsified.as_ref()) {
+            (Some(path), _) => {
+                let file = read_failures(
+                    path,
+                    &self.env,
+                    probe.observation_names(),
+                    &probe.action_space(),
+                )?;
+                let source = path.display().to_string();
+                if file.failures.is_empty() {
+                    return Ok((Vec::new(), None, source));
+                }
+                let catalog = Catalog::load(self.files.specs.as_deref())?;
+                let spec = catalog.get(probe, Some(&file.spec))?;
+                Ok((file.failures, Some(spec), source))
+            }
+            (None, Some(report)) => {
+                let failures = report.recorded_failures();
+                let spec = (!failures.is_empty()).then(|| report.spec.clone());
+                Ok((failures, spec, "the campaign above".to_string()))
+            }
+            (None, None) => Err(Error::Usage(format!(
+                "{stage} needs counterexamples: give --failures PATH (a CSV of --falsify) or \
+                 --falsify in the same command"
+            ))),
+        }
+    }
+
+    /// `--convert`: the newest actor of the command (refined, else pruned, else --refined, --pruned,
+    /// --actor) as ONNX, and with --vnnlib its property as VNN-LIB queries beside it.
+    fn convert_stage(&self, cx: &Context, h: &Handoff) -> Result<()> {
+        let (path, elite) = match h
+            .refined
+            .clone()
+            .or(h.pruned.clone())
+            .or(self.files.refined.clone())
+            .or(self.files.pruned.clone())
+        {
+            Some(p) => (p, None),
+            None => (self.actor_path(), self.files.elite),
+        };
+        let probe = env::make_with(&self.env, cx.env_options)?;
+        let actions = probe.action_space();
+        let actor = Actor::load_elite(&path, elite, Some(&actions))?;
+        let label = crate::policy::actor_label(&path, elite);
+        let space = probe.observation_space();
+        actor.check_fits(&space, &actions, &self.env, Path::new(&label))?;
+        // --out names the pruned actor when --prune runs; the ONNX file then goes beside it.
+        let onnx = match (&self.files.out, self.stages.contains(&Stage::Prune)) {
+            (Some(out), false) => out.clone(),
+            _ => convert::default_onnx_path(&path, elite),
+        };
+        let mut conversion = convert::Conversion::new(&actor, onnx, &label, &self.env);
+        if let Some(text) = &self.convert.property {
+            let c = &self.convert;
+            let mut q = convert::Queries {
+                property: convert::Property::parse(text)?,
+                actor: &actor,
+                label: &label,
+                env_id: &self.env,
+                names: probe.observation_names(),
+                space: &space,
+                discrete: actions.is_discrete(),
+                overrides: c.input_box.as_deref(),
+                around: None,
+            };
+            q.check()?;
+            let (recoveries, dense);
+            if let Some(eps) = c.eps {
+                let (failures, spec, source) =
+                    self.counterexamples(probe.as_ref(), h, "--vnnlib-eps")?;
+                let dense_label = crate::policy::actor_label(&self.actor_path(), self.files.elite);
+                dense = Actor::load_elite(&self.actor_path(), self.files.elite, Some(&actions))?;
+                dense.check_fits(&space, &actions, &self.env, Path::new(&dense_label))?;
+                if dense.is_recurrent() {
+                    return Err(Error::Invalid(format!(
+                        "the dense actor {dense_label} is an Elman network: its recovery states \
+                         depend on its context, which a box over observations leaves out"
+                    )));
+                }
+                let thresholds = config::refine_thresholds(cx.hyperparameters.as_ref(), &self.env);
+                let (recovered, _) = refine::criteria(self.refine.method, thresholds);
+                let env_ref = refine::EnvRef {
+                    id: &self.env,
+                    options: cx.env_options,
+                };
+                recoveries = match spec {
+                    Some(spec) => {
+                        println!();
+                        println!(
+                            "{} failures of `{}` from {source}: boxes of half-width {eps} around \
+                             the recovery state of each (a prefix is recoverable when, with \
+                             {dense_label} finishing the episode, {})",
+                            failures.len(),
+                            spec.name,
+                            recovered.describe(&spec)
+                        );
+                        refine::recovery_states(env_ref, &dense, &failures, recovered, &spec)?
+                    }
+                    None => Vec::new(),
+                };
+                q.around = Some(convert::Around {
+                    eps,
+                    recoveries: &recoveries,
+                    dense: &dense,
+                    source,
+                });
+            }
+            conversion.add_queries(&q)?;
+        }
+        let mut inputs = vec![path.clone(), self.actor_path()];
+        inputs.extend(
+            [
+                &self.files.failures,
+                &self.files.hyperparameters,
+                &self.files.specs,
+            ]
+            .into_iter()
+            .flatten()
+            .cloned(),
+        );
+        let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+        conversion.check_outputs(&inputs)?;
+        let written = conversion.write(VNNLIB_TIMEOUT_S)?;
+        let (n, zeros) = convert::weight_counts(&actor);
+        println!();
+        println!(
+            "converted {label} ({}, {zeros}/{n} weights zero) to ONNX (opset {}, IR {}): {}",
+            actor.shape_string(),
+            convert::onnx::OPSET,
+            convert::onnx::IR_VERSION,
+            convert::onnx::signature(&actor)
+        );
+        println!("wrote {}", written[0].display());
+        match conversion.queries.len() {
+            0 if self.convert.property.is_some() => {
+                println!("no failures recorded: no VNN-LIB query written")
+            }
+            0 => {}
+            1 if written.len() == 2 => println!("wrote {}", written[1].display()),
+            n => println!(
+                "wrote {n} VNN-LIB queries, one per failure, and VNN-COMP's instances.csv into {}/",
+                conversion.queries_dir().display()
+            ),
+        }
+        Ok(())
     }
 
     /// `--display`: replay and check the failures of --failures, render the worst to GIF.

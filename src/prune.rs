@@ -399,17 +399,9 @@ pub fn pruned_path_of(actor: &Path, elite: Option<usize>, k: f64, method: Method
     actor.with_file_name(format!("{stem}_{k}{suffix}.pth"))
 }
 
-/// Refuse an output that is the input actor itself, by whatever path: the same path once made
-/// absolute, or (when both exist) the same file on disk, which also catches links.
+/// Refuse an output that is the input actor itself, by whatever path ([`crate::fsutil::same_file`]).
 pub fn refuse_overwrite(input: &Path, output: &Path, what: &str) -> Result<()> {
-    let same = match (std::fs::metadata(input), std::fs::metadata(output)) {
-        (Ok(a), Ok(b)) => {
-            use std::os::unix::fs::MetadataExt;
-            a.dev() == b.dev() && a.ino() == b.ino()
-        }
-        _ => absolute(input) == absolute(output),
-    };
-    if same {
+    if crate::fsutil::same_file(input, output) {
         return Err(Error::Invalid(format!(
             "{what} {} is the input actor {}: refusing to overwrite it; name another output",
             output.display(),
@@ -417,22 +409,6 @@ pub fn refuse_overwrite(input: &Path, output: &Path, what: &str) -> Result<()> {
         )));
     }
     Ok(())
-}
-
-fn absolute(p: &Path) -> PathBuf {
-    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    // Drop `.` and fold `..`, so `dir/../a.pth` and `a.pth` compare equal.
-    let mut out = PathBuf::new();
-    for c in abs.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Parse a list of prune fractions: `0.5,0.6,0.7`, with `...` standing for the steps between its
@@ -577,7 +553,7 @@ pub fn run(
     refuse_overwrite(actor, &out, "the pruned actor")?;
     if let Some(csv) = csv {
         refuse_overwrite(actor, csv, "the CSV")?;
-        if absolute(csv) == absolute(&out) {
+        if crate::fsutil::same_file(csv, &out) {
             return Err(Error::Invalid(format!(
                 "the CSV {} and the pruned actor {} are the same file",
                 csv.display(),
