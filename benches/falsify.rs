@@ -1,9 +1,9 @@
 //! `cargo bench --bench falsify [-- --seeds N --first-seed S --case NAME ... --no-gpyopt --timeout SECS
-//! --gpyopt-timeout SECS]`:
+//! --gpyopt-timeout SECS --iterations N]`:
 //! `synapt-safety --falsify` (GP-BO) against GPyOpt 1.2.6 itself, PruVer's predecessor's falsifier
 //! (`benches/falsify_gpyopt.py`, in its own virtual environment made by `benches/gpyopt_setup.sh`),
 //! side by side on this machine with the same actor, specification, box and budget (5 initial points
-//! + 200 BO iterations). Not a test: it prints a table.
+//! + 200 BO iterations, or `--iterations N`). Not a test: it prints a table.
 //!
 //! Per campaign: the wall time (of the whole process, and of the campaign alone as each tool reports
 //! it), the time per BO iteration outside the simulation ((campaign − simulation) / iterations), the
@@ -44,6 +44,7 @@ use synapt_safety::report::{median, Table};
 
 const BIN: &str = env!("CARGO_BIN_EXE_synapt-safety");
 const INIT_POINTS: usize = 5;
+/// BO iterations after the initial design (`--iterations N`, default PruVer's 200).
 const ITERATIONS: usize = 200;
 
 struct Case {
@@ -257,6 +258,8 @@ struct Setup<'a> {
     bounds: Vec<(f64, f64)>,
     timeout: Duration,
     gpyopt_timeout: Duration,
+    /// BO iterations after the initial design.
+    iterations: usize,
 }
 
 /// One campaign of `synapt-safety --falsify`: `bo` (its default trust region), `bo-global` (`--bo-region
@@ -284,7 +287,7 @@ fn ours(s: &Setup, variant: &str, seed: u64) -> (Run, Option<PathBuf>) {
         "--spec",
         s.case.spec,
         "--budget",
-        &ITERATIONS.to_string(),
+        &s.iterations.to_string(),
         "--init-points",
         &INIT_POINTS.to_string(),
         "--falsify-method",
@@ -357,7 +360,7 @@ fn gpyopt(s: &Setup, python: &Path, json_actor: &Path, formula: &str, seed: u64)
         .arg(json_actor)
         .args([s.case.spec, formula, &seed.to_string()])
         .args(["--init", &INIT_POINTS.to_string()])
-        .args(["--max-iter", &ITERATIONS.to_string()]);
+        .args(["--max-iter", &s.iterations.to_string()]);
     let (out, err, ok, secs) =
         run_timed(&mut cmd, s.gpyopt_timeout).expect("the GPyOpt python runs");
     match ok {
@@ -533,6 +536,8 @@ fn main() {
         value("--gpyopt-timeout").map_or(3600.0, |s| s.parse().expect("--gpyopt-timeout SECS")),
     );
     let no_gpyopt = args.iter().any(|a| a == "--no-gpyopt");
+    let iterations: usize =
+        value("--iterations").map_or(ITERATIONS, |s| s.parse().expect("--iterations N"));
     let names: Vec<&str> = args
         .iter()
         .enumerate()
@@ -689,6 +694,7 @@ fn main() {
                 .collect(),
             timeout,
             gpyopt_timeout,
+            iterations,
         };
 
         let mut by_tool: Vec<(String, Vec<Run>)> = Vec::new();
@@ -853,7 +859,7 @@ fn main() {
         println!("{v}");
     }
     println!(
-        "budget: {INIT_POINTS} initial points + {ITERATIONS} BO iterations (EI), same box, actor and \
+        "budget: {INIT_POINTS} initial points + {iterations} BO iterations (EI), same box, actor and \
          specification on both sides; seeds {first_seed}..{}\nfailure spacing: median distance from a \
          failure to the nearest other one, in the box scaled to the unit cube",
         first_seed + seeds - 1

@@ -182,6 +182,12 @@ pub struct Cli {
     #[arg(long, value_enum, default_value = "trust", value_name = "REGION")]
     pub bo_region: RegionChoice,
 
+    /// Which evaluations BO's GP is fitted on: local (every one up to 256; beyond, the 128 nearest
+    /// the best point, TuRBO's local model, so 1,505 evaluations take seconds) or all (every one,
+    /// always: an iteration's cost grows as n³).
+    #[arg(long, value_enum, default_value = "local", value_name = "MODEL")]
+    pub bo_model: ModelChoice,
+
     /// Repeat each campaign with seeds --seed, --seed + 1, …, and report how often and how soon each
     /// method finds a failure.
     #[arg(long, default_value_t = 1, value_name = "N")]
@@ -360,6 +366,22 @@ impl AcquisitionChoice {
 pub enum RegionChoice {
     Trust,
     Global,
+}
+
+/// `--bo-model`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ModelChoice {
+    Local,
+    All,
+}
+
+impl ModelChoice {
+    pub fn model(self) -> bo::GpModel {
+        match self {
+            ModelChoice::Local => bo::GpModel::Local,
+            ModelChoice::All => bo::GpModel::All,
+        }
+    }
 }
 
 impl RegionChoice {
@@ -609,6 +631,7 @@ impl Cli {
                 init_points: self.init_points,
                 acquisition: self.acquisition.acquisition(),
                 region: self.bo_region.region(),
+                model: self.bo_model.model(),
                 runs: self.runs,
                 params: self.params,
             },

@@ -11,7 +11,7 @@ use crate::convert;
 use crate::device::DeviceChoice;
 use crate::env::{self, EnvOptions};
 use crate::error::{Error, Result};
-use crate::falsify::bo::{Acquisition, SearchRegion};
+use crate::falsify::bo::{Acquisition, GpModel, SearchRegion};
 use crate::falsify::catalog::{Catalog, Spec};
 use crate::falsify::search::Method as Search;
 use crate::falsify::stage::{self, Report as Falsified};
@@ -129,6 +129,8 @@ pub struct FalsifySettings {
     pub init_points: usize,
     pub acquisition: Acquisition,
     pub region: SearchRegion,
+    /// `--bo-model`: which evaluations BO's GP takes.
+    pub model: GpModel,
     pub runs: usize,
     /// `--params`: the perturbation parameters to search (empty: the initial-state ones).
     pub params: Vec<String>,
@@ -412,6 +414,7 @@ impl Plan {
             init_points: f.init_points,
             acquisition: f.acquisition,
             region: f.region,
+            model: f.model,
             seed: self.seed,
             runs: f.runs,
             out_dir: PathBuf::from("Failure_Trajectories"),

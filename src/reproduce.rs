@@ -408,6 +408,7 @@ fn run_case(
         // The paper's search: GPyOpt's EI over the whole box, not our default trust region.
         acquisition: crate::falsify::bo::Acquisition::Ei { xi: 0.01 },
         region: crate::falsify::bo::SearchRegion::Global,
+        model: crate::falsify::bo::GpModel::default(),
         seed: opts.seed,
         runs,
         out_dir: opts.failures.clone(),

@@ -105,6 +105,47 @@ fn the_global_search_region_is_another_reproducible_campaign() {
     assert_eq!(head(&g), head(&t));
 }
 
+/// `--bo-model all` fits the GP on every evaluation at every size; the default local model takes the
+/// points nearest the best one only beyond 256 evaluations, so at smaller budgets the two campaigns
+/// are the same, byte for byte. Beyond, they part.
+#[test]
+fn the_local_gp_changes_nothing_below_its_threshold() {
+    let d = workdir();
+    let evaluations = |budget: &str, model: &str| {
+        succeeded(&campaign(
+            d.path(),
+            "CartPole-v0",
+            &[
+                "--budget",
+                budget,
+                "--spec",
+                "upright",
+                "--seed",
+                "2",
+                "--bo-model",
+                model,
+            ],
+        ));
+        std::fs::read(
+            d.path()
+                .join("Failure_Trajectories/CartPole-v0_actor_upright_bo_evaluations.csv"),
+        )
+        .unwrap()
+    };
+    assert_eq!(evaluations("40", "all"), evaluations("40", "local"));
+    let (all, local) = (evaluations("270", "all"), evaluations("270", "local"));
+    let lines = |b: &[u8]| String::from_utf8(b.to_vec()).unwrap();
+    let (a, l) = (lines(&all), lines(&local));
+    assert_eq!(a.lines().count(), 1 + 275);
+    // The first 257 rows (the header and 256 evaluations) agree; the rest come from another model.
+    let head = |s: &str, n| s.lines().take(n).collect::<Vec<_>>().join("\n");
+    assert_eq!(head(&a, 258), head(&l, 258));
+    assert_ne!(
+        a, l,
+        "beyond 256 evaluations the local model proposes other points"
+    );
+}
+
 #[test]
 fn several_runs_give_the_arch_comp_summary() {
     let d = workdir();
@@ -184,6 +225,11 @@ fn bad_requests_are_refused_before_any_campaign() {
         &falsify(dir, &["--bo-region", "local"]),
         2,
         "invalid value 'local' for '--bo-region <REGION>'",
+    );
+    assert_refused(
+        &falsify(dir, &["--bo-model", "trust"]),
+        2,
+        "invalid value 'trust' for '--bo-model <MODEL>'",
     );
     // Nothing was written by any refused request.
     assert!(!dir.join("Failure_Trajectories").exists());

@@ -10,6 +10,8 @@
 //!   of K in place of log|K|, which leaves out the length-scale's complexity penalty.)
 //! - Acquisition: EI (default), LCB or PI, maximised by L-BFGS (argmin) from the best of a seeded
 //!   candidate set, on a sigmoid-transformed box so the optimiser never leaves its region.
+//! - Model: every evaluation up to 256 of them; beyond, by default, TuRBO's local model: the 128
+//!   nearest the best point ([`GpModel`]), so an iteration's cost no longer grows with n.
 //! - Region: by default TuRBO's trust region around the best point (Eriksson et al., NeurIPS 2019),
 //!   else the whole of [0, 1]^d at every iteration as GPyOpt does. GPyOpt's maximum-likelihood fit
 //!   ends at a length-scale of about 0.01 of CartPole's box, so its global EI in effect searches
@@ -71,6 +73,27 @@ impl SearchRegion {
     }
 }
 
+/// Which evaluations the GP is fitted on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum GpModel {
+    /// Every evaluation while there are at most [`LOCAL_FROM`]; beyond, the [`LOCAL_POINTS`] nearest
+    /// the best point, TuRBO's local model (the default). Up to [`LOCAL_FROM`] evaluations the search
+    /// is [`GpModel::All`]'s bit for bit; beyond, an iteration costs the same at any n but for the
+    /// O(n·d) choice of the points.
+    #[default]
+    Local,
+    /// Every evaluation, always: an iteration costs O(n³) (a Cholesky per hyperparameter of the grid
+    /// on refits), so 805 evaluations take minutes and 1,505 hours.
+    All,
+}
+
+/// With [`GpModel::Local`], the GP takes every evaluation up to this many.
+pub const LOCAL_FROM: usize = 256;
+/// With [`GpModel::Local`] beyond [`LOCAL_FROM`] evaluations, the GP takes this many: those nearest
+/// the best point. 128 makes 1,505 evaluations take 20 s on 2 cores (256: 64 s) with as many failures
+/// per evaluation (docs/speed.md, "BO at large budgets").
+pub const LOCAL_POINTS: usize = 128;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct BoOptions {
     /// Latin-hypercube points before the first model (GPyOpt: 5).
@@ -79,6 +102,7 @@ pub struct BoOptions {
     pub iterations: usize,
     pub acquisition: Acquisition,
     pub region: SearchRegion,
+    pub model: GpModel,
     pub seed: u64,
     /// Random candidates scored before the local search.
     pub candidates: usize,
@@ -93,6 +117,7 @@ impl Default for BoOptions {
             iterations: 200,
             acquisition: Acquisition::default(),
             region: SearchRegion::default(),
+            model: GpModel::default(),
             seed: 0,
             candidates: 512,
             restarts: 4,
@@ -148,7 +173,7 @@ pub fn minimize(
     };
     for it in 0..opts.iterations {
         let t = std::time::Instant::now();
-        let (xs, ys) = training_data(&evals);
+        let (xs, ys) = training_data(&training_set(&evals, opts.model));
         // Refit every step while data are few, then every fifth step: the grid search is O(grid · n³).
         if it < 20 || it % 5 == 0 {
             hyper = fit_hyperparameters(&xs, &ys);
@@ -190,6 +215,35 @@ pub fn minimize(
         }
     }
     (evals, timing)
+}
+
+/// The evaluations the GP is fitted on ([`GpModel`]).
+fn training_set(evals: &[Evaluation], model: GpModel) -> std::borrow::Cow<'_, [Evaluation]> {
+    match model {
+        GpModel::Local if evals.len() > LOCAL_FROM => {
+            nearest(evals, &incumbent(evals).x, LOCAL_POINTS).into()
+        }
+        _ => evals.into(),
+    }
+}
+
+/// The `k` evaluations nearest `centre` (Euclidean distance in the unit cube, ties to the earlier
+/// evaluation), in the order they were made.
+fn nearest(evals: &[Evaluation], centre: &[f64], k: usize) -> Vec<Evaluation> {
+    let mut d: Vec<(f64, usize)> = evals
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let r: f64 = e.x.iter().zip(centre).map(|(a, b)| (a - b) * (a - b)).sum();
+            (r, i)
+        })
+        .collect();
+    if k < d.len() {
+        d.select_nth_unstable_by(k, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        d.truncate(k);
+    }
+    d.sort_by_key(|&(_, i)| i);
+    d.into_iter().map(|(_, i)| evals[i].clone()).collect()
 }
 
 /// `n` Latin-hypercube points: one per stratum in every dimension, strata shuffled per dimension.
@@ -618,6 +672,57 @@ mod tests {
             ..BoOptions::default()
         };
         minimize(2, &opts, branin, |_| false).0
+    }
+
+    #[test]
+    fn the_local_model_is_the_full_one_up_to_its_threshold() {
+        // Bit for bit: the same points and values, so PruVer-budget campaigns are unchanged.
+        let run = |model| {
+            let opts = BoOptions {
+                iterations: 40,
+                seed: 4,
+                model,
+                ..BoOptions::default()
+            };
+            minimize(2, &opts, branin, |_| false).0
+        };
+        assert_eq!(run(GpModel::Local), run(GpModel::All));
+    }
+
+    #[test]
+    fn beyond_the_threshold_the_gp_takes_the_points_nearest_the_best() {
+        let mut rng = NpRng::from_seed(5);
+        let evals = |n: usize, rng: &mut NpRng| -> Vec<Evaluation> {
+            (0..n)
+                .map(|i| {
+                    let x = vec![rng.random(), rng.random()];
+                    Evaluation {
+                        y: branin(&x) + i as f64 * 1e-9,
+                        x,
+                        initial: false,
+                    }
+                })
+                .collect()
+        };
+        let few = evals(LOCAL_FROM, &mut rng);
+        assert_eq!(training_set(&few, GpModel::Local).len(), LOCAL_FROM);
+        let many = evals(LOCAL_FROM + 40, &mut rng);
+        assert_eq!(training_set(&many, GpModel::All).len(), LOCAL_FROM + 40);
+        let local = training_set(&many, GpModel::Local);
+        assert_eq!(local.len(), LOCAL_POINTS);
+        // The nearest to the best point, in evaluation order, the best among them.
+        let best = incumbent(&many).x.clone();
+        let dist =
+            |e: &Evaluation| -> f64 { e.x.iter().zip(&best).map(|(a, b)| (a - b).powi(2)).sum() };
+        let radius = local.iter().map(dist).fold(0.0, f64::max);
+        let inside = many.iter().filter(|e| dist(e) <= radius).count();
+        assert_eq!(inside, LOCAL_POINTS);
+        assert!(local.iter().any(|e| e.x == best));
+        let order: Vec<usize> = local
+            .iter()
+            .map(|e| many.iter().position(|m| m.x == e.x).unwrap())
+            .collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use crate::env::{self, EnvOptions, Param, Perturbation};
 use crate::error::{Error, Result};
-use crate::falsify::bo::{self, Acquisition, BoOptions, SearchRegion};
+use crate::falsify::bo::{self, Acquisition, BoOptions, GpModel, SearchRegion};
 use crate::falsify::catalog::{signals, Spec};
 use crate::policy::Actor;
 use crate::rollout::{self, Trajectory};
@@ -62,6 +62,8 @@ pub struct Campaign<'a> {
     pub init_points: usize,
     pub acquisition: Acquisition,
     pub region: SearchRegion,
+    /// Which evaluations BO's GP takes.
+    pub model: GpModel,
     pub seed: u64,
 }
 
@@ -204,6 +206,7 @@ pub fn run(c: &Campaign) -> Result<Outcome> {
                 iterations: c.budget.saturating_sub(c.init_points),
                 acquisition: c.acquisition,
                 region: c.region,
+                model: c.model,
                 seed: c.seed,
                 ..BoOptions::default()
             };
@@ -281,6 +284,7 @@ mod tests {
             init_points: 5,
             acquisition: Acquisition::default(),
             region: SearchRegion::default(),
+            model: GpModel::default(),
             seed: 3,
         }
     }

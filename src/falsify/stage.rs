@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::env::{self, EnvOptions, Param};
 use crate::error::{Error, Result};
-use crate::falsify::bo::{Acquisition, SearchRegion};
+use crate::falsify::bo::{Acquisition, GpModel, SearchRegion};
 use crate::falsify::catalog::Catalog;
 pub use crate::falsify::report::{MethodResult, Report, RunStats};
 use crate::falsify::search::{self, Campaign, Method, Outcome};
@@ -35,6 +35,8 @@ pub struct Request {
     pub acquisition: Acquisition,
     /// Where BO maximises the acquisition (`--bo-region`).
     pub region: SearchRegion,
+    /// Which evaluations BO's GP takes (`--bo-model`).
+    pub model: GpModel,
     pub seed: u64,
     pub runs: usize,
     pub out_dir: PathBuf,
@@ -97,6 +99,7 @@ pub fn run(req: &Request) -> Result<Report> {
                 init_points: req.init_points,
                 acquisition: req.acquisition,
                 region: req.region,
+                model: req.model,
                 seed: req.seed.wrapping_add(r as u64),
             })?);
         }
