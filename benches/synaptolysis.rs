@@ -144,6 +144,7 @@ fn train(env: &str, m: Method, seed: u32, max_generations: Option<usize>, dir: &
         fitness: dir.join("fitness.png"),
         connections: dir.join("connections.png"),
         lineup: dir.join("champion.png"),
+        tensorboard: None,
     };
     let report = syn::run(
         env,

@@ -337,6 +337,16 @@ pub struct Cli {
     #[arg(long, value_name = "N", value_parser = positive)]
     pub threads: Option<usize>,
 
+    /// --train: TensorBoard's log folder. Each run writes its event files to
+    /// DIR/<env>_<algo>_<seed>/ as it trains (every number of the training log, per step), so
+    /// `tensorboard --logdir runs` shows live curves.
+    #[arg(long, default_value = "runs", value_name = "DIR")]
+    pub tensorboard: PathBuf,
+
+    /// --train: write no TensorBoard event files.
+    #[arg(long)]
+    pub no_tensorboard: bool,
+
     /// Whether --seed was typed on the command line (it then overrides the hyperparameters' `seed`).
     #[arg(skip)]
     pub seed_given: bool,
@@ -618,6 +628,7 @@ impl Cli {
                 iterations: self.iterations,
                 checkpoint: self.checkpoint,
                 threads,
+                tensorboard: (!self.no_tensorboard).then_some(self.tensorboard),
             },
             prune: PruneSettings {
                 k: self.k,

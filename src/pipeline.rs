@@ -109,6 +109,8 @@ pub struct TrainSettings {
     pub checkpoint: Option<PathBuf>,
     /// The size of the shared pool, for the report.
     pub threads: usize,
+    /// `--tensorboard`: TensorBoard's log folder (`None`: `--no-tensorboard`).
+    pub tensorboard: Option<PathBuf>,
 }
 
 /// `--prune`'s settings.
@@ -859,6 +861,7 @@ impl Plan {
         let files = hypernca::Files {
             actor: self.actor_path(),
             checkpoint: self.train.checkpoint.clone().unwrap_or(default.checkpoint),
+            tensorboard: self.train.tensorboard.clone(),
             ..default
         };
         self.train_population(
@@ -877,6 +880,7 @@ impl Plan {
         let files = cma::CmaFiles {
             actor: self.actor_path(),
             checkpoint: self.train.checkpoint.clone().unwrap_or(default.checkpoint),
+            tensorboard: self.train.tensorboard.clone(),
             ..default
         };
         self.train_population(
@@ -895,6 +899,7 @@ impl Plan {
         let files = cosyne::Files {
             actor: self.actor_path(),
             checkpoint: self.train.checkpoint.clone().unwrap_or(default.checkpoint),
+            tensorboard: self.train.tensorboard.clone(),
             ..default
         };
         self.train_population(
@@ -918,6 +923,7 @@ impl Plan {
         let files = syn::Files {
             actor: self.actor_path(),
             checkpoint: self.train.checkpoint.clone().unwrap_or(default.checkpoint),
+            tensorboard: self.train.tensorboard.clone(),
             ..default
         };
         self.train_population(
@@ -936,6 +942,7 @@ impl Plan {
         let files = es::EsFiles {
             actor: self.actor_path(),
             checkpoint: self.train.checkpoint.clone().unwrap_or(default.checkpoint),
+            tensorboard: self.train.tensorboard.clone(),
             ..default
         };
         self.train_population(
@@ -976,6 +983,7 @@ impl Plan {
             checkpoint: t.checkpoint.clone().unwrap_or(checkpoint),
             log,
             curve,
+            tensorboard: t.tensorboard.clone(),
             resume: t.resume,
             device: cx.device,
             progress: true,

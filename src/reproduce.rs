@@ -294,6 +294,7 @@ fn ensure_dense(opts: &Options, c: &Case, stop: &AtomicBool) -> Result<Option<f6
         .policies
         .join(checkpoint.file_name().expect("a file name"));
     let t_opts = train::TrainOptions {
+        tensorboard: None,
         env_id: c.env_id.to_string(),
         env_options: opts.env_options(c.env_id)?,
         resume: checkpoint.exists(),

@@ -235,6 +235,9 @@ pub struct CmaFiles {
     pub checkpoint: PathBuf,
     pub log: PathBuf,
     pub curve: PathBuf,
+    /// TensorBoard's log folder (`runs`): event files go to `<it>/<env>_<algo>_<seed>/`; `None` writes
+    /// none (the default here; the command line's default is `runs`).
+    pub tensorboard: Option<PathBuf>,
 }
 
 impl CmaFiles {
@@ -246,6 +249,7 @@ impl CmaFiles {
             checkpoint: PathBuf::from(format!("Policies/cma_checkpoint{env_id}.json")),
             log: PathBuf::from(format!("Graph/train_cma_{env_id}.csv")),
             curve: PathBuf::from(format!("Graph/train_cma_{env_id}.png")),
+            tensorboard: None,
         }
     }
 }
@@ -487,6 +491,7 @@ pub fn run(
     let loop_files = LoopFiles {
         log: files.log.clone(),
         curve: files.curve.clone(),
+        events: learner::events_dir(files.tensorboard.as_deref(), env_id, "cma", run.cfg.seed),
     };
     let (start_steps, start_wall) = (run.timesteps, run.wall_s);
     let out = learner::run_loop(&mut run, &loop_files, resume.is_some(), true, stop)?;

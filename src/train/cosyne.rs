@@ -732,6 +732,9 @@ pub struct Files {
     pub checkpoint: PathBuf,
     pub log: PathBuf,
     pub curve: PathBuf,
+    /// TensorBoard's log folder (`runs`): event files go to `<it>/<env>_<algo>_<seed>/`; `None` writes
+    /// none (the default here; the command line's default is `runs`).
+    pub tensorboard: Option<PathBuf>,
 }
 
 impl Files {
@@ -743,6 +746,7 @@ impl Files {
             checkpoint: PathBuf::from(format!("Policies/cosyne_checkpoint{env_id}.json")),
             log: PathBuf::from(format!("Graph/train_cosyne_{env_id}.csv")),
             curve: PathBuf::from(format!("Graph/train_cosyne_{env_id}.png")),
+            tensorboard: None,
         }
     }
 }
@@ -1376,6 +1380,12 @@ pub fn run(
     let loop_files = LoopFiles {
         log: files.log.clone(),
         curve: files.curve.clone(),
+        events: learner::events_dir(
+            files.tensorboard.as_deref(),
+            env_id,
+            "cosyne",
+            c.state.config.seed,
+        ),
     };
     let (start_steps, start_wall) = (c.state.timesteps, c.state.wall_s);
     let out = learner::run_loop(&mut c, &loop_files, resume.is_some(), true, stop)?;

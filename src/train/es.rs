@@ -225,6 +225,9 @@ pub struct EsFiles {
     pub checkpoint: PathBuf,
     pub log: PathBuf,
     pub curve: PathBuf,
+    /// TensorBoard's log folder (`runs`): event files go to `<it>/<env>_<algo>_<seed>/`; `None` writes
+    /// none (the default here; the command line's default is `runs`).
+    pub tensorboard: Option<PathBuf>,
 }
 
 impl EsFiles {
@@ -236,6 +239,7 @@ impl EsFiles {
             checkpoint: PathBuf::from(format!("Policies/es_checkpoint{env_id}.json")),
             log: PathBuf::from(format!("Graph/train_es_{env_id}.csv")),
             curve: PathBuf::from(format!("Graph/train_es_{env_id}.png")),
+            tensorboard: None,
         }
     }
 }
@@ -500,6 +504,7 @@ pub fn run(
     let loop_files = LoopFiles {
         log: files.log.clone(),
         curve: files.curve.clone(),
+        events: learner::events_dir(files.tensorboard.as_deref(), env_id, "es", es.cfg.seed),
     };
     let (start_steps, start_wall) = (es.timesteps, es.wall_s);
     let out = learner::run_loop(&mut es, &loop_files, resume.is_some(), true, stop)?;

@@ -516,6 +516,9 @@ pub struct Files {
     pub checkpoint: PathBuf,
     pub log: PathBuf,
     pub curve: PathBuf,
+    /// TensorBoard's log folder (`runs`): event files go to `<it>/<env>_<algo>_<seed>/`; `None` writes
+    /// none (the default here; the command line's default is `runs`).
+    pub tensorboard: Option<PathBuf>,
     /// The run in the authors' layout (`nca_config.yml`, the two solutions, the two reward curves).
     pub run_dir: PathBuf,
 }
@@ -530,6 +533,7 @@ impl Files {
             log: PathBuf::from(format!("Graph/train_hypernca_{env_id}.csv")),
             curve: PathBuf::from(format!("Graph/train_hypernca_{env_id}.png")),
             run_dir: PathBuf::from(format!("Policies/hypernca_{env_id}")),
+            tensorboard: None,
         }
     }
 }
@@ -1009,6 +1013,12 @@ pub fn run(
     let loop_files = LoopFiles {
         log: files.log.clone(),
         curve: files.curve.clone(),
+        events: learner::events_dir(
+            files.tensorboard.as_deref(),
+            env_id,
+            "hypernca",
+            run.cfg.seed,
+        ),
     };
     let (start_steps, start_wall) = (run.timesteps, run.wall_s);
     let out = learner::run_loop(&mut run, &loop_files, resume.is_some(), true, stop)?;

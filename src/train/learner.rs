@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::fsutil::write_atomic;
 use crate::report::Table;
+use crate::train::tensorboard::{row_scalars, EventWriter};
 
 /// One step's line of the log.
 pub trait LogRecord {
@@ -76,6 +77,14 @@ pub struct LoopFiles {
     pub log: PathBuf,
     /// The learning-curve PNG.
     pub curve: PathBuf,
+    /// TensorBoard: the folder of this run's event files ([`events_dir`]); `None` writes none.
+    pub events: Option<PathBuf>,
+}
+
+/// The folder of a run's TensorBoard event files under `logdir`: `<env>_<algo>_<seed>`, so that
+/// `tensorboard --logdir runs` shows one curve per run and a resumed run goes on in its own folder.
+pub fn events_dir(logdir: Option<&Path>, env_id: &str, algo: &str, seed: u64) -> Option<PathBuf> {
+    logdir.map(|d| d.join(format!("{env_id}_{algo}_{seed}")))
 }
 
 /// How the loop ended.
@@ -230,17 +239,27 @@ pub fn run_loop<L: Learner>(
         .append(true)
         .open(&files.log)
         .map_err(|e| Error::io(&files.log, e))?;
+    // TensorBoard gets every number of every log row, under the log's column names.
+    let columns: Vec<&str> = header.split(',').collect();
+    let mut events = match &files.events {
+        Some(dir) => Some(EventWriter::create(dir, resumed_from + 1)?),
+        None => None,
+    };
     let mut last = None;
     let mut interrupted = false;
     // A learner may end early (a population learner that reaches its threshold): `total` is asked
     // again after every step.
     while learner.iteration() < learner.total() {
         let record = learner.step()?;
+        let row = record.csv_row();
         log_file
-            .write_all(record.csv_row().as_bytes())
+            .write_all(row.as_bytes())
             .and_then(|_| log_file.flush())
             .map_err(|e| Error::io(&files.log, e))?;
         let it = record.iteration();
+        if let Some(w) = &mut events {
+            w.scalars(it, &row_scalars(&columns, &row))?;
+        }
         bar.set_position(it as u64);
         bar.set_message(record.status());
         let done = it >= learner.total();

@@ -25,6 +25,7 @@ pub mod net;
 pub mod normalize;
 pub mod ppo;
 pub mod synaptolysis;
+pub mod tensorboard;
 
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
@@ -141,6 +142,8 @@ pub struct TrainOptions {
     pub log: PathBuf,
     /// The learning-curve PNG.
     pub curve: PathBuf,
+    /// TensorBoard's log folder: event files go to `<it>/<env>_ppo_<seed>/`; `None` writes none.
+    pub tensorboard: Option<PathBuf>,
     pub resume: bool,
     pub device: tch::Device,
     /// Draw a progress bar on stderr (when it is a terminal).
@@ -370,6 +373,12 @@ pub fn run(opts: &TrainOptions, stop: &AtomicBool) -> Result<TrainReport> {
     let files = LoopFiles {
         log: opts.log.clone(),
         curve: opts.curve.clone(),
+        events: learner::events_dir(
+            opts.tensorboard.as_deref(),
+            &opts.env_id,
+            "ppo",
+            run.trainer.cfg.seed,
+        ),
     };
     let out = run_loop(&mut run, &files, opts.resume, opts.progress, stop)?;
     let trainer = run.trainer;

@@ -50,6 +50,9 @@ pub struct Files {
     pub checkpoint: PathBuf,
     pub log: PathBuf,
     pub curve: PathBuf,
+    /// TensorBoard's log folder (`runs`): event files go to `<it>/<env>_<algo>_<seed>/`; `None` writes
+    /// none (the default here; the command line's default is `runs`).
+    pub tensorboard: Option<PathBuf>,
     /// Fitness, and connection counts, against environment interactions.
     pub fitness: PathBuf,
     pub connections: PathBuf,
@@ -72,6 +75,7 @@ impl Files {
             fitness: PathBuf::from(format!("Graph/train_{m}_{env_id}_fitness.png")),
             connections: PathBuf::from(format!("Graph/train_{m}_{env_id}_connections.png")),
             lineup: PathBuf::from(format!("Graph/train_{m}_{env_id}_champion.png")),
+            tensorboard: None,
         }
     }
 }
@@ -1051,6 +1055,12 @@ pub fn run(
     let loop_files = LoopFiles {
         log: files.log.clone(),
         curve: files.curve.clone(),
+        events: learner::events_dir(
+            files.tensorboard.as_deref(),
+            env_id,
+            method.name(),
+            u64::from(run.cfg.seed),
+        ),
     };
     let (start_steps, start_wall) = (run.state.interactions, run.state.wall_s);
     let out = learner::run_loop(&mut run, &loop_files, resume.is_some(), true, stop)?;
