@@ -337,6 +337,12 @@ pub struct Cli {
     #[arg(long, value_name = "N", value_parser = positive)]
     pub threads: Option<usize>,
 
+    /// Write the run as one self-contained HTML page: the command, version and seed, everything it
+    /// printed, and every figure, GIF and CSV it wrote, embedded where the run names them [default
+    /// path: Graph/report.html; --reproduce always writes Graph/reproduce/report.html].
+    #[arg(long, value_name = "PATH", num_args = 0..=1, default_missing_value = "Graph/report.html")]
+    pub report: Option<PathBuf>,
+
     /// --train: TensorBoard's log folder. Each run writes its event files to
     /// DIR/<env>_<algo>_<seed>/ as it trains (every number of the training log, per step), so
     /// `tensorboard --logdir runs` shows live curves.
@@ -405,6 +411,14 @@ impl RegionChoice {
 }
 
 impl Cli {
+    /// Where `--report` goes: its path, or `--reproduce`'s default.
+    pub fn report_path(&self) -> Option<PathBuf> {
+        self.report.clone().or_else(|| {
+            self.reproduce
+                .then(|| PathBuf::from("Graph/reproduce/report.html"))
+        })
+    }
+
     /// Parse the process's arguments, noting whether `--seed` was given.
     pub fn parse_args() -> Cli {
         use clap::{CommandFactory, FromArgMatches};
@@ -564,6 +578,28 @@ impl Cli {
                     } else {
                         actor.display().to_string()
                     }
+                ));
+            }
+        }
+        if let Some(report) = &self.report {
+            let inputs = [
+                &self.actor,
+                &self.critic,
+                &self.pruned,
+                &self.refined,
+                &self.failures,
+                &self.hyperparameters,
+                &self.specs,
+            ];
+            if let Some(p) = inputs
+                .into_iter()
+                .flatten()
+                .find(|p| synapt_safety::fsutil::same_file(p, report))
+            {
+                return Err(format!(
+                    "--report {} is the input {}: name another page",
+                    report.display(),
+                    p.display()
                 ));
             }
         }

@@ -73,6 +73,16 @@ fn quick_reproduction_writes_every_table_figure_and_actor() {
     }
     let md = std::fs::read_to_string(rep.join("results.md")).unwrap();
     assert!(md.contains("--reproduce --quick") && md.contains("| environment |"));
+    // --reproduce always writes its page: the run's tables and every figure it wrote, embedded.
+    let html = std::fs::read_to_string(rep.join("report.html")).unwrap();
+    assert!(html.contains("Prune percentage vs rewards"));
+    assert!(
+        html.contains("alt=\"Graph/reproduce/prune_vs_rewards.png\" src=\"data:image/png;base64,")
+    );
+    assert!(
+        text.ends_with("report written to Graph/reproduce/report.html\n"),
+        "{text}"
+    );
 
     // PyTorch loads the pruned and refined actors into PruVer's actor class.
     for (env, k, obs, act, discrete) in CASES {
