@@ -8,6 +8,7 @@
 mod common;
 
 use std::path::{Path, PathBuf};
+use std::process::Output;
 
 use common::{assert_ok, assert_refused, run_bin, run_oracle, shipped, stdout};
 use serde_json::{json, Value};
@@ -339,6 +340,47 @@ fn files_in(dir: &Path) -> Vec<String> {
     v
 }
 
+/// `--convert --vnnlib 'argmax = dense' --vnnlib-eps 0.001` against the failures in `csv`, of the
+/// pruned actor `pruned` (else of the dense actor itself): the queries it wrote, and its output.
+fn argmax_dense_queries(d: &Path, pruned: Option<&str>, csv: &Path) -> (Vec<PathBuf>, Output) {
+    let mut args = vec![
+        "--env",
+        "CartPole-v0",
+        "--actor",
+        "ppo_actorCartPole-v0.pth",
+    ];
+    if let Some(p) = pruned {
+        args.extend(["--pruned", p]);
+    }
+    args.extend([
+        "--convert",
+        "--vnnlib",
+        "argmax = dense",
+        "--failures",
+        s(csv),
+    ]);
+    args.extend(["--vnnlib-eps", "0.001"]);
+    let o = run_bin(d, &args);
+    assert_ok(&o);
+    let stem = pruned
+        .unwrap_or("ppo_actorCartPole-v0.pth")
+        .trim_end_matches(".pth");
+    let folder = d.join(format!("{stem}_vnnlib"));
+    let queries = files_in(&folder)
+        .into_iter()
+        .filter(|f| f.ends_with(".vnnlib"))
+        .map(|f| folder.join(f))
+        .collect();
+    (queries, o)
+}
+
+/// Marabou's verdict on each query against the network `onnx`.
+fn marabou(onnx: &Path, queries: &[PathBuf]) -> Value {
+    let mut args = vec!["marabou", s(onnx)];
+    args.extend(queries.iter().map(|q| s(q)));
+    serde_json::from_str(&run_oracle("onnx_oracle.py", &args)).unwrap()
+}
+
 #[test]
 fn vnnlib_queries_parse_and_marabou_proves_and_refutes_them() {
     let dir = tempfile::tempdir().unwrap();
@@ -346,31 +388,8 @@ fn vnnlib_queries_parse_and_marabou_proves_and_refutes_them() {
     let csv = failures(d);
     // The pruned actor against the dense one's action, in a box of ±0.001 around each failure's
     // recovery state: refinement's own objective, stated for a verifier.
-    let o = run_bin(
-        d,
-        &[
-            "--env",
-            "CartPole-v0",
-            "--actor",
-            "ppo_actorCartPole-v0.pth",
-            "--pruned",
-            "ppo_actorCartPole-v0_0.78.pth",
-            "--convert",
-            "--vnnlib",
-            "argmax = dense",
-            "--failures",
-            s(&csv),
-            "--vnnlib-eps",
-            "0.001",
-        ],
-    );
-    assert_ok(&o);
+    let (queries, o) = argmax_dense_queries(d, Some("ppo_actorCartPole-v0_0.78.pth"), &csv);
     let folder = d.join("ppo_actorCartPole-v0_0.78_vnnlib");
-    let queries: Vec<PathBuf> = files_in(&folder)
-        .into_iter()
-        .filter(|f| f.ends_with(".vnnlib"))
-        .map(|f| folder.join(f))
-        .collect();
     assert!(queries.len() >= 2, "{}", stdout(&o));
     let instances = std::fs::read_to_string(folder.join("instances.csv")).unwrap();
     assert_eq!(instances.lines().count(), queries.len());
@@ -408,10 +427,7 @@ fn vnnlib_queries_parse_and_marabou_proves_and_refutes_them() {
     // Marabou on every query against the pruned network. At a recovery state the pruned actor took
     // another action than the dense one (that is why the dense actor could not finish from there), so
     // each query is refuted, and Marabou's counterexample really makes the pruned actor disagree.
-    let onnx = d.join("ppo_actorCartPole-v0_0.78.onnx");
-    let mut args = vec!["marabou", s(&onnx)];
-    args.extend(queries.iter().map(|q| s(q)));
-    let verdicts: Value = serde_json::from_str(&run_oracle("onnx_oracle.py", &args)).unwrap();
+    let verdicts = marabou(&d.join("ppo_actorCartPole-v0_0.78.onnx"), &queries);
     let dense = Actor::load(&d.join("ppo_actorCartPole-v0.pth")).unwrap();
     let pruned = Actor::load(&d.join("ppo_actorCartPole-v0_0.78.pth")).unwrap();
     let argmax = |y: Vec<f64>| if y[1] > y[0] { 1 } else { 0 };
@@ -460,41 +476,15 @@ fn vnnlib_queries_parse_and_marabou_proves_and_refutes_them() {
 
     // The dense network, same boxes: it takes its own action around each state, so Marabou proves
     // the property (unsat) wherever its two scores are not close at the centre.
-    let o = run_bin(
-        d,
-        &[
-            "--env",
-            "CartPole-v0",
-            "--actor",
-            "ppo_actorCartPole-v0.pth",
-            "--convert",
-            "--vnnlib",
-            "argmax = dense",
-            "--failures",
-            s(&csv),
-            "--vnnlib-eps",
-            "0.001",
-        ],
-    );
-    assert_ok(&o);
-    let folder = d.join("ppo_actorCartPole-v0_vnnlib");
-    let queries: Vec<PathBuf> = files_in(&folder)
-        .into_iter()
-        .filter(|f| f.ends_with(".vnnlib"))
-        .map(|f| folder.join(f))
-        .collect();
-    let onnx = d.join("ppo_actorCartPole-v0.onnx");
-    let mut args = vec!["marabou", s(&onnx)];
-    args.extend(queries.iter().map(|q| s(q)));
-    let verdicts: Value = serde_json::from_str(&run_oracle("onnx_oracle.py", &args)).unwrap();
+    let (queries, _) = argmax_dense_queries(d, None, &csv);
+    let verdicts = marabou(&d.join("ppo_actorCartPole-v0.onnx"), &queries);
     let proved = queries
         .iter()
         .filter(|q| verdicts[s(q)]["result"] == "unsat")
         .count();
     assert!(proved > 0, "{verdicts}");
     eprintln!(
-        "pruned actor: {refuted}/{} recovery-state queries refuted; dense actor: {proved}/{} proved",
-        verdicts.as_object().unwrap().len(),
+        "pruned actor: {refuted} recovery-state queries refuted; dense actor: {proved}/{} proved",
         queries.len()
     );
 }

@@ -6,10 +6,9 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-use common::{assert_ok, assert_refused, bin, run_bin, stdout, workdir_with};
+use common::{assert_ok, assert_refused, run_bin, stdout, workdir_with};
 
 /// Debian's Chromium, which scripts/test.sh installs.
 fn chromium() -> PathBuf {
@@ -192,35 +191,15 @@ fn a_run_stopped_by_ctrl_c_leaves_its_page() {
         "CartPole-v1:\n  timesteps_per_batch: 512\n  hidden_sizes: [16, 16]\n  save_freq: 1\n",
     )
     .unwrap();
-    let child = bin()
-        .current_dir(d)
-        .args([
-            "--train",
-            "--env",
-            "CartPole-v1",
-            "--iterations",
-            "100000",
-            "--report",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let log = d.join("Graph/train_CartPole-v1.csv");
-    let start = Instant::now();
-    while std::fs::read_to_string(&log).map_or(0, |t| t.lines().count()) < 3 {
-        assert!(
-            start.elapsed() < Duration::from_secs(120),
-            "no iteration logged"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let kill = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
-    let o = child.wait_with_output().unwrap();
+    let args = [
+        "--train",
+        "--env",
+        "CartPole-v1",
+        "--iterations",
+        "100000",
+        "--report",
+    ];
+    let o = common::interrupt_after(d, &args, "Graph/train_CartPole-v1.csv", 3);
     assert_eq!(o.status.code(), Some(130));
     let html = std::fs::read_to_string(d.join("Graph/report.html")).unwrap();
     assert!(

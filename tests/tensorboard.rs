@@ -7,10 +7,8 @@
 mod common;
 
 use std::path::Path;
-use std::process::Stdio;
-use std::time::{Duration, Instant};
 
-use common::{assert_ok, bin, run_bin, run_oracle, stderr};
+use common::{assert_ok, run_bin, run_oracle, stderr};
 use serde_json::Value;
 
 const YAML: &str = "\
@@ -154,30 +152,11 @@ fn a_resumed_run_replaces_the_steps_after_its_checkpoint() {
 fn ctrl_c_leaves_event_files_tensorboard_reads() {
     let dir = workdir();
     let d = dir.path();
-    let child = bin()
-        .current_dir(d)
-        .args(["--train", "--env", "CartPole-v1", "--iterations", "100000"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let log_path = d.join("Graph/train_CartPole-v1.csv");
-    let start = Instant::now();
-    while std::fs::read_to_string(&log_path).map_or(0, |t| t.lines().count()) < 3 {
-        assert!(
-            start.elapsed() < Duration::from_secs(120),
-            "no iteration logged"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let kill = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
-    let o = child.wait_with_output().unwrap();
+    let log = "Graph/train_CartPole-v1.csv";
+    let args = ["--train", "--env", "CartPole-v1", "--iterations", "100000"];
+    let o = common::interrupt_after(d, &args, log, 3);
     assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
-    assert_matches_log(&d.join("runs/CartPole-v1_ppo_0"), &log_path);
+    assert_matches_log(&d.join("runs/CartPole-v1_ppo_0"), &d.join(log));
 }
 
 #[test]

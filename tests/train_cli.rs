@@ -5,10 +5,9 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Output;
 
-use common::{assert_ok, bin, csv_column, run_bin, run_oracle, shipped, stderr, stdout};
+use common::{assert_ok, csv_column, run_bin, run_oracle, shipped, stderr, stdout};
 use synapt_safety::policy::Actor;
 
 /// Small hyperparameters for every test: 32-32 networks, a few hundred steps per iteration.
@@ -240,29 +239,13 @@ fn gsde_and_reward_scaling_resume_exactly_and_stay_out_of_the_actor() {
 #[test]
 fn ctrl_c_stops_after_the_current_iteration_with_valid_files() {
     let dir = workdir();
-    let child = bin()
-        .current_dir(dir.path())
-        .args(["--train", "--env", "Pendulum-v1", "--iterations", "100000"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Wait for two logged iterations, then interrupt.
-    let log = dir.path().join("Graph/train_Pendulum-v1.csv");
-    let start = Instant::now();
-    while std::fs::read_to_string(&log).map_or(0, |t| t.lines().count()) < 3 {
-        assert!(
-            start.elapsed() < Duration::from_secs(120),
-            "no iteration logged"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let kill = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
-    let o = child.wait_with_output().unwrap();
+    // Two logged iterations (and the header), then Ctrl-C.
+    let o = common::interrupt_after(
+        dir.path(),
+        &["--train", "--env", "Pendulum-v1", "--iterations", "100000"],
+        "Graph/train_Pendulum-v1.csv",
+        3,
+    );
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(130), "{err}");
     assert!(

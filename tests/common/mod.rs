@@ -219,3 +219,32 @@ pub fn checkpoint_without_wall(dir: &Path, f: &str) -> serde_json::Value {
     c.as_object_mut().unwrap().remove("wall_s").expect("wall_s");
     c
 }
+
+/// Run the binary in `dir` with `args`, wait until `log` (relative to `dir`) holds `rows` lines, send
+/// SIGINT (Ctrl-C) and return how the run ended. Panics if no such line comes within two minutes.
+pub fn interrupt_after(dir: &Path, args: &[&str], log: &str, rows: usize) -> Output {
+    use std::time::{Duration, Instant};
+    let child = bin()
+        .current_dir(dir)
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let log = dir.join(log);
+    let start = Instant::now();
+    while std::fs::read_to_string(&log).map_or(0, |t| t.lines().count()) < rows {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "{} never reached {rows} lines",
+            log.display()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    child.wait_with_output().unwrap()
+}
