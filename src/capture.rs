@@ -63,6 +63,13 @@ impl Capture {
 
     /// Standard output back as it was; the transcript.
     pub fn finish(mut self) -> Vec<u8> {
+        self.restore()
+    }
+
+    fn restore(&mut self) -> Vec<u8> {
+        let Some(reader) = self.reader.take() else {
+            return Vec::new();
+        };
         let _ = std::io::stdout().flush();
         // SAFETY: fd 1 is pointed back at the saved descriptor, which closes the pipe's last write
         // end, so the reader sees the end of the stream.
@@ -70,9 +77,13 @@ impl Capture {
             libc::dup2(self.saved, 1);
             libc::close(self.saved);
         }
-        self.reader
-            .take()
-            .and_then(|r| r.join().ok())
-            .unwrap_or_default()
+        reader.join().unwrap_or_default()
+    }
+}
+
+impl Drop for Capture {
+    /// Not finished (a panic unwinding): standard output back, and everything teed on to it.
+    fn drop(&mut self) {
+        self.restore();
     }
 }

@@ -102,8 +102,9 @@ pub struct Cli {
     #[arg(long, value_parser = choice::<prune::Method>(), default_value = "pruver", value_name = "METHOD")]
     pub prune_method: prune::Method,
 
-    /// Where --prune writes the pruned actor [default: <actor stem>_<k>.pth beside the actor]. It must
-    /// not be the actor itself.
+    /// Where --prune writes the pruned actor [default: <actor stem>_<k>.pth beside the actor]; without
+    /// --prune, where --convert writes the ONNX file [default: <actor stem>.onnx beside the actor]. It
+    /// must not be an input.
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
 
