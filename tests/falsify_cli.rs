@@ -191,6 +191,18 @@ fn bad_requests_are_refused_before_any_campaign() {
     let o = falsify(dir, &["--specs", "bad.yml", "--spec", "broken"]);
     assert_refused(&o, 1, "specification `broken` of CartPole-v0");
     assert!(stderr(&o).contains("at column"), "{}", stderr(&o));
+    // A specification's name becomes part of file names: one that would lead out of the output
+    // folders is refused when the file is read, before any campaign.
+    for name in ["../../escaped", "a/b", ".hidden", "x..y"] {
+        std::fs::write(
+            dir.join("evil.yml"),
+            format!("CartPole-v0:\n  \"{name}\": always(abs(x) <= 1)\n"),
+        )
+        .unwrap();
+        let o = falsify(dir, &["--specs", "evil.yml", "--spec", name]);
+        assert_refused(&o, 1, "names become part of file names");
+    }
+    assert!(!dir.join("escaped.csv").exists() && !dir.join("../escaped.csv").exists());
     std::fs::write(
         dir.join("empty.yml"),
         "CartPole-v0:\n  perturbations:\n    x: [0.1, 0.1]\n",

@@ -67,6 +67,7 @@ impl Catalog {
                         "`{env}`: each specification is `name: formula`, both strings; found {name:?}: {formula:?}"
                     )));
                 };
+                check_name(name).map_err(|why| bad(format!("`{env}`: {why}")))?;
                 cat.insert(&env, name.to_string(), formula.to_string());
             }
         }
@@ -127,6 +128,27 @@ impl Catalog {
             text,
             formula,
         })
+    }
+}
+
+/// A specification's name becomes part of file names (`<env>_<actor>_<spec>_<method>.csv`), so it
+/// is kept to letters, digits, `_`, `-` and `.`, starts with a letter or digit, has no `..`, and is at
+/// most 64 characters: no name can lead a file out of its folder.
+pub fn check_name(name: &str) -> std::result::Result<(), String> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && !name.contains("..")
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "specification name {name:?}: names become part of file names, so they are letters, \
+             digits, `_`, `-` and `.` (starting with a letter or digit, no `..`, at most 64)"
+        ))
     }
 }
 
@@ -202,6 +224,26 @@ pub fn signals(traj: &Trajectory) -> Vec<Vec<f64>> {
 mod tests {
     use super::*;
     use crate::env::{make, Action, Perturbation};
+
+    #[test]
+    fn names_that_could_leave_a_folder_are_refused() {
+        for ok in ["upright", "return_300", "spec-2.b", "A1"] {
+            assert!(check_name(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "../x",
+            "a/b",
+            ".x",
+            "x..y",
+            "a b",
+            "é",
+            &"x".repeat(65),
+            "-x",
+        ] {
+            assert!(check_name(bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn every_shipped_specification_parses_against_its_environment() {
