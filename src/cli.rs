@@ -582,28 +582,7 @@ impl Cli {
                 ));
             }
         }
-        if let Some(report) = &self.report {
-            let inputs = [
-                &self.actor,
-                &self.critic,
-                &self.pruned,
-                &self.refined,
-                &self.failures,
-                &self.hyperparameters,
-                &self.specs,
-            ];
-            if let Some(p) = inputs
-                .into_iter()
-                .flatten()
-                .find(|p| synapt_safety::fsutil::same_file(p, report))
-            {
-                return Err(format!(
-                    "--report {} is the input {}: name another page",
-                    report.display(),
-                    p.display()
-                ));
-            }
-        }
+        self.check_outputs_are_not_inputs()?;
         if !self.train {
             let given = [
                 ("--ppo", self.ppo.is_some()),
@@ -613,6 +592,60 @@ impl Cli {
             ];
             if let Some((flag, _)) = given.iter().find(|(_, on)| *on) {
                 return Err(format!("{flag} applies to --train, which was not given"));
+            }
+        }
+        Ok(())
+    }
+
+    /// No file a command writes is one of the files it reads, and no two of its outputs are one file
+    /// (by any path: links and `..` included). Each stage checks its own defaults again when it runs.
+    fn check_outputs_are_not_inputs(&self) -> Result<(), String> {
+        let actor = self
+            .actor
+            .clone()
+            .unwrap_or_else(|| self.algo.actor_path(&self.env));
+        let mut outputs: Vec<(&str, PathBuf)> = Vec::new();
+        let mut inputs: Vec<(&str, PathBuf)> = Vec::new();
+        if self.train {
+            outputs.push(("--actor", actor.clone()));
+            outputs.extend(self.critic.clone().map(|p| ("--critic", p)));
+            outputs.extend(self.checkpoint.clone().map(|p| ("--checkpoint", p)));
+        } else {
+            inputs.push(("--actor", actor.clone()));
+        }
+        outputs.extend(self.csv.clone().map(|p| ("--csv", p)));
+        outputs.extend(self.out.clone().map(|p| ("--out", p)));
+        outputs.extend(self.prune_csv.clone().map(|p| ("--prune-csv", p)));
+        outputs.extend(self.report.clone().map(|p| ("--report", p)));
+        match (&self.refined, self.refine) {
+            (Some(p), true) => outputs.push(("--refined", p.clone())),
+            (Some(p), false) => inputs.push(("--refined", p.clone())),
+            (None, _) => {}
+        }
+        inputs.extend(self.pruned.clone().map(|p| ("--pruned", p)));
+        inputs.extend(self.failures.clone().map(|p| ("--failures", p)));
+        inputs.extend(
+            self.hyperparameters
+                .clone()
+                .map(|p| ("--hyperparameters", p)),
+        );
+        inputs.extend(self.specs.clone().map(|p| ("--specs", p)));
+        inputs.extend(self.overlay.iter().map(|p| ("--overlay", p.clone())));
+        let same = synapt_safety::fsutil::same_file;
+        for (i, (flag, out)) in outputs.iter().enumerate() {
+            if let Some((other, _)) = outputs[..i].iter().find(|(_, o)| same(o, out)) {
+                return Err(format!(
+                    "{other} and {flag} name one file, {}: give each output its own path",
+                    out.display()
+                ));
+            }
+            if let Some((input, p)) = inputs.iter().find(|(_, p)| same(p, out)) {
+                return Err(format!(
+                    "{flag} {} is the input {input} {}: a command never writes over what it reads; \
+                     name another output",
+                    out.display(),
+                    p.display()
+                ));
             }
         }
         Ok(())

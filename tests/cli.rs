@@ -269,3 +269,86 @@ fn an_unwritable_csv_leaves_nothing_behind() {
     assert_eq!(listing(d), before);
     assert!(listing(&d.join("taken.csv")).is_empty());
 }
+
+/// No output of a command is one of its inputs, or another of its outputs, by any path: refused before
+/// anything runs, and the input is untouched.
+#[test]
+fn an_output_over_an_input_or_another_output_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let actor = cartpole_actor(d);
+    let a = actor.to_str().unwrap();
+    let before = std::fs::read(&actor).unwrap();
+    std::os::unix::fs::symlink(&actor, d.join("link.pth")).unwrap();
+    std::fs::write(d.join("f.csv"), "x\n").unwrap();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["--test", "--actor", a, "--csv", a], "--csv"),
+        (vec!["--test", "--actor", a, "--csv", "link.pth"], "--csv"),
+        (
+            vec![
+                "--refine",
+                "--actor",
+                a,
+                "--pruned",
+                "f.csv",
+                "--failures",
+                "f.csv",
+                "--refined",
+                "f.csv",
+            ],
+            "--refined",
+        ),
+        (
+            vec![
+                "--test",
+                "--actor",
+                a,
+                "--report",
+                "f.csv",
+                "--failures",
+                "f.csv",
+            ],
+            "--report",
+        ),
+    ];
+    for (args, needle) in cases {
+        let mut full = vec!["--env", "CartPole-v1"];
+        full.extend(args);
+        let o = run_bin(d, &full);
+        assert_refused(&o, 2, needle);
+        assert!(
+            stderr(&o).contains("a command never writes over what it reads"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    // --train writes the actor, the critic and the checkpoint: three files, not one.
+    let o = run_bin(
+        d,
+        &[
+            "--train",
+            "--env",
+            "CartPole-v1",
+            "--actor",
+            "t.pth",
+            "--critic",
+            "t.pth",
+        ],
+    );
+    assert_refused(&o, 2, "--actor and --critic name one file");
+    let o = run_bin(
+        d,
+        &[
+            "--train",
+            "--env",
+            "CartPole-v1",
+            "--actor",
+            "t.pth",
+            "--checkpoint",
+            "./t.pth",
+        ],
+    );
+    assert_refused(&o, 2, "--actor and --checkpoint name one file");
+    assert_eq!(std::fs::read(&actor).unwrap(), before);
+    assert!(!d.join("t.pth").exists());
+}

@@ -668,8 +668,8 @@ fn bad_requests_are_refused_and_write_nothing() {
     let cases: Vec<(Vec<&str>, i32, &str)> = vec![
         (
             vec!["--actor", "a.pth", "--out", "a.pth"],
-            1,
-            "over its input",
+            2,
+            "a command never writes over what it reads",
         ),
         (
             vec!["--actor", "a.pth", "--vnnlib", "argmax = 0"],

@@ -265,7 +265,7 @@ fn an_output_that_is_the_input_is_refused_and_the_input_stays() {
         ("--prune-csv", "Policies/actor.pth"),
     ] {
         let o = run_bin(d, &prune_args(&[flag, out, "--episodes", "2"]));
-        assert_refused(&o, 1, "refusing to overwrite it");
+        assert_refused(&o, 2, "a command never writes over what it reads");
         assert!(stderr(&o).contains(out), "{}", stderr(&o));
         assert_eq!(std::fs::read(&actor).unwrap(), before, "{out}");
     }
@@ -279,13 +279,13 @@ fn an_output_that_is_the_input_is_refused_and_the_input_stays() {
             &["--out", "Policies/actor.pth"],
         ),
     );
-    assert_refused(&o, 1, "refusing to overwrite it");
+    assert_refused(&o, 2, "a command never writes over what it reads");
     // A sweep whose CSV would be the actor.
     let o = run_bin(
         d,
         &sweep_args("0.5", &["--prune-csv", "Policies/actor.pth"]),
     );
-    assert_refused(&o, 1, "refusing to overwrite it");
+    assert_refused(&o, 2, "a command never writes over what it reads");
     assert_eq!(std::fs::read(&actor).unwrap(), before);
     assert_eq!(listing(d), ["Policies/actor.pth", "link.pth"]);
 }

@@ -353,8 +353,8 @@ fn bad_inputs_are_refused_without_writing_an_actor() {
     // Writing over the dense or the pruned actor.
     assert_refused(
         &refine(dir, &["--failures", FAILURES, "--refined", PRUNED]),
-        1,
-        "the refined actor",
+        2,
+        "a command never writes over what it reads",
     );
     assert!(!p(dir, REFINED).exists());
 }

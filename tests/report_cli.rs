@@ -227,7 +227,7 @@ fn a_page_over_an_input_is_refused() {
             "Policies/a.pth",
         ],
     );
-    assert_refused(&o, 2, "--report Policies/a.pth is the input");
+    assert_refused(&o, 2, "--report Policies/a.pth is the input --actor");
     assert_eq!(std::fs::read(d.join("Policies/a.pth")).unwrap(), before);
     // A refused request writes no page either.
     let o = run_bin(
