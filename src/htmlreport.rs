@@ -126,7 +126,7 @@ pub fn page(header: &Header, transcript: &str, base: &Path) -> String {
             "version",
             format!("synapt-safety {}", env!("CARGO_PKG_VERSION")),
         ),
-        ("seed", header.seed.to_string()),
+        ("--seed", header.seed.to_string()),
         ("folder", folder.display().to_string()),
         (
             "outcome",

@@ -120,7 +120,7 @@ fn the_page_holds_the_whole_pipeline_and_renders_in_chromium() {
         html.matches("<img ").count(),
         html.matches("src=\"data:image/").count()
     );
-    assert!(html.contains("<tr><th>seed</th><td>7</td></tr>"));
+    assert!(html.contains("<tr><th>--seed</th><td>7</td></tr>"));
     assert!(html.contains("<tr><th>outcome</th><td>finished</td></tr>"));
     assert!(html.contains("--report out/page.html"), "the command");
 
