@@ -421,8 +421,8 @@ impl Bounds {
 /// Optimization", NeurIPS 2019), with its published constants: a cube of side `length` (relative to
 /// the unit cube) centred on the best point so far, doubled after 3 improvements in a row, halved
 /// after max(4, d) evaluations in a row without one, and reset to its initial side when it falls
-/// below 2⁻⁷. TuRBO restarts from a fresh design at that point; here the GP keeps every evaluation
-/// and only the region widens again.
+/// below 2⁻⁷. TuRBO restarts from a fresh design at that point; here the GP keeps its evaluations
+/// ([`GpModel`]) and only the region widens again.
 struct TrustRegion {
     length: f64,
     successes: usize,

@@ -1,8 +1,8 @@
 //! One run loop for every learner. A [`Learner`] knows how to take one step (a PPO iteration, a
 //! generation of an evolution strategy) and how to save its champion and its state; [`run_loop`] does
-//! the rest the same way for all of them: the CSV log (truncated to the checkpoint on resume), the
-//! progress bar, saving every `save_freq` steps and at the end, the learning-curve PNG, and stopping
-//! after the current step on Ctrl-C with every file complete.
+//! the rest the same way for all of them: the CSV log (truncated to the checkpoint on resume) and its
+//! TensorBoard event files, the progress bar, saving every `save_freq` steps and at the end, the
+//! learning-curve PNG, and stopping after the current step on Ctrl-C with every file complete.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
