@@ -1,5 +1,5 @@
 //! The `--train` stage. Every learner runs through one loop (`learner.rs`: log, progress, checkpoints,
-//! Ctrl-C, learning curve) and hands over an [`Actor`](crate::policy::Actor) that the safety pipeline
+//! Ctrl-C, learning curve) and hands over an [`Actor`] that the safety pipeline
 //! takes as it is. PPO is the first learner, with PruVer's file names (`Policies/ppo_actor<ENV>.pth`,
 //! `ppo_critic<ENV>.pth`, a training checkpoint beside them, `Graph/train_<ENV>.csv` and `.png`):
 //!
