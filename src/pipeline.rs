@@ -755,7 +755,7 @@ impl Plan {
         let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
         conversion.check_outputs(&inputs)?;
         let written = conversion.write(VNNLIB_TIMEOUT_S)?;
-        let (n, zeros) = convert::weight_counts(&actor);
+        let (n, zeros) = conversion.weights;
         println!();
         println!(
             "converted {label} ({}, {zeros}/{n} weights zero) to ONNX (opset {}, IR {}): {}",

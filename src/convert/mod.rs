@@ -112,6 +112,8 @@ impl Queries<'_> {
 pub struct Conversion {
     pub onnx: PathBuf,
     onnx_bytes: Vec<u8>,
+    /// The actor's weights, and how many of them are zero ([`weight_counts`]).
+    pub weights: (usize, usize),
     /// VNN-LIB queries: path and text.
     pub queries: Vec<(PathBuf, String)>,
 }
@@ -165,6 +167,7 @@ impl Conversion {
         Conversion {
             onnx_bytes: onnx::to_bytes(actor, &doc, &metadata),
             onnx,
+            weights: (n, zeros),
             queries: Vec::new(),
         }
     }
