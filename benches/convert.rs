@@ -55,12 +55,22 @@ fn wall(dir: &Path, args: &[&str], runs: usize) -> f64 {
 fn main() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
+    // The pruned actor is not shipped: prune it here; the others are read where they are shipped.
+    common::pruned_cartpole(d);
+    let source = |name: &str| {
+        let local = d.join(name);
+        if local.exists() {
+            local
+        } else {
+            common::shipped(name)
+        }
+    };
 
     // 1. Ours beside torch.onnx.export.
     let mut ours = Vec::new();
     let mut args: Vec<String> = vec![d.display().to_string()];
     for name in ACTORS {
-        let actor = Actor::load(&common::shipped(name)).unwrap();
+        let actor = Actor::load(&source(name)).unwrap();
         let times: Vec<f64> = (0..200)
             .map(|_| {
                 let t = Instant::now();
@@ -71,7 +81,7 @@ fn main() {
         let bytes = onnx::to_bytes(&actor, "", &[]);
         let path = d.join(format!("{name}.onnx"));
         std::fs::write(&path, &bytes).unwrap();
-        args.push(common::shipped(name).display().to_string());
+        args.push(source(name).display().to_string());
         args.push(path.display().to_string());
         ours.push((name, actor.shape_string(), median(times), bytes.len()));
     }
@@ -89,7 +99,7 @@ fn main() {
         "max |Δ| output",
     ]);
     for (name, shape, secs, bytes) in &ours {
-        let r = &torch[common::shipped(name).display().to_string()];
+        let r = &torch[source(name).display().to_string()];
         let ms = r["export_ms"].as_f64().unwrap();
         t.row(vec![
             name.to_string(),
@@ -108,9 +118,6 @@ fn main() {
     print!("{t}");
 
     // 2. The command line, and Marabou on the queries.
-    for name in &ACTORS[..2] {
-        std::fs::copy(common::shipped(name), d.join(name)).unwrap();
-    }
     let pruned = "ppo_actorCartPole-v0_0.78.pth";
     let env = ["--env", "CartPole-v0"];
     let falsify = [

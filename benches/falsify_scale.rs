@@ -69,11 +69,7 @@ fn main() {
     let all_up_to: usize = value("--all-up-to").map_or(405, |s| s.parse().expect("--all-up-to N"));
     let seed = value("--seed").map_or("0", String::as_str);
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        common::shipped("ppo_actorCartPole-v0_0.78.pth"),
-        dir.path().join("ppo_actorCartPole-v0_0.78.pth"),
-    )
-    .unwrap();
+    common::pruned_cartpole(dir.path());
     let mut t = Table::new([
         "evaluations",
         "all: wall s",

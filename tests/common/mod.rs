@@ -50,6 +50,33 @@ pub fn ship_actor(dir: &Path, name: &str, as_name: &str) -> PathBuf {
     path
 }
 
+/// The shipped PPO CartPole-v0 actor and its pruning at k = 0.78 (`--prune`, not shipped: a clean clone
+/// has only the dense actor), both in `dir` as `ppo_actorCartPole-v0.pth` and
+/// `ppo_actorCartPole-v0_0.78.pth`; returns the pruned actor's path.
+pub fn pruned_cartpole(dir: &Path) -> PathBuf {
+    std::fs::copy(
+        shipped("ppo_actorCartPole-v0.pth"),
+        dir.join("ppo_actorCartPole-v0.pth"),
+    )
+    .unwrap();
+    let o = run_bin(
+        dir,
+        &[
+            "--env",
+            "CartPole-v0",
+            "--actor",
+            "ppo_actorCartPole-v0.pth",
+            "--prune",
+            "--k",
+            "0.78",
+        ],
+    );
+    assert_ok(&o);
+    let pruned = dir.join("ppo_actorCartPole-v0_0.78.pth");
+    assert!(pruned.is_file(), "--prune wrote no {}", pruned.display());
+    pruned
+}
+
 /// A temporary directory holding the shipped `Policies/<name>` as `Policies/<as_name>`.
 pub fn workdir_with(name: &str, as_name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
