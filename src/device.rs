@@ -1,4 +1,10 @@
 //! `--device cpu|cuda|auto`: where libtorch computes. Rollouts always run the plain-Rust forward pass.
+//!
+//! Programs link libtorch's CPU library only. libtorch's CUDA library (and with it cuBLAS, cuDNN and
+//! the rest, gigabytes) is loaded when a device is resolved that may be a GPU: it registers CUDA with
+//! libtorch as it loads, so `tch::Cuda::is_available` then sees the GPU as if it had been linked.
+
+use std::sync::Once;
 
 use crate::error::{Error, Result};
 
@@ -31,8 +37,12 @@ impl crate::Choice for DeviceChoice {
 }
 
 impl DeviceChoice {
-    /// The libtorch device for this choice.
+    /// The libtorch device for this choice. `cuda`, and `auto` on a machine with NVIDIA's driver,
+    /// load CUDA's libraries first ([`load_cuda`]); `cpu` never does.
     pub fn resolve(self) -> Result<tch::Device> {
+        if self == DeviceChoice::Cuda || (self == DeviceChoice::Auto && nvidia_driver_present()) {
+            load_cuda();
+        }
         match self {
             DeviceChoice::Cpu => Ok(tch::Device::Cpu),
             DeviceChoice::Auto => Ok(tch::Device::cuda_if_available()),
@@ -43,4 +53,36 @@ impl DeviceChoice {
             )),
         }
     }
+}
+
+/// Whether NVIDIA's kernel driver is loaded: without it no CUDA device can exist, and `auto` is the
+/// CPU without loading CUDA's libraries.
+fn nvidia_driver_present() -> bool {
+    std::path::Path::new("/proc/driver/nvidia/version").exists()
+        || std::path::Path::new("/dev/nvidiactl").exists()
+}
+
+/// Load libtorch's CUDA library (once per process), from the directory the program was linked
+/// against (its rpath), else by name through the dynamic loader's search path. A CPU-only libtorch
+/// has none: CUDA then stays unavailable, as it would be linked.
+pub fn load_cuda() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let mut names = Vec::new();
+        if let Some(dir) = option_env!("SYNAPT_LIBTORCH_LIB") {
+            names.push(format!("{dir}/libtorch_cuda.so"));
+        }
+        names.push("libtorch_cuda.so".to_string());
+        for name in names {
+            let Ok(c) = std::ffi::CString::new(name) else {
+                continue;
+            };
+            // SAFETY: a NUL-terminated path; the handle is kept for the life of the process (never
+            // dlclose'd), as a linked library would be.
+            let handle = unsafe { libc::dlopen(c.as_ptr(), libc::RTLD_NOW | libc::RTLD_GLOBAL) };
+            if !handle.is_null() {
+                return;
+            }
+        }
+    });
 }

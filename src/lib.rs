@@ -17,6 +17,7 @@ pub mod evaluate;
 pub mod falsify;
 pub mod fsutil;
 pub mod htmlreport;
+pub mod libtorch;
 pub mod pipeline;
 pub mod plot;
 pub mod policy;

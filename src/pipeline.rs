@@ -15,6 +15,7 @@ use crate::falsify::bo::{Acquisition, GpModel, SearchRegion};
 use crate::falsify::catalog::{Catalog, Spec};
 use crate::falsify::search::Method as Search;
 use crate::falsify::stage::{self, Report as Falsified};
+use crate::libtorch::{Libtorch, LINKED};
 use crate::policy::Actor;
 use crate::prune::{self, PruneOptions, Sweep};
 use crate::refine;
@@ -65,14 +66,32 @@ pub enum Job {
 }
 
 impl Job {
+    /// Run the job, libtorch linked.
     pub fn run(&self, stop: &AtomicBool) -> Result<()> {
+        self.run_with(stop, Some(&LINKED))
+    }
+
+    /// Run the job with `libtorch` for the work that needs it; without, that work is an error
+    /// (see [`crate::libtorch`]).
+    pub fn run_with(&self, stop: &AtomicBool, libtorch: Option<&'static Libtorch>) -> Result<()> {
         match self {
             Job::ListEnvs => {
                 print!("{}", env::list_envs());
                 Ok(())
             }
-            Job::Stages(plan) => plan.run(stop),
-            Job::Reproduce(r) => r.run(stop),
+            Job::Stages(plan) => plan.run_with(stop, libtorch),
+            Job::Reproduce(r) => (libtorch
+                .ok_or_else(|| crate::libtorch::missing("--reproduce"))?
+                .reproduce)(r, stop),
+        }
+    }
+
+    /// Whether the job needs libtorch: PPO training, refinement, `--reproduce`.
+    pub fn needs_libtorch(&self) -> bool {
+        match self {
+            Job::ListEnvs => false,
+            Job::Stages(plan) => plan.needs_libtorch(),
+            Job::Reproduce(_) => true,
         }
     }
 }
@@ -197,11 +216,19 @@ struct Handoff {
 /// The per-instance timeout, in seconds, of the VNN-COMP instance list `--convert --vnnlib` writes.
 const VNNLIB_TIMEOUT_S: u32 = 300;
 
-/// The hyperparameters file and the environment's options from it.
+/// The hyperparameters file and the environment's options from it; libtorch and its device when
+/// the plan needs them.
 struct Context {
     hyperparameters: Option<Hyperparameters>,
     env_options: EnvOptions,
-    device: tch::Device,
+    libtorch: Option<(&'static Libtorch, tch::Device)>,
+}
+
+impl Context {
+    /// Libtorch and its device, for `what`.
+    fn libtorch(&self, what: &str) -> Result<(&'static Libtorch, tch::Device)> {
+        self.libtorch.ok_or_else(|| crate::libtorch::missing(what))
+    }
 }
 
 impl Plan {
@@ -221,8 +248,20 @@ impl Plan {
             .unwrap_or_else(|| PathBuf::from(format!("Policies/ppo_critic{}.pth", self.env)))
     }
 
-    /// Run the stages in pipeline order.
+    /// Whether a stage needs libtorch: `--train --algo ppo` and `--refine`.
+    pub fn needs_libtorch(&self) -> bool {
+        self.stages.contains(&Stage::Refine)
+            || (self.stages.contains(&Stage::Train) && self.train.algo == train::Algo::Ppo)
+    }
+
+    /// Run the stages in pipeline order, libtorch linked.
     pub fn run(&self, stop: &AtomicBool) -> Result<()> {
+        self.run_with(stop, Some(&LINKED))
+    }
+
+    /// Run the stages in pipeline order, with `libtorch` for the stages that need it (see
+    /// [`crate::libtorch`]); a plan that needs it and has none is an error before any work.
+    pub fn run_with(&self, stop: &AtomicBool, libtorch: Option<&'static Libtorch>) -> Result<()> {
         // One spelling per environment: reports and file names use the canonical name
         // (`CartPole-v1:max_episode_steps=500` is `CartPole-v1`). A name that does not parse is left
         // to the stages that need the environment (pruning without evaluation needs none).
@@ -232,12 +271,23 @@ impl Plan {
                 env: canonical,
                 ..self.clone()
             };
-            return plan.run(stop);
+            return plan.run_with(stop, libtorch);
         }
         let mut stages = self.stages.clone();
         stages.sort();
         stages.dedup();
-        let device = self.device.resolve()?;
+        let libtorch = if self.needs_libtorch() {
+            let lt = libtorch.ok_or_else(|| {
+                crate::libtorch::missing(if self.stages.contains(&Stage::Refine) {
+                    "--refine"
+                } else {
+                    "--train --algo ppo"
+                })
+            })?;
+            Some((lt, (lt.device)(self.device)?))
+        } else {
+            None
+        };
         // Read the hyperparameters now, so a broken file is reported before any work is done. The
         // default file is optional; a file named with --hyperparameters must exist.
         let hyperparameters =
@@ -247,14 +297,17 @@ impl Plan {
             None => EnvOptions::default(),
         };
         println!(
-            "synapt-safety {} · env {} · libtorch device {device:?}",
+            "synapt-safety {} · env {}{}",
             env!("CARGO_PKG_VERSION"),
-            self.env
+            self.env,
+            libtorch.map_or(String::new(), |(_, device)| format!(
+                " · libtorch device {device:?}"
+            ))
         );
         let cx = Context {
             hyperparameters,
             env_options,
-            device,
+            libtorch,
         };
         let mut h = Handoff::default();
         for stage in stages {
@@ -435,6 +488,7 @@ impl Plan {
                     .into(),
             ));
         };
+        let (lt, _) = cx.libtorch("--refine")?;
         let dense_path = self.actor_path();
         let probe = env::make_with(&self.env, cx.env_options)?;
         let (dense, pruned) = load_pair(
@@ -494,7 +548,7 @@ impl Plan {
         let mut unfixed = None;
         let mut last_found = None;
         for round in 1..=r.rounds {
-            let outcome = refine::refine(&refine::Request {
+            let outcome = (lt.refine)(&refine::Request {
                 env: env_ref,
                 dense: &dense,
                 pruned: &current,
@@ -957,6 +1011,7 @@ impl Plan {
     /// `--train --algo ppo`: resolve the hyperparameters, train with Ctrl-C stopping after the
     /// current iteration, print the summary.
     fn train_ppo(&self, cx: &Context, stop: &AtomicBool) -> Result<()> {
+        let (lt, device) = cx.libtorch("--train --algo ppo")?;
         let probe = env::make(&self.env)?;
         let discrete = probe.action_space().is_discrete();
         if self.isdiscrete && !discrete {
@@ -985,7 +1040,7 @@ impl Plan {
             curve,
             tensorboard: t.tensorboard.clone(),
             resume: t.resume,
-            device: cx.device,
+            device,
             progress: true,
         };
         println!();
@@ -1000,7 +1055,7 @@ impl Plan {
             if t.resume { ", resuming" } else { "" }
         );
         print!("{}", opts.config.describe());
-        print_trained(&train::run(&opts, stop)?)
+        print_trained(&(lt.train_ppo)(&opts, stop)?)
     }
 }
 

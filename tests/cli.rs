@@ -172,21 +172,28 @@ fn isdiscrete_is_checked_against_the_environment() {
 #[test]
 fn device_cuda_works_or_says_why_not() {
     let dir = tempfile::tempdir().unwrap();
-    let actor = cartpole_actor(dir.path());
+    // --device is where libtorch computes: PPO training uses it.
     let run = |device| {
-        let args = test_args(
-            actor.to_str().unwrap(),
-            &["--episodes", "1", "--device", device],
-        );
+        let args = [
+            "--train",
+            "--env",
+            "CartPole-v1",
+            "--iterations",
+            "1",
+            "--device",
+            device,
+        ];
         run_bin(dir.path(), &args)
     };
     let cpu = run("cpu");
     assert!(cpu.status.success(), "{}", stderr(&cpu));
-    assert!(stdout(&cpu).contains("device Cpu"));
+    assert!(stdout(&cpu).contains("libtorch device Cpu"));
     let cuda = run("cuda");
+    // What the program sees: libtorch's CUDA library loaded as --device cuda loads it.
+    synapt_safety::device::load_cuda();
     if tch::Cuda::is_available() {
         assert!(cuda.status.success(), "{}", stderr(&cuda));
-        assert!(stdout(&cuda).contains("device Cuda(0)"));
+        assert!(stdout(&cuda).contains("libtorch device Cuda(0)"));
     } else {
         assert_refused(&cuda, 1, "libtorch sees no CUDA GPU");
     }

@@ -10,7 +10,10 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::{assert_ok, assert_refused, pruned_cartpole, run_bin, run_oracle, shipped, stdout};
+use common::{
+    assert_ok, assert_refused, cartpole_failures, pruned_cartpole, run_bin, run_oracle, shipped,
+    stdout,
+};
 use serde_json::{json, Value};
 use synapt_safety::env::{self, rng::NpRng};
 use synapt_safety::policy::npy::{write_population, Matrix};
@@ -309,29 +312,6 @@ fn onnxruntime_computes_what_we_compute_for_every_kind_of_actor() {
     );
 }
 
-/// The pruned CartPole actor's failures of `upright` from a short random campaign, in `dir`.
-fn failures(dir: &Path) -> PathBuf {
-    pruned_cartpole(dir);
-    let o = run_bin(
-        dir,
-        &[
-            "--env",
-            "CartPole-v0",
-            "--actor",
-            "ppo_actorCartPole-v0_0.78.pth",
-            "--falsify",
-            "--falsify-method",
-            "random",
-            "--budget",
-            "30",
-            "--spec",
-            "upright",
-        ],
-    );
-    assert_ok(&o);
-    dir.join("Failure_Trajectories/CartPole-v0_ppo_actorCartPole-v0_0.78_upright_random.csv")
-}
-
 fn files_in(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
@@ -386,7 +366,7 @@ fn marabou(onnx: &Path, queries: &[PathBuf]) -> Value {
 fn vnnlib_queries_parse_and_marabou_proves_and_refutes_them() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let csv = failures(d);
+    let csv = cartpole_failures(d);
     // The pruned actor against the dense one's action, in a box of ±0.001 around each failure's
     // recovery state: refinement's own objective, stated for a verifier.
     let (queries, o) = argmax_dense_queries(d, Some("ppo_actorCartPole-v0_0.78.pth"), &csv);

@@ -77,6 +77,30 @@ pub fn pruned_cartpole(dir: &Path) -> PathBuf {
     pruned
 }
 
+/// [`pruned_cartpole`] in `dir`, and the pruned actor's failures of `upright` from a random campaign of
+/// 30 evaluations; returns the failures CSV's path.
+pub fn cartpole_failures(dir: &Path) -> PathBuf {
+    pruned_cartpole(dir);
+    let o = run_bin(
+        dir,
+        &[
+            "--env",
+            "CartPole-v0",
+            "--actor",
+            "ppo_actorCartPole-v0_0.78.pth",
+            "--falsify",
+            "--falsify-method",
+            "random",
+            "--budget",
+            "30",
+            "--spec",
+            "upright",
+        ],
+    );
+    assert_ok(&o);
+    dir.join("Failure_Trajectories/CartPole-v0_ppo_actorCartPole-v0_0.78_upright_random.csv")
+}
+
 /// A temporary directory holding the shipped `Policies/<name>` as `Policies/<as_name>`.
 pub fn workdir_with(name: &str, as_name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
