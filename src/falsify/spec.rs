@@ -30,6 +30,9 @@
 //! trajectory (PruVer's "the lander should not fall"): `if(φ, a, b)` is `a` at the steps where φ holds
 //! (Boolean semantics: `<` is strict) and `b` elsewhere; `sum(e)` is the sum of `e` over every step of
 //! the episode, the same at each step.
+//!
+//! Parsing takes time linear in the formula (it never backtracks: a parenthesis holds a formula or an
+//! expression, decided by what it contains), and a formula may nest at most [`MAX_DEPTH`] levels.
 
 use std::fmt;
 
@@ -105,8 +108,9 @@ impl Formula {
             i: 0,
             signals,
             src_len: src.len(),
+            nesting: 0,
         };
-        let f = p.formula()?;
+        let (f, _) = p.formula()?;
         if let Some(t) = p.peek() {
             return Err(p.err_at(t.pos, format!("unexpected `{}` after the formula", t.text)));
         }
@@ -378,11 +382,37 @@ const KEYWORDS: [&str; 11] = [
     "max",
 ];
 
+/// How deep a formula may nest: each parenthesis, `not`, `-`, function and temporal operator, and each
+/// link of a chain of `and`, `or`, `implies`, `+`, `-`, `*`, `/`, is one level of the tree the parser
+/// builds. Evaluation recurses over that tree, so a hostile file cannot overflow the stack.
+pub const MAX_DEPTH: usize = 100;
+
 struct Parser<'a> {
     tokens: Vec<Token>,
     i: usize,
     signals: &'a [String],
     src_len: usize,
+    /// How many calls deep the parser is (bounded by [`MAX_DEPTH`] before it descends further).
+    nesting: usize,
+}
+
+/// A formula or an expression, with the depth of its tree.
+type F = (Formula, usize);
+type E = (Expr, usize);
+
+/// What a parenthesis holds: a formula, or an expression that arithmetic or a comparison continues
+/// after the `)`. Parsing both at once is what keeps the parser from backtracking.
+enum Node {
+    F(F),
+    E(E),
+}
+
+fn boxed((f, _): F) -> Box<Formula> {
+    Box::new(f)
+}
+
+fn boxed_e((e, _): E) -> Box<Expr> {
+    Box::new(e)
 }
 
 impl Parser<'_> {
@@ -402,6 +432,40 @@ impl Parser<'_> {
         }
     }
 
+    fn too_deep(&self) -> SpecError {
+        let pos = self.peek().map_or(self.src_len, |t| t.pos);
+        self.err_at(
+            pos,
+            format!(
+                "the formula nests more than {MAX_DEPTH} levels deep (each parenthesis, `not`, `-`, \
+                 function and temporal operator, and each `and`, `or`, `implies`, `+`, `-`, `*`, `/` \
+                 of a chain, is a level)"
+            ),
+        )
+    }
+
+    /// The depth of a node whose deepest child is `child` deep.
+    fn depth_over(&self, child: usize) -> Result<usize, SpecError> {
+        if child >= MAX_DEPTH {
+            return Err(self.too_deep());
+        }
+        Ok(child + 1)
+    }
+
+    /// Run `f` one level deeper, refusing to go past [`MAX_DEPTH`].
+    fn nested<T>(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<T, SpecError>,
+    ) -> Result<T, SpecError> {
+        if self.nesting >= MAX_DEPTH {
+            return Err(self.too_deep());
+        }
+        self.nesting += 1;
+        let r = f(self);
+        self.nesting -= 1;
+        r
+    }
+
     fn is_sym(&self, s: &str) -> bool {
         matches!(self.peek(), Some(Token { tok: Tok::Sym(x), .. }) if *x == s)
     }
@@ -419,38 +483,75 @@ impl Parser<'_> {
         }
     }
 
-    fn formula(&mut self) -> Result<Formula, SpecError> {
-        let lhs = self.or()?;
-        if self.is_ident("implies") {
-            self.i += 1;
-            let rhs = self.formula()?;
-            return Ok(Formula::Implies(Box::new(lhs), Box::new(rhs)));
+    /// A node that must be a formula: an expression here lacks its comparison.
+    fn as_formula(&self, n: Node) -> Result<F, SpecError> {
+        match n {
+            Node::F(f) => Ok(f),
+            Node::E(_) => Err(self.err_here("a comparison (<, <=, >, >=, ==, !=)")),
         }
-        Ok(lhs)
     }
 
-    fn or(&mut self) -> Result<Formula, SpecError> {
-        let mut f = self.and()?;
+    fn formula(&mut self) -> Result<F, SpecError> {
+        let n = self.node()?;
+        self.as_formula(n)
+    }
+
+    /// `implies`, or what a parenthesis holds.
+    fn node(&mut self) -> Result<Node, SpecError> {
+        let lhs = self.or()?;
+        if !self.is_ident("implies") {
+            return Ok(lhs);
+        }
+        let lhs = self.as_formula(lhs)?;
+        self.i += 1;
+        let rhs = self.nested(Self::formula)?;
+        let d = self.depth_over(lhs.1.max(rhs.1))?;
+        Ok(Node::F((Formula::Implies(boxed(lhs), boxed(rhs)), d)))
+    }
+
+    fn or(&mut self) -> Result<Node, SpecError> {
+        let first = self.and()?;
+        if !self.is_ident("or") {
+            return Ok(first);
+        }
+        let mut f = self.as_formula(first)?;
         while self.is_ident("or") {
             self.i += 1;
-            f = Formula::Or(Box::new(f), Box::new(self.and()?));
+            let n = self.and()?;
+            let rhs = self.as_formula(n)?;
+            let d = self.depth_over(f.1.max(rhs.1))?;
+            f = (Formula::Or(boxed(f), boxed(rhs)), d);
         }
-        Ok(f)
+        Ok(Node::F(f))
     }
 
-    fn and(&mut self) -> Result<Formula, SpecError> {
-        let mut f = self.unary()?;
+    fn and(&mut self) -> Result<Node, SpecError> {
+        let first = self.unary()?;
+        if !self.is_ident("and") {
+            return Ok(first);
+        }
+        let mut f = self.as_formula(first)?;
         while self.is_ident("and") {
             self.i += 1;
-            f = Formula::And(Box::new(f), Box::new(self.unary()?));
+            let n = self.unary()?;
+            let rhs = self.as_formula(n)?;
+            let d = self.depth_over(f.1.max(rhs.1))?;
+            f = (Formula::And(boxed(f), boxed(rhs)), d);
         }
-        Ok(f)
+        Ok(Node::F(f))
     }
 
-    fn unary(&mut self) -> Result<Formula, SpecError> {
+    fn unary(&mut self) -> Result<Node, SpecError> {
+        self.nested(Self::unary_here)
+    }
+
+    fn unary_here(&mut self) -> Result<Node, SpecError> {
         if self.is_ident("not") {
             self.i += 1;
-            return Ok(Formula::Not(Box::new(self.unary()?)));
+            let n = self.unary()?;
+            let f = self.as_formula(n)?;
+            let d = self.depth_over(f.1)?;
+            return Ok(Node::F((Formula::Not(boxed(f)), d)));
         }
         for (kw, always) in [("always", true), ("eventually", false)] {
             if self.is_ident(kw) {
@@ -460,38 +561,45 @@ impl Parser<'_> {
                 } else {
                     None
                 };
-                let f = Box::new(self.parenthesised()?);
-                return Ok(if always {
-                    Formula::Always(iv, f)
-                } else {
-                    Formula::Eventually(iv, f)
-                });
+                let f = self.parenthesised()?;
+                let d = self.depth_over(f.1)?;
+                let f = boxed(f);
+                return Ok(Node::F((
+                    if always {
+                        Formula::Always(iv, f)
+                    } else {
+                        Formula::Eventually(iv, f)
+                    },
+                    d,
+                )));
             }
         }
         if self.is_ident("at_end") {
             self.i += 1;
-            return Ok(Formula::AtEnd(Box::new(self.parenthesised()?)));
+            let f = self.parenthesised()?;
+            let d = self.depth_over(f.1)?;
+            return Ok(Node::F((Formula::AtEnd(boxed(f)), d)));
         }
         if self.is_sym("(") {
-            // Either a parenthesised formula or an expression that starts with "(": try the formula,
-            // and fall back when what follows the ")" shows it was arithmetic.
-            let save = self.i;
-            if let Ok(f) = self.parenthesised() {
-                let arithmetic_follows = matches!(
-                    self.peek(),
-                    Some(Token { tok: Tok::Sym(s), .. })
-                        if ["<", "<=", ">", ">=", "==", "!=", "+", "-", "*", "/"].contains(s)
-                );
-                if !arithmetic_follows {
-                    return Ok(f);
+            // A parenthesised formula, or an expression that starts with "(": both parse as a node,
+            // and an expression goes on into arithmetic and its comparison.
+            self.i += 1;
+            let inner = self.node()?;
+            self.expect_sym(")")?;
+            return match inner {
+                Node::F(f) => Ok(Node::F(f)),
+                Node::E(e) => {
+                    let t = self.term_from(e)?;
+                    let lhs = self.expr_from(t)?;
+                    self.comparison_from(lhs)
                 }
-            }
-            self.i = save;
+            };
         }
-        self.comparison()
+        let lhs = self.expr()?;
+        self.comparison_from(lhs)
     }
 
-    fn parenthesised(&mut self) -> Result<Formula, SpecError> {
+    fn parenthesised(&mut self) -> Result<F, SpecError> {
         self.expect_sym("(")?;
         let f = self.formula()?;
         self.expect_sym(")")?;
@@ -534,8 +642,9 @@ impl Parser<'_> {
         }
     }
 
-    fn comparison(&mut self) -> Result<Formula, SpecError> {
-        let lhs = self.expr()?;
+    /// `lhs` compared with the expression after the operator; without an operator, `lhs` itself (an
+    /// expression, which only a parenthesis may hold).
+    fn comparison_from(&mut self, lhs: E) -> Result<Node, SpecError> {
         let op = match self.peek() {
             Some(Token {
                 tok: Tok::Sym(s), ..
@@ -546,17 +655,23 @@ impl Parser<'_> {
                 ">=" => Cmp::Ge,
                 "==" => Cmp::Eq,
                 "!=" => Cmp::Ne,
-                _ => return Err(self.err_here("a comparison (<, <=, >, >=, ==, !=)")),
+                _ => return Ok(Node::E(lhs)),
             },
-            _ => return Err(self.err_here("a comparison (<, <=, >, >=, ==, !=)")),
+            _ => return Ok(Node::E(lhs)),
         };
         self.i += 1;
         let rhs = self.expr()?;
-        Ok(Formula::Cmp(lhs, op, rhs))
+        let d = self.depth_over(lhs.1.max(rhs.1))?;
+        Ok(Node::F((Formula::Cmp(lhs.0, op, rhs.0), d)))
     }
 
-    fn expr(&mut self) -> Result<Expr, SpecError> {
-        let mut e = self.term()?;
+    fn expr(&mut self) -> Result<E, SpecError> {
+        let t = self.term()?;
+        self.expr_from(t)
+    }
+
+    /// The sums and differences that follow the term `e`.
+    fn expr_from(&mut self, mut e: E) -> Result<E, SpecError> {
         loop {
             let op = if self.is_sym("+") {
                 ArithOp::Add
@@ -566,12 +681,19 @@ impl Parser<'_> {
                 return Ok(e);
             };
             self.i += 1;
-            e = Expr::Bin(Box::new(e), op, Box::new(self.term()?));
+            let rhs = self.term()?;
+            let d = self.depth_over(e.1.max(rhs.1))?;
+            e = (Expr::Bin(boxed_e(e), op, boxed_e(rhs)), d);
         }
     }
 
-    fn term(&mut self) -> Result<Expr, SpecError> {
-        let mut e = self.factor()?;
+    fn term(&mut self) -> Result<E, SpecError> {
+        let f = self.factor()?;
+        self.term_from(f)
+    }
+
+    /// The products and quotients that follow the factor `e`.
+    fn term_from(&mut self, mut e: E) -> Result<E, SpecError> {
         loop {
             let op = if self.is_sym("*") {
                 ArithOp::Mul
@@ -581,22 +703,30 @@ impl Parser<'_> {
                 return Ok(e);
             };
             self.i += 1;
-            e = Expr::Bin(Box::new(e), op, Box::new(self.factor()?));
+            let rhs = self.factor()?;
+            let d = self.depth_over(e.1.max(rhs.1))?;
+            e = (Expr::Bin(boxed_e(e), op, boxed_e(rhs)), d);
         }
     }
 
-    fn factor(&mut self) -> Result<Expr, SpecError> {
+    fn factor(&mut self) -> Result<E, SpecError> {
+        self.nested(Self::factor_here)
+    }
+
+    fn factor_here(&mut self) -> Result<E, SpecError> {
         let Some(tok) = self.peek().cloned() else {
             return Err(self.err_here("a number, a signal name or `(`"));
         };
         match &tok.tok {
             Tok::Num(v) => {
                 self.i += 1;
-                Ok(Expr::Num(*v))
+                Ok((Expr::Num(*v), 1))
             }
             Tok::Sym("-") => {
                 self.i += 1;
-                Ok(Expr::Neg(Box::new(self.factor()?)))
+                let e = self.factor()?;
+                let d = self.depth_over(e.1)?;
+                Ok((Expr::Neg(boxed_e(e)), d))
             }
             Tok::Sym("(") => {
                 self.i += 1;
@@ -613,11 +743,13 @@ impl Parser<'_> {
                     args.push(self.expr()?);
                 }
                 self.expect_sym(")")?;
+                let d = self.depth_over(args.iter().map(|a| a.1).max().unwrap_or(0))?;
+                let mut args: Vec<Expr> = args.into_iter().map(|a| a.0).collect();
                 match name.as_str() {
-                    "abs" if args.len() == 1 => Ok(Expr::Abs(Box::new(args.pop().unwrap()))),
+                    "abs" if args.len() == 1 => Ok((Expr::Abs(Box::new(args.pop().unwrap())), d)),
                     "abs" => Err(self.err_at(tok.pos, "abs takes one argument".into())),
-                    "min" => Ok(Expr::Min(args)),
-                    _ => Ok(Expr::Max(args)),
+                    "min" => Ok((Expr::Min(args), d)),
+                    _ => Ok((Expr::Max(args), d)),
                 }
             }
             Tok::Ident(name) if name == "if" => {
@@ -629,14 +761,16 @@ impl Parser<'_> {
                 self.expect_sym(",")?;
                 let other = self.expr()?;
                 self.expect_sym(")")?;
-                Ok(Expr::If(Box::new(cond), Box::new(then), Box::new(other)))
+                let d = self.depth_over(cond.1.max(then.1).max(other.1))?;
+                Ok((Expr::If(boxed(cond), boxed_e(then), boxed_e(other)), d))
             }
             Tok::Ident(name) if name == "sum" => {
                 self.i += 1;
                 self.expect_sym("(")?;
                 let e = self.expr()?;
                 self.expect_sym(")")?;
-                Ok(Expr::Sum(Box::new(e)))
+                let d = self.depth_over(e.1)?;
+                Ok((Expr::Sum(boxed_e(e)), d))
             }
             Tok::Ident(name) if KEYWORDS.contains(&name.as_str()) => Err(self.err_at(
                 tok.pos,
@@ -645,7 +779,7 @@ impl Parser<'_> {
             Tok::Ident(name) => match self.signals.iter().position(|s| s == name) {
                 Some(c) => {
                     self.i += 1;
-                    Ok(Expr::Var(c))
+                    Ok((Expr::Var(c), 1))
                 }
                 None => Err(self.err_at(
                     tok.pos,
@@ -802,6 +936,47 @@ mod tests {
             let r = rho(src, &[("x", X)]);
             assert_eq!(r < 0.0, violated, "{src}: {r}");
         }
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_without_overflowing_the_stack() {
+        let names = names(&["x"]);
+        let deep = |src: String| {
+            let e = Formula::parse(&src, &names).unwrap_err();
+            assert!(e.message.contains("nests more than 100 levels"), "{e}");
+        };
+        let n = 200_000;
+        deep(format!("{}x <= 1{}", "(".repeat(n), ")".repeat(n)));
+        deep(format!("{}x <= 1", "not ".repeat(n)));
+        deep(format!("x <= {}1", "-".repeat(n)));
+        deep(format!("x <= 1{}", " + x".repeat(n)));
+        deep(format!("x <= 1{}", " and x <= 1".repeat(n)));
+        deep(format!("x <= 1{}", " implies x <= 1".repeat(n)));
+        deep(format!("{}x <= 1{}", "always(".repeat(n), ")".repeat(n)));
+        deep(format!("x <= {}1{}", "abs(".repeat(n), ")".repeat(n)));
+        deep(format!(
+            "x <= {}x > 0, 1, 0{}",
+            "if(".repeat(n),
+            ")".repeat(n)
+        ));
+        // Up to the bound, it parses.
+        let ok = format!("{}x <= 1{}", "(".repeat(90), ")".repeat(90));
+        assert!(Formula::parse(&ok, &names).is_ok());
+        let ok = format!("x <= 1{}", " and x <= 1".repeat(90));
+        assert!(Formula::parse(&ok, &names).is_ok());
+    }
+
+    /// A parenthesis that holds an `if(…)` expression, repeated: a parser that tried the formula
+    /// first and re-parsed on failure took 2ⁿ steps (n = 30: hours). This one reads each token once.
+    #[test]
+    fn parsing_never_backtracks() {
+        let mut src = "x > -1".to_string();
+        for _ in 0..30 {
+            src = format!("(if({src}, 1, 0)) + 0 > 0");
+        }
+        let f = Formula::parse(&format!("always({src})"), &names(&["x"])).unwrap();
+        // x > -1 holds at every step of X, so every level is 1 + 0 > 0, robustness 1.
+        assert_eq!(f.robustness(&[X.to_vec()]), 1.0);
     }
 
     #[test]
