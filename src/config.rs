@@ -119,16 +119,18 @@ pub struct Hyperparameters {
 
 impl Hyperparameters {
     pub fn load(path: &Path) -> Result<Hyperparameters> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = crate::yaml::read(path, "a hyperparameters file")?;
         Self::parse(&text, path)
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Hyperparameters> {
+        let bad = |reason: String| Error::Config {
+            path: path.to_path_buf(),
+            reason,
+        };
+        crate::yaml::check(text).map_err(bad)?;
         let sections: BTreeMap<String, EnvSection> =
-            serde_yaml::from_str(text).map_err(|e| Error::Config {
-                path: path.to_path_buf(),
-                reason: e.to_string(),
-            })?;
+            serde_yaml::from_str(text).map_err(|e| bad(e.to_string()))?;
         Ok(Hyperparameters {
             path: path.to_path_buf(),
             sections,

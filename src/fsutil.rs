@@ -123,6 +123,31 @@ fn absolute(p: &Path) -> PathBuf {
     out
 }
 
+/// The bytes of `path`, refusing (before reading them all) a file of more than `limit` bytes, so that
+/// a wrong or hostile path (a huge file, /dev/zero) cannot exhaust memory. `what` names the file in
+/// the error.
+pub fn read_limited(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > limit {
+        return Err(Error::Invalid(format!(
+            "{}: more than {limit} bytes, far larger than {what} can be; is it the right file?",
+            path.display()
+        )));
+    }
+    Ok(bytes)
+}
+
+/// [`read_limited`], as UTF-8 text.
+pub fn read_text_limited(path: &Path, limit: u64, what: &str) -> Result<String> {
+    String::from_utf8(read_limited(path, limit, what)?)
+        .map_err(|_| Error::Invalid(format!("{}: not UTF-8 text, so not {what}", path.display())))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,5 +197,28 @@ mod tests {
             "another target's temporaries are left to its writes"
         );
         assert_eq!(std::fs::read(d.join("a.pth")).unwrap(), b"x");
+    }
+
+    #[test]
+    fn reads_are_bounded_before_they_allocate() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f");
+        std::fs::write(&p, [b'a'; 11]).unwrap();
+        assert_eq!(read_limited(&p, 11, "a test file").unwrap().len(), 11);
+        let e = read_limited(&p, 10, "a test file").unwrap_err().to_string();
+        assert!(
+            e.contains("more than 10 bytes, far larger than a test file can be"),
+            "{e}"
+        );
+        // An endless file is cut at the limit, not read to the end.
+        let e = read_limited(Path::new("/dev/zero"), 1 << 20, "a YAML file")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("more than 1048576 bytes"), "{e}");
+        std::fs::write(&p, [0xff, 0xfe]).unwrap();
+        let e = read_text_limited(&p, 10, "a YAML file")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("not UTF-8 text, so not a YAML file"), "{e}");
     }
 }

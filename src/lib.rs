@@ -30,6 +30,7 @@ pub mod rollout;
 pub mod train;
 pub mod trajectory;
 pub mod visualize;
+pub mod yaml;
 
 pub use choice::Choice;
 pub use error::{Error, Result};

@@ -34,7 +34,7 @@ impl Catalog {
     pub fn load(user: Option<&Path>) -> Result<Catalog> {
         let mut cat = Catalog::parse(SHIPPED, Path::new("specifications.yml (built in)"))?;
         if let Some(path) = user {
-            let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+            let text = crate::yaml::read(path, "a specifications file")?;
             let extra = Catalog::parse(&text, path)?;
             for (env, specs) in extra.entries {
                 for (name, formula) in specs {
@@ -50,6 +50,7 @@ impl Catalog {
             path: PathBuf::from(path),
             reason,
         };
+        crate::yaml::check(text).map_err(bad)?;
         let doc: serde_yaml::Mapping =
             serde_yaml::from_str(text).map_err(|e| bad(e.to_string()))?;
         let mut cat = Catalog::default();

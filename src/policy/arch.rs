@@ -267,7 +267,7 @@ pub fn sidecar(actor: &Path) -> PathBuf {
 impl ArchFile {
     /// Read `path`, an architecture file; every problem names the file.
     pub fn load(path: &Path) -> Result<ArchFile> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = crate::fsutil::read_text_limited(path, 1 << 20, "an architecture file")?;
         let arch: ArchFile = serde_json::from_str(&text).map_err(|e| Error::Config {
             path: path.to_path_buf(),
             reason: format!("not an actor architecture file ({e})"),

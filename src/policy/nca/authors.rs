@@ -272,7 +272,8 @@ pub fn read_config(dir: &Path) -> Result<(RunConfig, PathBuf)> {
             dir.display()
         )));
     };
-    let bytes = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
+    // A config is a few kilobytes; 64 MiB bounds what a wrong file makes us read.
+    let bytes = crate::fsutil::read_limited(&file, 64 << 20, "a HyperNCA config")?;
     let parsed = if file.ends_with("nca.config") {
         config_from_pickle(&bytes)
     } else {
@@ -687,6 +688,7 @@ fn with_local_tags(text: &str) -> Result<String, String> {
 /// plain YAML).
 pub fn config_from_yaml(bytes: &[u8]) -> Result<RunConfig, String> {
     let text = std::str::from_utf8(bytes).map_err(|_| "the file is not UTF-8 text".to_string())?;
+    crate::yaml::check(text)?;
     let doc: Value = serde_yaml::from_str(&with_local_tags(text)?)
         .map_err(|e| format!("not readable as YAML: {e}"))?;
     check_tags(&doc, 0)?;
