@@ -247,6 +247,51 @@ fn bad_requests_are_refused_before_any_campaign() {
     assert!(!dir.join("Failure_Trajectories").exists());
 }
 
+/// A specification whose robustness is not a finite number (a division by zero) stops the stage
+/// before any file is written; so do hostile formulas (too deep) and YAML (too deeply nested), each
+/// with its reason.
+#[test]
+fn specifications_without_a_finite_robustness_or_too_deep_write_nothing() {
+    let d = workdir();
+    let dir = d.path();
+    std::fs::write(
+        dir.join("s.yml"),
+        format!(
+            "CartPole-v0:\n  zero: always(x / 0 <= 1)\n  deep: \"{}abs(x) <= 1\"\n",
+            "not ".repeat(200)
+        ),
+    )
+    .unwrap();
+    let o = falsify(
+        dir,
+        &[
+            "--specs",
+            "s.yml",
+            "--spec",
+            "zero",
+            "--falsify-method",
+            "random,bo",
+        ],
+    );
+    assert_refused(&o, 1, "has robustness -inf on evaluation 0");
+    assert!(stderr(&o).contains("No file was written"));
+    let o = falsify(dir, &["--specs", "s.yml", "--spec", "deep"]);
+    assert_refused(&o, 1, "nests more than 100 levels deep");
+    std::fs::write(
+        dir.join("flow.yml"),
+        format!(
+            "CartPole-v0:\n  x: {}1{}\n",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        ),
+    )
+    .unwrap();
+    let o = falsify(dir, &["--specs", "flow.yml"]);
+    assert_refused(&o, 1, "more than 64 nested `[` or `{`");
+    assert!(!dir.join("Failure_Trajectories").exists());
+    assert!(!dir.join("Graph").exists());
+}
+
 #[test]
 fn campaigns_draw_convergence_and_scatter_figures() {
     let d = workdir();

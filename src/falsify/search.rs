@@ -173,6 +173,23 @@ pub fn run(c: &Campaign) -> Result<Outcome> {
         let traj = rollout::record_episode(env.as_mut(), c.actor, seed, &pert, max_steps)?;
         let robustness = c.spec.formula.robustness(&signals(&traj));
         let index = out.evaluations.len();
+        if !robustness.is_finite() {
+            let at: Vec<String> = c
+                .params
+                .iter()
+                .zip(&values)
+                .map(|(p, v)| format!("{} = {v}", p.name))
+                .collect();
+            return Err(Error::Invalid(format!(
+                "the specification `{}` has robustness {robustness} on evaluation {index} (seed \
+                 {seed}{}{}), and a search needs a finite number: a division by zero in `{}`, or a \
+                 bounded interval that lies past the episode's end? No file was written.",
+                c.spec.name,
+                if at.is_empty() { "" } else { ", " },
+                at.join(", "),
+                c.spec.text
+            )));
+        }
         out.evaluations.push(Evaluation {
             index,
             seed,

@@ -84,7 +84,8 @@ pub fn run(req: &Request) -> Result<Report> {
         Catalog::load(req.specs_file.as_deref())?.get(env.as_ref(), req.spec_name.as_deref())?;
     let params = search::choose_params(&req.env_id, req.all_params.clone(), &req.param_names)?;
     let total = req.init_points + req.budget;
-    let mut results = Vec::new();
+    // Every search first, every file after: a search that fails leaves no file of this stage behind.
+    let mut searched = Vec::new();
     for &method in &req.methods {
         let mut runs = Vec::with_capacity(req.runs);
         for r in 0..req.runs {
@@ -103,6 +104,10 @@ pub fn run(req: &Request) -> Result<Report> {
                 seed: req.seed.wrapping_add(r as u64),
             })?);
         }
+        searched.push((method, runs));
+    }
+    let mut results = Vec::new();
+    for (method, runs) in searched {
         let base =
             stem(&req.env_id, &req.actor_path, req.elite, &spec.name, method) + &req.stem_suffix;
         let failures_file = req.out_dir.join(format!("{base}.csv"));
