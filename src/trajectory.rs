@@ -246,7 +246,31 @@ pub fn read_failures(
             return Err(bad(1, format!("not a failures file: no `{f}` column")));
         }
     }
+    // The writer's order: the fixed columns first, the perturbation between `return` and `step`.
+    if !header.iter().zip(FAILURE_COLUMNS).all(|(h, f)| h == f) {
+        return Err(bad(
+            1,
+            format!(
+                "the header starts `{}`; a failures file's starts `{}`",
+                header
+                    .iter()
+                    .take(FAILURE_COLUMNS.len())
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(","),
+                FAILURE_COLUMNS.join(",")
+            ),
+        ));
+    }
+    // `return` is the last fixed column, so `step` comes after it.
     let (ret_col, step_col) = (col("return").unwrap(), col("step").unwrap());
+    // Each failure's step rows must be in the file: a `steps` beyond the rows left is a damaged file,
+    // refused before anything is allocated for it.
+    let mut rows_left = bytes
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        .saturating_sub(1);
     let params: Vec<String> = header[ret_col + 1..step_col]
         .iter()
         .map(|h| h.strip_prefix(PARAM_PREFIX).unwrap_or(h).to_string())
@@ -268,6 +292,7 @@ pub fn read_failures(
     for (k, rec) in r.records().enumerate() {
         let line = k + 2;
         let rec = rec.map_err(|e| bad(line, format!("{e} (is the file truncated?)")))?;
+        rows_left = rows_left.saturating_sub(1);
         let get = |c: usize| rec.get(c).unwrap_or("");
         let f64_at = |c: usize| -> Result<f64> {
             get(c).parse::<f64>().map_err(|_| {
@@ -314,7 +339,17 @@ pub fn read_failures(
                 }
             }
             file.spec = get(col("spec").unwrap()).to_string();
-            let steps = int_at(col("steps").unwrap())? as usize;
+            let steps = int_at(col("steps").unwrap())?;
+            if steps > rows_left as u64 {
+                return Err(bad(
+                    line,
+                    format!(
+                        "the failure has {steps} steps but the file has only {rows_left} rows left \
+                         (is it truncated?)"
+                    ),
+                ));
+            }
+            let steps = steps as usize;
             expected_rows = steps + 1;
             file.failures.push(RecordedFailure {
                 id: int_at(col("failure").unwrap())? as usize,
@@ -483,11 +518,48 @@ mod tests {
         let e = read_failures(&path, "Pendulum-v1", obs, &space)
             .unwrap_err()
             .to_string();
-        assert!(e.contains("ends early"), "{e}");
+        assert!(e.contains("rows left (is it truncated?)"), "{e}");
         std::fs::write(&path, "a,b\n1,2\n").unwrap();
         let e = read_failures(&path, "Pendulum-v1", obs, &space)
             .unwrap_err()
             .to_string();
         assert!(e.contains("not a failures file"), "{e}");
+    }
+
+    /// Damage that once panicked or tried to allocate tens of gigabytes: columns in another order, and
+    /// a `steps` far beyond the file.
+    #[test]
+    fn reordered_columns_and_huge_step_counts_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.csv");
+        let mut env = make("Pendulum-v1").unwrap();
+        let trajs = episodes(env.as_mut());
+        write(&path, env.as_ref(), &trajs);
+        let (obs, space) = (env.observation_names(), env.action_space());
+        let text = std::fs::read_to_string(&path).unwrap();
+        let read = |t: &str| {
+            std::fs::write(&path, t).unwrap();
+            read_failures(&path, "Pendulum-v1", obs, &space)
+                .unwrap_err()
+                .to_string()
+        };
+        let (header, rows) = text.split_once('\n').unwrap();
+        // `step` moved before `return`, and two fixed columns swapped.
+        let moved = header
+            .replace(",return,", ",")
+            .replace(",step,", ",step,return,");
+        assert!(read(&format!("{moved}\n{rows}")).contains("a failures file's starts"));
+        let swapped = header.replacen("env,spec", "spec,env", 1);
+        assert!(read(&format!("{swapped}\n{rows}")).contains("a failures file's starts"));
+        // The first failure's `steps` (column 5) set to 10¹⁸.
+        let mut lines: Vec<String> = text.lines().map(String::from).collect();
+        let mut cells: Vec<&str> = lines[1].split(',').collect();
+        cells[5] = "1000000000000000000";
+        lines[1] = cells.join(",");
+        let e = read(&(lines.join("\n") + "\n"));
+        assert!(
+            e.contains("has 1000000000000000000 steps but the file has only"),
+            "{e}"
+        );
     }
 }
