@@ -21,6 +21,13 @@ pub type Id = usize;
 /// More objects than any state_dict needs (about 30 per tensor); bounds the memory a hostile file costs.
 const MAX_OBJECTS: usize = 1 << 22;
 
+/// The most dimensions a tensor may have (an actor's have one or two).
+const MAX_DIMS: usize = 64;
+
+/// The longest storage key: torch's are decimal numbers. Each tensor copies its storage's key, so a
+/// long key referenced by many tensors would cost their product.
+const MAX_KEY_LEN: usize = 256;
+
 /// Element type of a `torch.*Storage`, named as `torch.save` names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StorageType {
@@ -296,6 +303,22 @@ pub enum Obj {
 }
 
 impl Obj {
+    /// The bytes the object holds beyond its own slot (its strings, ids and dimensions), charged
+    /// against the machine's budget as it is built.
+    fn heap_bytes(&self) -> usize {
+        match self {
+            Obj::Str(s) => s.len(),
+            Obj::Bytes(b) => b.len(),
+            Obj::Tuple(v) | Obj::List(v) => v.len() * 8,
+            Obj::Dict(v) => v.len() * 16,
+            Obj::Storage(st) => st.key.len(),
+            Obj::Tensor(t) => t.storage.key.len() + 8 * (t.size.len() + t.stride.len()),
+            Obj::NpDtype(d) => d.code.len(),
+            Obj::NpArray(a) => 8 * a.shape.len(),
+            _ => 0,
+        }
+    }
+
     /// What the object is, for error messages.
     pub fn kind(&self) -> String {
         match self {
@@ -394,6 +417,7 @@ pub fn load_with(data: &[u8], start: usize, allow: AllowList) -> Result<Loaded, 
         stack: Vec::new(),
         marks: Vec::new(),
         memo: HashMap::new(),
+        budget: data.len().saturating_mul(64).saturating_add(16 << 20),
     };
     let root = m.run()?;
     Ok(Loaded {
@@ -412,6 +436,10 @@ struct Machine<'a> {
     /// Stack lengths at each MARK.
     marks: Vec<usize>,
     memo: HashMap<u64, Id>,
+    /// The bytes objects may still hold: 64 times the input, plus 16 MiB. An object referenced
+    /// through the memo costs two bytes of input however large it is, so copies made from it (a
+    /// tensor's size tuple, a storage's key) are what a hostile file would multiply.
+    budget: usize,
 }
 
 impl Machine<'_> {
@@ -463,6 +491,14 @@ impl Machine<'_> {
                 self.allow.what()
             ));
         }
+        let cost = obj.heap_bytes() + std::mem::size_of::<Obj>();
+        self.budget = self.budget.checked_sub(cost).ok_or_else(|| {
+            format!(
+                "the pickle builds more than 64 times its own size in objects, far more than {} \
+                 needs",
+                self.allow.what()
+            )
+        })?;
         self.arena.objs.push(obj);
         Ok(self.arena.objs.len() - 1)
     }
@@ -934,6 +970,13 @@ impl Machine<'_> {
                             ))
                         })
                 };
+                // Checked before copying: one size tuple, memoised, may be referenced by every
+                // tensor of the file, and each copy costs its length.
+                for (id, what) in [(args[2], "size"), (args[3], "stride")] {
+                    if a.tuple_items(id).is_some_and(|v| v.len() > MAX_DIMS) {
+                        return Err(bad(&format!("a {what} of more than {MAX_DIMS} dimensions")));
+                    }
+                }
                 let size = dims(args[2], "size")?;
                 let stride = dims(args[3], "stride")?;
                 if size.len() != stride.len() {
@@ -1136,6 +1179,13 @@ fn persistent_storage(a: &Arena, pid: Id) -> Result<StorageRef, String> {
         Obj::Int(i) => i.to_string(),
         o => return Err(format!("malformed file: a storage key is a {}", o.kind())),
     };
+    if key.len() > MAX_KEY_LEN {
+        return Err(format!(
+            "malformed file: a storage key of {} bytes (torch's are short numbers; at most \
+             {MAX_KEY_LEN})",
+            key.len()
+        ));
+    }
     let numel = a
         .as_u64(items[4])
         .ok_or_else(|| format!("malformed file: storage `{key}` has no valid element count"))?;
@@ -1590,5 +1640,52 @@ mod tests {
         assert!(e.contains("_load_from_bytes"), "{e}");
         let e = nca(b"\x80\x02ctorch.storage\n_load_from_bytes\nK\x01\x85R.").unwrap_err();
         assert!(e.contains("where bytes belong"), "{e}");
+    }
+
+    /// A pickle of many tensors that all reuse one memoised size tuple, storage and stride: each
+    /// REDUCE costs a few bytes of input and copies the tuples. The copies are bounded by the budget
+    /// (64 times the input), and tuples of more than 64 dimensions are refused outright.
+    #[test]
+    fn memo_reuse_cannot_multiply_memory() {
+        let pickle = |dims: usize, tensors: usize| {
+            let mut p = Pickler::new();
+            p.global("torch._utils", "_rebuild_tensor_v2");
+            let rebuild = p.memoize();
+            p.mark();
+            p.str("storage");
+            p.global("torch", "FloatStorage");
+            p.str("0");
+            p.str("cpu");
+            p.int(1);
+            p.tuple();
+            p.binpersid();
+            let storage = p.memoize();
+            p.int_tuple(&vec![1; dims]);
+            let size = p.memoize();
+            p.int_tuple(&vec![0; dims]);
+            let stride = p.memoize();
+            p.empty_list();
+            p.mark();
+            for _ in 0..tensors {
+                p.memo_get(rebuild);
+                p.mark();
+                p.memo_get(storage);
+                p.int(0);
+                p.memo_get(size);
+                p.memo_get(stride);
+                p.tuple();
+                p.reduce();
+            }
+            p.appends();
+            p.finish()
+        };
+        let e = run(&pickle(65, 1)).unwrap_err();
+        assert!(e.contains("more than 64 dimensions"), "{e}");
+        // 64 dimensions, 200,000 tensors: 2.4 MB of pickle asking for 200 MB of copies.
+        let bytes = pickle(64, 200_000);
+        let e = run(&bytes).unwrap_err();
+        assert!(e.contains("more than 64 times its own size"), "{e}");
+        // The same file with few tensors loads.
+        assert!(run(&pickle(64, 10)).is_ok());
     }
 }

@@ -236,6 +236,15 @@ fn read_entry(
             out.len()
         ));
     }
+    // Every entry's CRC-32, as torch's reader checks it: a flipped bit in a weight is a damaged file,
+    // not a different actor.
+    let crc = crc::Crc::<u32>::new(&crc::CRC_32_ISO_HDLC).checksum(&out);
+    if crc != f.crc32() {
+        return Err(format!(
+            "zip entry `{name}` is damaged: its CRC-32 is {crc:08x}, the archive records {:08x}",
+            f.crc32()
+        ));
+    }
     Ok(Some(out))
 }
 
@@ -884,6 +893,21 @@ mod tests {
                 "cut at {n}"
             );
         }
+    }
+
+    #[test]
+    fn a_flipped_bit_in_a_weight_is_refused() {
+        let mut bytes = to_bytes(&sample(), "archive").unwrap();
+        let start = {
+            let mut z = zip::ZipArchive::new(Cursor::new(&bytes[..])).unwrap();
+            let f = z.by_name("archive/data/0").unwrap();
+            f.data_start().unwrap() as usize
+        };
+        bytes[start + 2] ^= 0x10;
+        let e = from_bytes(&bytes, Path::new("t.pth"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`archive/data/0` is damaged: its CRC-32"), "{e}");
     }
 
     #[test]
