@@ -22,7 +22,11 @@ fn stop_on_ctrl_c() -> &'static AtomicBool {
     static STOP: AtomicBool = AtomicBool::new(false);
     let _ = ctrlc::set_handler(|| {
         if STOP.swap(true, Ordering::SeqCst) {
-            std::process::exit(130);
+            // Straight out, without exit handlers or destructors: libtorch may be mid-computation on
+            // the main thread, and tearing it down under it panicked. A temporary file left behind
+            // is removed by the next write to that folder.
+            // SAFETY: _exit only ends the process.
+            unsafe { libc::_exit(130) };
         }
         eprintln!(
             "\nCtrl-C: stopping after the current training iteration (Ctrl-C again to quit now)"

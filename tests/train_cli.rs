@@ -271,6 +271,32 @@ fn ctrl_c_stops_after_the_current_iteration_with_valid_files() {
     assert_eq!(log_rows(dir.path(), "Pendulum-v1").len() as u64, it + 1);
 }
 
+/// A second Ctrl-C exits at once, with exit 130 and nothing torn down under libtorch (no panic, no
+/// C++ terminate); the files on disk are whole (each was written atomically).
+#[test]
+fn ctrl_c_twice_exits_at_once_and_cleanly() {
+    let dir = workdir();
+    let o = common::ctrl_c_after(
+        dir.path(),
+        &["--train", "--env", "Pendulum-v1", "--iterations", "100000"],
+        "Graph/train_Pendulum-v1.csv",
+        3,
+        2,
+    );
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(130), "{err}");
+    assert!(err.contains("Ctrl-C again to quit now"), "{err}");
+    for bad in ["panicked", "terminate called", "Segmentation"] {
+        assert!(!err.contains(bad), "{err}");
+    }
+    for f in ["ppo_actorPendulum-v1.pth", "ppo_criticPendulum-v1.pth"] {
+        let p = dir.path().join("Policies").join(f);
+        if p.exists() {
+            Actor::load(&p).unwrap();
+        }
+    }
+}
+
 #[test]
 fn a_missing_entry_falls_back_to_the_defaults_and_says_so() {
     let dir = tempfile::tempdir().unwrap();
@@ -377,6 +403,43 @@ fn an_unwritable_output_directory_is_refused_before_training() {
     refused(&o, "cannot write the actor blocked/actor.pth");
     assert!(!stdout(&o).contains("wrote"), "{}", stdout(&o));
     assert!(!dir.path().join("Graph").exists());
+}
+
+/// A learning rate that blows the parameters up: the run stops at the first step whose parameters
+/// are no longer finite, and writes no actor (a NaN actor would be refused when read).
+#[test]
+fn a_diverging_training_stops_with_an_error_and_writes_no_actor() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("hyperparameters.yml"),
+        "CartPole-v1:\n  lr: 1.0e30\n  timesteps_per_batch: 256\n  n_envs: 2\n",
+    )
+    .unwrap();
+    let o = train(d, "CartPole-v1", &["--iterations", "3"]);
+    refused(
+        &o,
+        "training diverged at step 1: the networks' parameters are no longer finite",
+    );
+    assert!(stderr(&o).contains("no step had been saved yet"));
+    for f in [
+        "Policies/ppo_actorCartPole-v1.pth",
+        "Policies/ppo_checkpointCartPole-v1.json",
+    ] {
+        assert!(!d.join(f).exists(), "{f} was written");
+    }
+    assert!(log_rows(d, "CartPole-v1").is_empty());
+    // Beyond a float32, the rate itself is refused.
+    std::fs::write(
+        d.join("hyperparameters.yml"),
+        "CartPole-v1:\n  lr: 1.0e300\n",
+    )
+    .unwrap();
+    let o = train(d, "CartPole-v1", &["--iterations", "3"]);
+    refused(
+        &o,
+        "`lr` is 1e300; it must be a positive number (at most 3.4e38, a float32)",
+    );
 }
 
 #[test]

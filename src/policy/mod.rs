@@ -538,6 +538,22 @@ impl Actor {
     /// and its architecture file beside it unless it is PruVer's layout (then a stale one is removed,
     /// so the pair always describes one network).
     pub fn save(&self, path: &Path) -> Result<()> {
+        // What we would refuse to read is never written (a diverged training's NaNs, for one).
+        for (i, l) in self.layers.iter().enumerate() {
+            let params = [("weight", Some(&l.weight)), ("bias", l.bias.as_ref())];
+            for (what, values) in params {
+                let bad = values.and_then(|v| v.iter().position(|x| !x.is_finite()));
+                if let (Some(at), Some(v)) = (bad, values) {
+                    return Err(Error::Invalid(format!(
+                        "{}: not written: layer{}.{what} holds {} at flat index {at} (a training \
+                         that diverged?); the file is left as it was",
+                        path.display(),
+                        i + 1,
+                        v[at]
+                    )));
+                }
+            }
+        }
         let side = arch::sidecar(path);
         if self.is_pruver_layout() {
             match std::fs::remove_file(&side) {
@@ -872,6 +888,22 @@ mod tests {
                 "{e}"
             );
         }
+    }
+
+    #[test]
+    fn non_finite_weights_are_never_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.pth");
+        let mut a = random_actor(&[4, 8, 2], Dtype::F32, 1);
+        a.save(&path).unwrap();
+        let before = std::fs::read(&path).unwrap();
+        a.layers[1].bias.as_mut().unwrap()[1] = f64::NAN;
+        let e = a.save(&path).unwrap_err().to_string();
+        assert!(
+            e.contains("not written: layer2.bias holds NaN at flat index 1"),
+            "{e}"
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), before);
     }
 
     #[test]

@@ -91,6 +91,9 @@ impl Checkpoint {
             path: path.to_path_buf(),
             reason,
         };
+        // The stored settings are checked as the YAML's are: a damaged file must not reach the
+        // trainer (a minibatch of 0 would loop forever).
+        self.config.validate(&path.display().to_string())?;
         let mut t = Trainer::new(&self.env_id, options, self.config.clone(), device)?;
         if t.params.actor.sizes() != self.actor_sizes
             || t.params.critic.sizes() != self.critic_sizes

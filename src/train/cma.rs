@@ -337,6 +337,8 @@ impl Cma {
                 c.env_id
             )));
         }
+        c.config
+            .validate(&files.checkpoint.display().to_string(), env_id)?;
         let mut run = Cma::new(env_id, options, c.config.clone(), files)?;
         c.state.check().map_err(|e| Error::Config {
             path: files.checkpoint.clone(),

@@ -194,36 +194,36 @@ impl TrainConfig {
                 ),
             );
         }
+        // The unbounded ones reach libtorch as float32 scalars, so they must fit one.
+        const F32: f64 = f32::MAX as f64;
         for (key, v, lo, hi, incl_lo) in [
             ("gamma", self.gamma, 0.0, 1.0, true),
             ("lam", self.lam, 0.0, 1.0, true),
-            ("lr", self.lr, 0.0, f64::INFINITY, false),
-            ("clip", self.clip, 0.0, f64::INFINITY, false),
-            (
-                "max_grad_norm",
-                self.max_grad_norm,
-                0.0,
-                f64::INFINITY,
-                false,
-            ),
-            ("ent_coef", self.ent_coef, 0.0, f64::INFINITY, true),
-            ("vf_coef", self.vf_coef, 0.0, f64::INFINITY, true),
+            ("lr", self.lr, 0.0, F32, false),
+            ("clip", self.clip, 0.0, F32, false),
+            ("max_grad_norm", self.max_grad_norm, 0.0, F32, false),
+            ("ent_coef", self.ent_coef, 0.0, F32, true),
+            ("vf_coef", self.vf_coef, 0.0, F32, true),
         ] {
             let ok = v.is_finite() && (if incl_lo { v >= lo } else { v > lo }) && v <= hi;
             if !ok {
-                let range = match (incl_lo, hi.is_finite()) {
-                    (true, true) => format!("in [{lo}, {hi}]"),
-                    (false, false) => "a positive number".to_string(),
-                    (true, false) => "a number ≥ 0".to_string(),
-                    (false, true) => format!("in ({lo}, {hi}]"),
+                let range = match (incl_lo, hi == F32) {
+                    (true, false) => format!("in [{lo}, {hi}]"),
+                    (false, true) => "a positive number (at most 3.4e38, a float32)".to_string(),
+                    (true, true) => "a number ≥ 0 (at most 3.4e38, a float32)".to_string(),
+                    (false, false) => format!("in ({lo}, {hi}]"),
                 };
-                return bad(key, format!("is {v}; it must be {range}"));
+                return bad(key, format!("is {v:?}; it must be {range}"));
             }
         }
-        if !self.log_std_init.is_finite() {
+        // σ = e^log_std_init must be a positive float32.
+        if !self.log_std_init.is_finite() || self.log_std_init.abs() > 80.0 {
             return bad(
                 "log_std_init",
-                format!("is {}; it must be finite", self.log_std_init),
+                format!(
+                    "is {}; it must be in [-80, 80] (σ = e^log_std_init, a float32)",
+                    self.log_std_init
+                ),
             );
         }
         if self.sde_sample_freq == 0 || self.sde_sample_freq < -1 {

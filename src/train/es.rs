@@ -333,6 +333,8 @@ impl Es {
                 c.env_id
             )));
         }
+        c.config
+            .validate(&files.checkpoint.display().to_string(), env_id)?;
         let mut es = Es::new(env_id, options, c.config.clone(), files)?;
         if c.theta.len() != n_params(&es.template) {
             return Err(Error::Config {

@@ -46,6 +46,11 @@ pub trait Learner {
     fn step(&mut self) -> Result<Self::Log>;
     /// Write the champion actor and everything a resumed run needs, each file atomically.
     fn save(&self) -> Result<()>;
+    /// After a step: why the learner can no longer go on (its parameters are no longer finite), if
+    /// so. The loop then stops with an error before logging or saving that step.
+    fn diverged(&self) -> Option<String> {
+        None
+    }
 }
 
 /// A learner's settings: the `key:` mapping of `env_id`'s entry in the hyperparameters file, over the
@@ -187,20 +192,31 @@ pub fn save_checkpoint<T: Serialize>(path: &Path, checkpoint: &T) -> Result<()> 
     write_atomic(path, &text)
 }
 
+/// The largest checkpoint read (1 GiB): far more than any network here needs, and a bound on what a
+/// wrong or hostile file can make us allocate.
+pub const MAX_CHECKPOINT_BYTES: u64 = 1 << 30;
+
+/// A checkpoint that cannot be opened; a missing one says how to get one.
+fn io_error(path: &Path, e: std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        Error::Invalid(format!(
+            "--resume: no checkpoint at {}; train without --resume first (a run saves one every \
+             save_freq iterations and at its end), or name one with --checkpoint",
+            path.display()
+        ))
+    } else {
+        Error::io(path, e)
+    }
+}
+
 /// Read a learner's checkpoint, whose `format` field must be `format`: a checkpoint of another learner
 /// (or any other JSON) is refused with both names.
 pub fn load_checkpoint<T: DeserializeOwned>(path: &Path, format: &str) -> Result<T> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            Error::Invalid(format!(
-                "--resume: no checkpoint at {}; train without --resume first (a run saves one every \
-                 save_freq iterations and at its end), or name one with --checkpoint",
-                path.display()
-            ))
-        } else {
-            Error::io(path, e)
-        }
-    })?;
+    let bytes = crate::fsutil::read_limited(path, MAX_CHECKPOINT_BYTES, "a training checkpoint")
+        .map_err(|e| match e {
+            Error::Io { source, .. } => io_error(path, source),
+            other => other,
+        })?;
     let bad = |reason: String| Error::Config {
         path: path.to_path_buf(),
         reason: format!("not a readable training checkpoint: {reason}"),
@@ -249,8 +265,21 @@ pub fn run_loop<L: Learner>(
     let mut interrupted = false;
     // A learner may end early (a population learner that reaches its threshold): `total` is asked
     // again after every step.
+    let mut saved_at = resumed_from;
     while learner.iteration() < learner.total() {
         let record = learner.step()?;
+        if let Some(why) = learner.diverged() {
+            let kept = if saved_at > resumed_from || resume {
+                format!("the actor and checkpoint of step {saved_at} are kept, and --resume goes on from them")
+            } else {
+                "no step had been saved yet".to_string()
+            };
+            return Err(Error::Invalid(format!(
+                "training diverged at step {}: {why}. That step was neither logged nor saved; {kept}. \
+                 Lower the learning rate (or step size) and train again.",
+                record.iteration(),
+            )));
+        }
         let row = record.csv_row();
         log_file
             .write_all(row.as_bytes())
@@ -266,6 +295,7 @@ pub fn run_loop<L: Learner>(
         interrupted = stop.load(Ordering::SeqCst) && !done;
         if it % learner.save_freq() == 0 || done || interrupted {
             save_all(learner, files)?;
+            saved_at = it;
         }
         last = Some(record);
         if interrupted {

@@ -219,6 +219,15 @@ fn check_resume(c: &Checkpoint, opts: &TrainOptions) -> Result<Vec<String>> {
             .collect::<Vec<_>>()
             .join("→")
     };
+    if c.actor_sizes.len() < 2 || c.critic_sizes.len() < 2 {
+        return Err(Error::Config {
+            path: path.to_path_buf(),
+            reason: format!(
+                "a damaged checkpoint: its networks' sizes ({:?}, {:?}) name no input and output",
+                c.actor_sizes, c.critic_sizes
+            ),
+        });
+    }
     let mut want = vec![c.actor_sizes[0]];
     want.extend(&opts.config.hidden_sizes);
     want.push(*c.actor_sizes.last().unwrap());
@@ -324,6 +333,12 @@ impl Learner for PpoRun<'_> {
 
     fn step(&mut self) -> Result<IterationLog> {
         self.trainer.iterate()
+    }
+
+    fn diverged(&self) -> Option<String> {
+        let flat = &self.trainer.params.flat;
+        let finite = tch::no_grad(|| flat.isfinite().all().int64_value(&[]) == 1);
+        (!finite).then(|| "the networks' parameters are no longer finite (NaN or ±inf)".to_string())
     }
 
     /// The actor, the critic and the checkpoint.

@@ -996,6 +996,14 @@ pub(crate) fn restore_workers(
         .map(|s| {
             let mut w = Worker::new(env_id, options, 0, NpRng::from_state(&s.rng)?, cap)?;
             w.env.restore(&s.env)?;
+            if s.obs.len() != w.obs.len() || s.obs.iter().any(|v| !v.is_finite()) {
+                return Err(Error::Invalid(format!(
+                    "a worker's observation has {} values ({} finite); {env_id} observes {}",
+                    s.obs.len(),
+                    s.obs.iter().filter(|v| v.is_finite()).count(),
+                    w.obs.len()
+                )));
+            }
             w.obs = s.obs.clone();
             w.ep_return = s.ep_return;
             w.ep_length = s.ep_length;

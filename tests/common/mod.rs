@@ -274,6 +274,11 @@ pub fn checkpoint_without_wall(dir: &Path, f: &str) -> serde_json::Value {
 /// Run the binary in `dir` with `args`, wait until `log` (relative to `dir`) holds `rows` lines, send
 /// SIGINT (Ctrl-C) and return how the run ended. Panics if no such line comes within two minutes.
 pub fn interrupt_after(dir: &Path, args: &[&str], log: &str, rows: usize) -> Output {
+    ctrl_c_after(dir, args, log, rows, 1)
+}
+
+/// [`interrupt_after`], with `times` Ctrl-C's 50 ms apart.
+pub fn ctrl_c_after(dir: &Path, args: &[&str], log: &str, rows: usize, times: usize) -> Output {
     use std::time::{Duration, Instant};
     let child = bin()
         .current_dir(dir)
@@ -292,10 +297,15 @@ pub fn interrupt_after(dir: &Path, args: &[&str], log: &str, rows: usize) -> Out
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    let kill = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
+    for k in 0..times {
+        if k > 0 {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let kill = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(kill.success());
+    }
     child.wait_with_output().unwrap()
 }
