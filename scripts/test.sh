@@ -3,12 +3,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
-# tests/report_cli.rs opens --report's page in headless Chromium: Debian's package, installed once.
-if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
-    echo "test: installing Debian's chromium (tests/report_cli.rs)" >&2
+# Debian packages the tests drive, installed once: headless Chromium opens --report's page
+# (tests/report_cli.rs); strace kills a stage at each of its writes (tests/kill9.rs).
+missing=""
+command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing=" chromium"
+command -v strace >/dev/null 2>&1 || missing="$missing strace"
+if [ -n "$missing" ]; then
+    echo "test: installing Debian's$missing" >&2
     sudo_="" && [ "$(id -u)" != 0 ] && sudo_="sudo -n"
-    { $sudo_ apt-get update -qq && $sudo_ apt-get install -y -qq chromium >/dev/null; } || {
-        echo "test: could not install chromium; install Debian's chromium (apt-get install chromium)" >&2
+    # shellcheck disable=SC2086
+    { $sudo_ apt-get update -qq && $sudo_ apt-get install -y -qq $missing >/dev/null; } || {
+        echo "test: could not install$missing; install them (apt-get install$missing)" >&2
         exit 1
     }
 fi
