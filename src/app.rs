@@ -97,9 +97,11 @@ pub fn main(libtorch: Option<&'static Libtorch>) -> ExitCode {
     ExitCode::from(code)
 }
 
-/// The command line as typed, arguments with spaces or quotes in single quotes.
+/// The command line as typed, arguments with spaces or quotes in single quotes (bytes that are not
+/// UTF-8 shown as U+FFFD).
 fn command_line() -> String {
-    std::env::args()
+    std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
         .map(|a| {
             if a.is_empty() || a.contains(|c: char| c.is_whitespace() || "'\"$`\\".contains(c)) {
                 format!("'{}'", a.replace('\'', "'\\''"))
