@@ -16,6 +16,7 @@ pub mod error;
 pub mod evaluate;
 pub mod falsify;
 pub mod fsutil;
+pub mod fuzzing;
 pub mod htmlreport;
 pub mod libtorch;
 pub mod pipeline;

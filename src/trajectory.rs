@@ -218,10 +218,21 @@ pub fn read_failures(
     obs_names: &[&str],
     action_space: &Space,
 ) -> Result<FailureFile> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    parse_failures(&bytes, path, env_id, obs_names, action_space)
+}
+
+/// [`read_failures`] of the file's `bytes` (`path` names it in errors).
+pub fn parse_failures(
+    bytes: &[u8],
+    path: &Path,
+    env_id: &str,
+    obs_names: &[&str],
+    action_space: &Space,
+) -> Result<FailureFile> {
     let bad = |line: usize, reason: String| {
         Error::Invalid(format!("{}:{line}: {reason}", path.display()))
     };
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     // Every row the writer writes ends with a newline: a file cut inside its last field would
     // otherwise still parse.
     if !bytes.ends_with(b"\n") {
@@ -230,9 +241,7 @@ pub fn read_failures(
             path.display()
         )));
     }
-    let mut r = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(bytes.as_slice());
+    let mut r = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
     let header: Vec<String> = r
         .headers()
         .map_err(|e| bad(1, e.to_string()))?

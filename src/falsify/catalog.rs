@@ -45,7 +45,8 @@ impl Catalog {
         Ok(cat)
     }
 
-    fn parse(text: &str, path: &Path) -> Result<Catalog> {
+    /// The specifications of a file's `text` (`path` names it in errors).
+    pub fn parse(text: &str, path: &Path) -> Result<Catalog> {
         let bad = |reason: String| Error::Config {
             path: PathBuf::from(path),
             reason,

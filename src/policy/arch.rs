@@ -268,7 +268,12 @@ impl ArchFile {
     /// Read `path`, an architecture file; every problem names the file.
     pub fn load(path: &Path) -> Result<ArchFile> {
         let text = crate::fsutil::read_text_limited(path, 1 << 20, "an architecture file")?;
-        let arch: ArchFile = serde_json::from_str(&text).map_err(|e| Error::Config {
+        ArchFile::parse(&text, path)
+    }
+
+    /// An architecture file's `text` (`path` names it in errors).
+    pub fn parse(text: &str, path: &Path) -> Result<ArchFile> {
+        let arch: ArchFile = serde_json::from_str(text).map_err(|e| Error::Config {
             path: path.to_path_buf(),
             reason: format!("not an actor architecture file ({e})"),
         })?;

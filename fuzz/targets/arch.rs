@@ -1,0 +1,8 @@
+//! Fuzz target `arch` (fuzz/README.md): the bytes through `synapt_safety::fuzzing::run("arch", …)`,
+//! which must return, whatever they are, without a panic.
+
+fn main() {
+    afl::fuzz!(|data: &[u8]| {
+        synapt_safety::fuzzing::run("arch", data);
+    });
+}
