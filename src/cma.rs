@@ -114,6 +114,12 @@ impl CmaEs {
         if lambda < 2 {
             return Err(bad(format!("popsize (λ) must be at least 2, got {lambda}")));
         }
+        // The covariance holds n² numbers (n as sep-CMA), a generation λ·n.
+        let c_side = if opts.diagonal { 1 } else { n };
+        crate::limits::check_values("the covariance matrix", n, c_side)
+            .map_err(|e| format!("{e} (sep-CMA, `diagonal`, keeps its diagonal only)"))
+            .and_then(|()| crate::limits::check_values("a generation", lambda, n))
+            .map_err(bad)?;
         if let Some(bounds) = &opts.bounds {
             if bounds.len() != n {
                 return Err(bad(format!("{} bounds for {n} coordinates", bounds.len())));
@@ -233,20 +239,24 @@ impl CmaEs {
     /// refused here instead of panicking later).
     pub fn check(&self) -> Result<()> {
         let n = self.n;
-        let c_len = if self.diagonal { n } else { n * n };
+        let c_len = if self.diagonal {
+            Some(n)
+        } else {
+            n.checked_mul(n)
+        };
         let w_len = if self.diagonal { self.mu } else { self.lambda };
         let ok = n > 0
             && self.lambda >= 2
             && self.mu == self.lambda / 2
             && self.mean.len() == n
-            && self.c.len() == c_len
+            && Some(self.c.len()) == c_len
             && self.p_sigma.len() == n
             && self.pc.len() == n
             && self.weights.len() == w_len
             && self.sigma > 0.0
             && self.bounds.as_ref().is_none_or(|b| b.len() == n)
             && self.d.as_ref().is_none_or(|d| d.len() == n)
-            && self.b.as_ref().is_none_or(|b| b.len() == n * n)
+            && self.b.as_ref().is_none_or(|b| Some(b.len()) == c_len)
             && if self.diagonal {
                 self.b.is_none()
             } else {

@@ -19,6 +19,7 @@ pub mod fsutil;
 pub mod fuzzing;
 pub mod htmlreport;
 pub mod libtorch;
+pub mod limits;
 pub mod pipeline;
 pub mod plot;
 pub mod policy;

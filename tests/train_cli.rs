@@ -335,6 +335,14 @@ fn bad_hyperparameters_are_refused_with_the_file_and_key() {
             "`minibatch_size` is 0",
         ),
         ("CartPole-v1:\n  hidden_sizes: [64, 0]\n", "`hidden_sizes`"),
+        (
+            "CartPole-v1:\n  hidden_sizes: [422835445]\n",
+            "`hidden_sizes` is too large: a width of 422835445; at most 65536",
+        ),
+        (
+            "CartPole-v1:\n  timesteps_per_batch: 100000000000\n",
+            "`timesteps_per_batch` is too large",
+        ),
         ("CartPole-v1:\n  lr: -1.0\n", "`lr` is -1"),
         (
             "CartPole-v1:\n  learning_rate: 0.1\n",

@@ -131,7 +131,19 @@ fn the_champion_is_tested_pruned_and_falsified() {
 #[test]
 fn bad_cma_settings_are_refused_with_their_name() {
     let dir = workdir();
-    let cases: [(&str, &[&str], i32, &str); 6] = [
+    let cases: [(&str, &[&str], i32, &str); 8] = [
+        (
+            "CartPole-v1:\n  cma: {hidden_sizes: [400, 400]}\n",
+            &[],
+            1,
+            "CMA-ES: the covariance matrix would hold 163202 × 163202 numbers; at most 268435456",
+        ),
+        (
+            "CartPole-v1:\n  cma: {popsize: 2000000}\n",
+            &[],
+            1,
+            "cma → popsize: 2000000; at most 1048576",
+        ),
         (
             "CartPole-v1:\n  cma: {sigma: 0.3}\n",
             &[],

@@ -247,7 +247,17 @@ fn a_recurrent_champion_goes_through_the_safety_pipeline() {
 
 #[test]
 fn bad_settings_are_refused_with_their_name() {
-    let cases: [(&str, &str, &str); 7] = [
+    let cases: [(&str, &str, &str); 9] = [
+        (
+            "SinglePole-v0",
+            "{hidden: 100000}",
+            "cosyne → hidden: a width of 100000; at most 65536",
+        ),
+        (
+            "SinglePole-v0",
+            "{subpopulation: 100000, hidden: 3000}",
+            "cosyne → subpopulation: the population would hold 100000 ×",
+        ),
         (
             "SinglePole-v0",
             "{subpopulation: 0}",

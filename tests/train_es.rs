@@ -137,7 +137,20 @@ fn the_evolved_actor_is_pruned_falsified_and_refined() {
 #[test]
 fn bad_es_settings_are_refused_with_their_name() {
     let dir = workdir();
-    let cases: [(&str, &[&str], i32, &str); 6] = [
+    let cases: [(&str, &[&str], i32, &str); 8] = [
+        // Sizes past docs/limits.md's caps: refused, not an abort on a failed allocation.
+        (
+            "CartPole-v1:\n  es: {hidden_sizes: [43316870862, 28]}\n",
+            &[],
+            1,
+            "es → hidden_sizes: a width of 43316870862; at most 65536",
+        ),
+        (
+            "CartPole-v1:\n  es: {population: 200000, hidden_sizes: [4096, 4096]}\n",
+            &[],
+            1,
+            "es → population would hold 200000 × 16809986 numbers; at most 268435456",
+        ),
         (
             "",
             &["--ppo", "default"],
@@ -193,10 +206,8 @@ fn bad_es_settings_are_refused_with_their_name() {
             stderr(&o)
         );
         assert!(!stderr(&o).contains("panicked"));
-        assert!(
-            !dir.path().join("Policies/es_actorCartPole-v1.pth").exists(),
-            "{needle}"
-        );
+        // Refused before anything is created, folders included.
+        assert!(!dir.path().join("Policies").exists(), "{needle}");
     }
     // A PPO checkpoint is not an ES one.
     std::fs::create_dir_all(dir.path().join("Policies")).unwrap();

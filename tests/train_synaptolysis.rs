@@ -255,7 +255,17 @@ fn the_champion_goes_through_the_safety_pipeline() {
 
 #[test]
 fn bad_settings_are_refused_with_their_name() {
-    let cases: [(&str, &[&str], &str); 7] = [
+    let cases: [(&str, &[&str], &str); 9] = [
+        (
+            "synaptolysis: {hidden_sizes: [70000]}",
+            &[],
+            "synaptolysis → hidden_sizes: a width of 70000; at most 65536",
+        ),
+        (
+            "synaptolysis: {population: 100000, hidden_sizes: [4096]}",
+            &[],
+            "synaptolysis → population would hold 100000 × 24576 numbers",
+        ),
         (
             "synaptolysis: {populaton: 8}",
             &[],

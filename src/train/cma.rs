@@ -23,6 +23,7 @@ use crate::cma::{CmaEs, CmaOptions};
 use crate::env::rng::NpRng;
 use crate::env::{self, EnvOptions, Space};
 use crate::error::{Error, Result};
+use crate::limits;
 use crate::policy::{Activation, Actor, Head};
 use crate::report::Summary;
 use crate::rollout;
@@ -102,6 +103,12 @@ impl CmaConfig {
         }
         if self.hidden_sizes.contains(&0) {
             return bad("hidden_sizes", "widths must be positive");
+        }
+        if let Err(e) = limits::check_hidden(&self.hidden_sizes) {
+            return bad("hidden_sizes", &e);
+        }
+        if let Some(Err(e)) = self.popsize.map(limits::check_count) {
+            return bad("popsize", &e);
         }
         if let Err(e) = Activation::parse(&self.activation) {
             return bad("activation", &e.to_string());
@@ -478,6 +485,11 @@ pub fn run(
     resume: Option<Option<usize>>,
     stop: &AtomicBool,
 ) -> Result<TrainReport> {
+    // Settings are checked (building the run) before anything is created.
+    let mut run = match resume {
+        Some(generations) => Cma::resume(env_id, options, generations, files)?,
+        None => Cma::new(env_id, options, cfg, files)?,
+    };
     for (p, what) in [
         (&files.actor, "actor"),
         (&files.checkpoint, "checkpoint"),
@@ -486,10 +498,6 @@ pub fn run(
     ] {
         learner::check_writable(p, what)?;
     }
-    let mut run = match resume {
-        Some(generations) => Cma::resume(env_id, options, generations, files)?,
-        None => Cma::new(env_id, options, cfg, files)?,
-    };
     let loop_files = LoopFiles {
         log: files.log.clone(),
         curve: files.curve.clone(),

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::config::Preset;
 use crate::config::{EnvSection, Hyperparameters};
 use crate::error::{Error, Result};
+use crate::limits;
 use crate::Choice;
 
 /// Every hyperparameter of a run, resolved. Serialised into checkpoints, so a resumed run goes on with
@@ -193,6 +194,17 @@ impl TrainConfig {
                     self.hidden_sizes
                 ),
             );
+        }
+        if let Err(e) = limits::check_hidden(&self.hidden_sizes) {
+            return bad("hidden_sizes", format!("is too large: {e}"));
+        }
+        for (key, v) in [
+            ("timesteps_per_batch", self.timesteps_per_batch),
+            ("n_envs", self.n_envs),
+        ] {
+            if let Err(e) = limits::check_count(v) {
+                return bad(key, format!("is too large: {e}"));
+            }
         }
         // The unbounded ones reach libtorch as float32 scalars, so they must fit one.
         const F32: f64 = f32::MAX as f64;

@@ -36,6 +36,7 @@ use crate::env::classic::gomez;
 use crate::env::legacy_rng::RandomState;
 use crate::env::{self, EnvOptions, Perturbation, RngState, Space};
 use crate::error::{Error, Result};
+use crate::limits;
 use crate::policy::{Activation, Actor, Dtype, Head, Linear};
 use crate::rollout;
 
@@ -211,6 +212,12 @@ impl CosyneConfig {
         }
         if self.hidden == 0 {
             return bad("hidden", "needs at least one hidden unit".into());
+        }
+        if let Err(e) = limits::check_hidden(&[self.hidden]) {
+            return bad("hidden", e);
+        }
+        if let Err(e) = limits::check_count(self.subpopulation) {
+            return bad("subpopulation", e);
         }
         for (key, v) in [
             ("episodes", self.episodes),
@@ -932,6 +939,8 @@ impl Cosyne {
         let layout = Layout::new(&cfg, &probe.observation_space(), &probe.action_space())?;
         let mut rng = RandomState::from_gym_seed(cfg.seed);
         let (m, n) = (cfg.subpopulation, layout.n());
+        limits::check_values("cosyne → subpopulation: the population", m, n)
+            .map_err(Error::Invalid)?;
         let population: Vec<Vec<f64>> = (0..m)
             .map(|_| {
                 (0..n)
@@ -1365,6 +1374,11 @@ pub fn run(
     resume: Option<Option<usize>>,
     stop: &AtomicBool,
 ) -> Result<TrainReport> {
+    // Settings are checked (building the run) before anything is created.
+    let mut c = match resume {
+        Some(generations) => Cosyne::resume(env_id, options, generations, files)?,
+        None => Cosyne::new(env_id, options, cfg, files)?,
+    };
     for (p, what) in [
         (&files.actor, "actor"),
         (&files.checkpoint, "checkpoint"),
@@ -1373,10 +1387,6 @@ pub fn run(
     ] {
         learner::check_writable(p, what)?;
     }
-    let mut c = match resume {
-        Some(generations) => Cosyne::resume(env_id, options, generations, files)?,
-        None => Cosyne::new(env_id, options, cfg, files)?,
-    };
     let loop_files = LoopFiles {
         log: files.log.clone(),
         curve: files.curve.clone(),

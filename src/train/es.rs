@@ -20,6 +20,7 @@ use super::net::{self, actor_at, n_params, standard_normal};
 use crate::env::rng::NpRng;
 use crate::env::{self, EnvOptions, RngState, Space};
 use crate::error::{Error, Result};
+use crate::limits;
 use crate::policy::{Activation, Actor, Head};
 use crate::report::Summary;
 use crate::rollout;
@@ -99,6 +100,12 @@ impl EsConfig {
         }
         if self.hidden_sizes.contains(&0) {
             return bad("hidden_sizes", "widths must be positive");
+        }
+        if let Err(e) = limits::check_hidden(&self.hidden_sizes) {
+            return bad("hidden_sizes", &e);
+        }
+        if let Err(e) = limits::check_count(self.population) {
+            return bad("population", &e);
         }
         if let Err(e) = Activation::parse(&self.activation) {
             return bad("activation", &e.to_string());
@@ -300,7 +307,9 @@ impl Es {
             .layers
             .iter()
             .flat_map(|l| l.weight.iter().chain(l.bias.iter().flatten()).copied())
-            .collect();
+            .collect::<Vec<f64>>();
+        limits::check_values("es → population", cfg.population, theta.len())
+            .map_err(Error::Invalid)?;
         Ok(Es {
             env_id: env_id.to_string(),
             options,
@@ -491,6 +500,11 @@ pub fn run(
     resume: Option<Option<usize>>,
     stop: &AtomicBool,
 ) -> Result<TrainReport> {
+    // Settings are checked (building the run) before anything is created.
+    let mut es = match resume {
+        Some(generations) => Es::resume(env_id, options, generations, files)?,
+        None => Es::new(env_id, options, cfg, files)?,
+    };
     for (p, what) in [
         (&files.actor, "actor"),
         (&files.checkpoint, "checkpoint"),
@@ -499,10 +513,6 @@ pub fn run(
     ] {
         learner::check_writable(p, what)?;
     }
-    let mut es = match resume {
-        Some(generations) => Es::resume(env_id, options, generations, files)?,
-        None => Es::new(env_id, options, cfg, files)?,
-    };
     let loop_files = LoopFiles {
         log: files.log.clone(),
         curve: files.curve.clone(),

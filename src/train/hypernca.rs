@@ -36,6 +36,7 @@ use crate::cma::{CmaEs, CmaOptions};
 use crate::env::legacy_rng::RandomState;
 use crate::env::{self, Env, EnvOptions};
 use crate::error::{Error, Result};
+use crate::limits;
 use crate::policy::nca::authors::{self, RunConfig};
 use crate::policy::nca::{self, authors_head, GrowError, Nca, NcaSpec, SeedType};
 use crate::policy::{Actor, Head};
@@ -192,6 +193,17 @@ impl HyperNcaConfig {
         }
         if self.policy_layers < 2 {
             return bad("policy_layers", "must be at least 2");
+        }
+        for (key, v) in [
+            ("popsize", self.popsize),
+            ("channels", self.channels),
+            ("hidden", self.hidden),
+            ("policy_layers", self.policy_layers),
+            ("size_substrate", self.size_substrate),
+        ] {
+            if let Err(e) = limits::check_count(v) {
+                return bad(key, &e);
+            }
         }
         if self.reading_channel >= self.channels {
             return bad(

@@ -98,18 +98,25 @@ impl NcaSpec {
 
     /// The number of evolved parameters: 81C (+3C) + 3C·D (+D) + D² (+D) + D·C (+C).
     pub fn n_params(&self) -> usize {
-        let (c, d) = (self.channels, self.hidden);
-        let w = 81 * c + 3 * c * d + d * d + d * c;
-        if self.bias {
-            w + 3 * c + 2 * d + c
+        // Saturating: a damaged configuration's sizes must reach `check`, not overflow.
+        let (c, d) = (self.channels as u128, self.hidden as u128);
+        let w = [81 * c, (4 * c).saturating_mul(d), d.saturating_mul(d)]
+            .iter()
+            .fold(0u128, |s, &t| s.saturating_add(t));
+        let w = if self.bias {
+            w.saturating_add(4 * c + 2 * d)
         } else {
             w
-        }
+        };
+        usize::try_from(w).unwrap_or(usize::MAX)
     }
 
     /// The number of cells times channels: C·L·S².
     pub fn grid_len(&self) -> usize {
-        self.channels * self.layers * self.size * self.size
+        let n = [self.channels, self.layers, self.size, self.size]
+            .iter()
+            .fold(1u128, |p, &k| p.saturating_mul(k as u128));
+        usize::try_from(n).unwrap_or(usize::MAX)
     }
 
     /// The policy's weights: (L − 1)·S² + `out_rows`·S.

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::limits;
 
 /// Which Synaptolysis learner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -190,6 +191,12 @@ impl Config {
                     self.hidden_sizes
                 ),
             );
+        }
+        if let Err(e) = limits::check_hidden(&self.hidden_sizes) {
+            return bad("hidden_sizes", e);
+        }
+        if let Err(e) = limits::check_count(self.population) {
+            return bad("population", e);
         }
         let unit = |k: &str, v: f64, lo_open: bool| {
             let ok = v.is_finite() && v <= 1.0 && if lo_open { v > 0.0 } else { v >= 0.0 };

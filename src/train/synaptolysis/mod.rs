@@ -280,6 +280,9 @@ impl Synaptolysis {
         sizes.extend(&cfg.hidden_sizes);
         sizes.push(outputs);
         let shapes: Vec<(usize, usize)> = sizes.windows(2).map(|w| (w[0], w[1])).collect();
+        let weights = shapes.iter().map(|(i, o)| i * o).sum();
+        crate::limits::check_values("synaptolysis → population", cfg.population, weights)
+            .map_err(Error::Invalid)?;
         let max_steps = probe.max_episode_steps().unwrap_or(usize::MAX);
         let mut run = Synaptolysis {
             env_id: env_id.to_string(),
@@ -1038,6 +1041,12 @@ pub fn run(
     resume: Option<Option<usize>>,
     stop: &AtomicBool,
 ) -> Result<TrainReport> {
+    let method = cfg.method;
+    // Settings are checked (building the run) before anything is created.
+    let mut run = match resume {
+        Some(generations) => Synaptolysis::resume(env_id, options, method, generations, files)?,
+        None => Synaptolysis::new(env_id, options, cfg, files)?,
+    };
     for (p, what) in [
         (&files.actor, "actor"),
         (&files.elites, "elite population"),
@@ -1047,11 +1056,6 @@ pub fn run(
     ] {
         learner::check_writable(p, what)?;
     }
-    let method = cfg.method;
-    let mut run = match resume {
-        Some(generations) => Synaptolysis::resume(env_id, options, method, generations, files)?,
-        None => Synaptolysis::new(env_id, options, cfg, files)?,
-    };
     let loop_files = LoopFiles {
         log: files.log.clone(),
         curve: files.curve.clone(),
