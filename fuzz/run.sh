@@ -18,7 +18,8 @@ cargo afl build --release 2>&1 | tail -1
 # The targets link libtorch through the library (they never call it).
 torch_lib="$(ls -d "$SYNAPT_VENV"/lib/python3*/site-packages/torch/lib | head -1)"
 export LD_LIBRARY_PATH="$torch_lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-export AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 AFL_QUIET=1
+# No core pinning: on a busy machine (or two runs at once) AFL++ would refuse to start without a free core.
+export AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 AFL_QUIET=1 AFL_NO_AFFINITY=1
 printf '%-16s %12s %8s %10s %8s\n' target executions wall_s corpus crashes
 found=0
 for t in "${targets[@]}"; do
