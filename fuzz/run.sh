@@ -14,6 +14,9 @@ targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(pth pickle npy failures yaml formula hypernca_config arch checkpoint)
 command -v cargo-afl >/dev/null 2>&1 || cargo install --locked cargo-afl
 cd fuzz
+# The instrumented build keeps its own folder (whatever CARGO_TARGET_DIR says): sharing the main
+# build's would rebuild both in turn, and the targets are run from here.
+export CARGO_TARGET_DIR="$PWD/target"
 cargo afl build --release 2>&1 | tail -1
 # The targets link libtorch through the library (they never call it).
 torch_lib="$(ls -d "$SYNAPT_VENV"/lib/python3*/site-packages/torch/lib | head -1)"
