@@ -510,33 +510,32 @@ impl Parser<'_> {
     }
 
     fn or(&mut self) -> Result<Node, SpecError> {
-        let first = self.and()?;
-        if !self.is_ident("or") {
-            return Ok(first);
-        }
-        let mut f = self.as_formula(first)?;
-        while self.is_ident("or") {
-            self.i += 1;
-            let n = self.and()?;
-            let rhs = self.as_formula(n)?;
-            let d = self.depth_over(f.1.max(rhs.1))?;
-            f = (Formula::Or(boxed(f), boxed(rhs)), d);
-        }
-        Ok(Node::F(f))
+        self.chain("or", Self::and, Formula::Or)
     }
 
     fn and(&mut self) -> Result<Node, SpecError> {
-        let first = self.unary()?;
-        if !self.is_ident("and") {
+        self.chain("and", Self::unary, Formula::And)
+    }
+
+    /// `operand (word operand)*`, joined from the left by `join`; a lone operand is returned as it is
+    /// (it may be an expression).
+    fn chain(
+        &mut self,
+        word: &str,
+        operand: fn(&mut Self) -> Result<Node, SpecError>,
+        join: fn(Box<Formula>, Box<Formula>) -> Formula,
+    ) -> Result<Node, SpecError> {
+        let first = operand(self)?;
+        if !self.is_ident(word) {
             return Ok(first);
         }
         let mut f = self.as_formula(first)?;
-        while self.is_ident("and") {
+        while self.is_ident(word) {
             self.i += 1;
-            let n = self.unary()?;
+            let n = operand(self)?;
             let rhs = self.as_formula(n)?;
             let d = self.depth_over(f.1.max(rhs.1))?;
-            f = (Formula::And(boxed(f), boxed(rhs)), d);
+            f = (join(boxed(f), boxed(rhs)), d);
         }
         Ok(Node::F(f))
     }
