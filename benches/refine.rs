@@ -74,6 +74,8 @@ fn main() {
         failures: &file.failures,
         spec: &spec,
         method: Method::Pruver,
+        strategy: refine::Strategy::Pruver,
+        tune: Default::default(),
         thresholds: Thresholds::default(),
         max_failures: None,
         progress: None,

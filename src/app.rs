@@ -91,6 +91,7 @@ pub fn main(libtorch: Option<&'static Libtorch>) -> ExitCode {
         Ok(()) => return ExitCode::SUCCESS,
         Err(e @ Error::Usage(_)) => (2, e.to_string()),
         Err(e @ Error::Interrupted(_)) => (130, e.to_string()),
+        Err(e @ Error::Incomplete(_)) => (3, e.to_string()),
         Err(e) => (1, e.to_string()),
     };
     eprintln!("error: {message}");

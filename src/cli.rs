@@ -141,6 +141,13 @@ pub struct Cli {
     #[arg(long)]
     pub falsify: bool,
 
+    /// Stage: find the largest scaling of the perturbation box (every searched interval shrunk toward
+    /// its nominal value) in which the dense --actor has no failure under the campaign --falsify
+    /// runs (same --spec, methods, budget and seed): the box as given, then 6 bisection steps.
+    /// --falsify then searches that box. Writes nothing.
+    #[arg(long)]
+    pub calibrate_box: bool,
+
     /// The specification to falsify, by name [default: the environment's first in
     /// specifications.yml]. Every environment also has return_nonnegative, PruVer's random-testing
     /// criterion.
@@ -215,6 +222,13 @@ pub struct Cli {
     /// `refine_fixed_return`, PruVer's rule) or spec (the specification's robustness is ≥ 0).
     #[arg(long, value_parser = choice::<refine::Method>(), default_value = "pruver", value_name = "METHOD")]
     pub refine_method: refine::Method,
+
+    /// How --refine changes the pruned actor: tune (ours: train the kept weights toward the dense
+    /// actor on the states the failures visit, restoring weights only when that stalls) or pruver
+    /// (PruVer's gradient-ranked restoration of dense weights, exact; --reproduce uses it)
+    /// [default: tune; pruver for recurrent actors].
+    #[arg(long, value_parser = choice::<refine::Strategy>(), value_name = "STRATEGY")]
+    pub refine_strategy: Option<refine::Strategy>,
 
     /// --refine --falsify: repeat falsify → refine until a campaign finds no failure or N rounds
     /// have run.
@@ -442,6 +456,7 @@ impl Cli {
             (self.train, Stage::Train),
             (self.test, Stage::Test),
             (self.prune || self.sweep.is_some(), Stage::Prune),
+            (self.calibrate_box, Stage::Calibrate),
             (self.falsify, Stage::Falsify),
             (self.refine, Stage::Refine),
             (self.convert, Stage::Convert),
@@ -718,6 +733,7 @@ impl Cli {
             },
             refine: RefineSettings {
                 method: self.refine_method,
+                strategy: self.refine_strategy,
                 rounds: self.refine_rounds,
                 max_failures: refine_max_failures,
             },

@@ -41,6 +41,11 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
 
+    /// The run finished and wrote its outputs, but did not reach its goal: `--refine` wrote the best
+    /// actor it found and some failures still fail (the CLI exits 3).
+    #[error("{0}")]
+    Incomplete(String),
+
     /// Stopped by Ctrl-C after a complete step, every file saved (the CLI exits 130).
     #[error("{0}")]
     Interrupted(String),

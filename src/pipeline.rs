@@ -12,6 +12,7 @@ use crate::device::DeviceChoice;
 use crate::env::{self, EnvOptions};
 use crate::error::{Error, Result};
 use crate::falsify::bo::{Acquisition, GpModel, SearchRegion};
+use crate::falsify::calibrate;
 use crate::falsify::catalog::{Catalog, Spec};
 use crate::falsify::search::Method as Search;
 use crate::falsify::stage::{self, Report as Falsified};
@@ -31,6 +32,7 @@ pub enum Stage {
     Train,
     Test,
     Prune,
+    Calibrate,
     Falsify,
     Refine,
     Convert,
@@ -45,6 +47,7 @@ impl Stage {
             Stage::Train => "--train",
             Stage::Test => "--test",
             Stage::Prune => "--prune",
+            Stage::Calibrate => "--calibrate-box",
             Stage::Falsify => "--falsify",
             Stage::Refine => "--refine",
             Stage::Convert => "--convert",
@@ -161,6 +164,8 @@ pub struct FalsifySettings {
 #[derive(Debug, Clone)]
 pub struct RefineSettings {
     pub method: refine::Method,
+    /// `None`: tune, or pruver for a recurrent actor (tune trains feed-forward actors).
+    pub strategy: Option<refine::Strategy>,
     /// Rounds of falsify → refine (with `--falsify`).
     pub rounds: usize,
     pub max_failures: Option<usize>,
@@ -211,6 +216,8 @@ struct Handoff {
     swept: bool,
     falsified: Option<Falsified>,
     refined: Option<PathBuf>,
+    /// The box `--calibrate-box` found: every perturbation parameter, the searched ones scaled.
+    calibrated: Option<Vec<env::Param>>,
 }
 
 /// The per-instance timeout, in seconds, of the VNN-COMP instance list `--convert --vnnlib` writes.
@@ -315,6 +322,7 @@ impl Plan {
                 Stage::Train => self.train_stage(&cx, stop)?,
                 Stage::Test => h.tested = Some(self.test_stage(&cx)?),
                 Stage::Prune => self.prune_stage(&cx, &mut h)?,
+                Stage::Calibrate => h.calibrated = Some(self.calibrate_stage(&cx)?),
                 Stage::Falsify => {
                     // --prune --falsify falsifies the actor just pruned; --refine --falsify falsifies
                     // the pruned actor first, then (in --refine) the refined one.
@@ -328,7 +336,7 @@ impl Plan {
                                 .flatten()
                         })
                         .unwrap_or_else(|| self.actor_path());
-                    let req = self.falsify_request(&cx, actor)?;
+                    let req = self.falsify_request(&cx, &h, actor)?;
                     h.falsified = Some(falsify_stage(&req)?);
                 }
                 Stage::Refine => h.refined = self.refine_stage(&cx, &h)?,
@@ -443,9 +451,89 @@ impl Plan {
         Ok(())
     }
 
+    /// `--calibrate-box`: the largest scaling of the box in which the dense actor has no failure
+    /// under the campaign `--falsify` runs; returns every perturbation parameter with the searched
+    /// ones scaled, for the campaigns of this command.
+    fn calibrate_stage(&self, cx: &Context) -> Result<Vec<env::Param>> {
+        let f = &self.falsify;
+        let probe = env::make_with(&self.env, cx.env_options)?;
+        let dense_path = self.actor_path();
+        let dense = Actor::load_elite(&dense_path, self.files.elite, Some(&probe.action_space()))?;
+        dense.check_fits(
+            &probe.observation_space(),
+            &probe.action_space(),
+            &self.env,
+            Path::new(&crate::policy::actor_label(&dense_path, self.files.elite)),
+        )?;
+        let spec =
+            Catalog::load(self.files.specs.as_deref())?.get(probe.as_ref(), f.spec.as_deref())?;
+        let all = config::perturbations(cx.hyperparameters.as_ref(), &self.env)?;
+        let searched = crate::falsify::search::choose_params(&self.env, all.clone(), &f.params)?;
+        let mut methods = f.methods.clone();
+        methods.sort();
+        methods.dedup();
+        let settings = calibrate::Settings {
+            env_id: &self.env,
+            env_options: cx.env_options,
+            spec: &spec,
+            methods: &methods,
+            budget: f.init_points + f.budget,
+            init_points: f.init_points,
+            acquisition: f.acquisition,
+            region: f.region,
+            model: f.model,
+            seed: self.seed,
+        };
+        println!();
+        println!(
+            "calibrating the box for {} on {} against `{}`: {} (campaigns of {} evaluations, seed {})",
+            crate::policy::actor_label(&dense_path, self.files.elite),
+            self.env,
+            spec.name,
+            spec.text,
+            settings.budget,
+            self.seed
+        );
+        let c = calibrate::calibrate(&dense, &searched, &settings)?;
+        println!();
+        print!("{}", calibrate::trials_table(&c, &methods));
+        let Some(scale) = c.scale else {
+            return Err(Error::Invalid(format!(
+                "--calibrate-box: the dense actor {} fails `{}` even in the box scaled by 1/{}: it is \
+                 not safe near the nominal start, so failures of a pruned version would not be \
+                 pruning's doing; choose another specification (--spec) or parameters (--params)",
+                crate::policy::actor_label(&dense_path, self.files.elite),
+                spec.name,
+                1usize << calibrate::STEPS
+            )));
+        };
+        let bounds: Vec<String> = c
+            .params
+            .iter()
+            .map(|p| format!("{}: [{}, {}]", p.name, p.low, p.high))
+            .collect();
+        println!(
+            "calibrated box (scale {scale}): {}\nto keep it, put it in hyperparameters.yml as \
+             {}: {{perturbations: {{{}}}}}",
+            bounds.join(", "),
+            self.env,
+            bounds.join(", ")
+        );
+        Ok(all
+            .into_iter()
+            .map(|p| {
+                c.params
+                    .iter()
+                    .find(|q| q.name == p.name)
+                    .cloned()
+                    .unwrap_or(p)
+            })
+            .collect())
+    }
+
     /// The `--falsify` request this plan describes, against `actor` (member `--elite` when it is the
     /// `--actor` elite population).
-    fn falsify_request(&self, cx: &Context, actor: PathBuf) -> Result<stage::Request> {
+    fn falsify_request(&self, cx: &Context, h: &Handoff, actor: PathBuf) -> Result<stage::Request> {
         let f = &self.falsify;
         let elite = if actor == self.actor_path() {
             self.files.elite
@@ -460,7 +548,10 @@ impl Plan {
             env_options: cx.env_options,
             actor_path: actor,
             elite,
-            all_params: config::perturbations(cx.hyperparameters.as_ref(), &self.env)?,
+            all_params: match &h.calibrated {
+                Some(params) => params.clone(),
+                None => config::perturbations(cx.hyperparameters.as_ref(), &self.env)?,
+            },
             param_names: f.params.clone(),
             spec_name: f.spec.clone(),
             specs_file: self.files.specs.clone(),
@@ -515,6 +606,11 @@ impl Plan {
             options: cx.env_options,
         };
         let (recovered, fixed_by) = refine::criteria(r.method, thresholds);
+        let strategy = r.strategy.unwrap_or(if pruned.is_recurrent() {
+            refine::Strategy::Pruver
+        } else {
+            refine::Strategy::Tune
+        });
         println!();
         println!(
             "refining {} ({}) toward {} on {} with {} failures of `{}` from {source}",
@@ -525,13 +621,20 @@ impl Plan {
             failures.len(),
             spec.name
         );
-        println!(
-            "method {}: a prefix is recoverable when, with the dense actor finishing the episode, {}; \
-             a failure is fixed when {}",
-            r.method.name(),
-            recovered.describe(&spec),
-            fixed_by.describe(&spec)
-        );
+        match strategy {
+            refine::Strategy::Pruver => println!(
+                "strategy pruver, method {}: a prefix is recoverable when, with the dense actor \
+                 finishing the episode, {}; a failure is fixed when {}",
+                r.method.name(),
+                recovered.describe(&spec),
+                fixed_by.describe(&spec)
+            ),
+            refine::Strategy::Tune => println!(
+                "strategy tune, method {}: a failure is fixed when {}",
+                r.method.name(),
+                fixed_by.describe(&spec)
+            ),
+        }
 
         let falsifying = self.stages.contains(&Stage::Falsify);
         let mut rounds = Table::new([
@@ -555,6 +658,11 @@ impl Plan {
                 failures: &failures,
                 spec: &spec,
                 method: r.method,
+                strategy,
+                tune: refine::tune::Settings {
+                    seed: self.seed.wrapping_add(round as u64),
+                    ..Default::default()
+                },
                 thresholds,
                 max_failures: r.max_failures,
                 progress: Some(&|msg: &str| eprintln!("{msg}")),
@@ -586,7 +694,7 @@ impl Plan {
                 format!("{:.3}", outcome.timings.total()),
             ];
             if !outcome.all_fixed {
-                unfixed = Some(outcome.total - outcome.fixed);
+                unfixed = Some((outcome.unfixed.clone(), outcome.total));
             }
             if !outcome.all_fixed || !falsifying {
                 row.push("–".into());
@@ -594,7 +702,7 @@ impl Plan {
                 break;
             }
             // Close the loop: a fresh campaign, same specification and budget, a new seed.
-            let mut req = self.falsify_request(cx, out.clone())?;
+            let mut req = self.falsify_request(cx, h, out.clone())?;
             req.spec_name = Some(spec.name.clone());
             req.seed = self.seed.wrapping_add(1000 * round as u64);
             req.stem_suffix = format!("_round{round}");
@@ -625,7 +733,7 @@ impl Plan {
         // the final table compares all three.
         let (dense_found, pruned_found) = match h.falsified.as_ref() {
             Some(pruned_report) if falsifying => {
-                let mut req = self.falsify_request(cx, dense_path.clone())?;
+                let mut req = self.falsify_request(cx, h, dense_path.clone())?;
                 req.spec_name = Some(spec.name.clone());
                 let dense_report = stage::run(&req)?;
                 (Some(counts(&dense_report)), Some(counts(pruned_report)))
@@ -666,10 +774,29 @@ impl Plan {
         if let Some(out) = &written {
             println!("wrote {}", out.display());
         }
-        if let Some(n) = unfixed {
-            return Err(Error::Invalid(format!(
-                "{n} failures still fail with every gradient-ranked weight restored down to p = 0.01; \
-                 the closest actor was written to {}",
+        if let Some((rows, total)) = unfixed {
+            println!();
+            println!(
+                "still failing ({} of {total}; a failure is fixed when {}):",
+                rows.len(),
+                fixed_by.describe(&spec)
+            );
+            print!("{}", refine::unfixed_table(&rows));
+            let (why, next) = match strategy {
+                refine::Strategy::Pruver => (
+                    "with every gradient-ranked weight restored down to p = 0.01",
+                    "--refine-strategy tune (it trains the kept weights), a smaller --k, or \
+                     --refine-method spec",
+                ),
+                refine::Strategy::Tune => (
+                    "after every round of tuning",
+                    "--refine-strategy pruver, a smaller --k, or --display --failures to watch them",
+                ),
+            };
+            return Err(Error::Incomplete(format!(
+                "{} of {total} failures still fail {why}; the actor that fixed the most was written to \
+                 {} (exit 3). Try {next}",
+                rows.len(),
                 out.display()
             )));
         }
@@ -1131,19 +1258,33 @@ fn print_round(round: usize, n_failures: usize, outcome: &refine::Outcome) -> bo
                 outcome.held_out
             );
         }
-        println!(
-            "round {round}: {}",
-            refine::recovery_summary(&outcome.recoveries)
-        );
-        println!();
-        print!("{}", refine::steps_table(outcome));
         let t = outcome.timings;
-        let episodes: usize = outcome.recoveries.iter().map(|r| r.episodes).sum();
-        println!(
-            "time: replay check {:.3} s, recovery states {:.3} s ({episodes} episodes), \
-             gradient {:.3} s, restoration {:.3} s ({} re-runs of the failures)",
-            t.replay_check, t.recovery, t.gradient, t.restoration, outcome.checks
-        );
+        if outcome.rounds.is_empty() {
+            println!(
+                "round {round}: {}",
+                refine::recovery_summary(&outcome.recoveries)
+            );
+            println!();
+            print!("{}", refine::steps_table(outcome));
+            let episodes: usize = outcome.recoveries.iter().map(|r| r.episodes).sum();
+            println!(
+                "time: replay check {:.3} s, recovery states {:.3} s ({episodes} episodes), \
+                 gradient {:.3} s, restoration {:.3} s ({} re-runs of the failures)",
+                t.replay_check, t.recovery, t.gradient, t.restoration, outcome.checks
+            );
+        } else {
+            println!(
+                "round {round}: tune: each round rolls the actor out from every failure and {} anchor \
+                 episodes, then trains its kept weights toward the dense actor's outputs",
+                refine::tune::Settings::default().anchors
+            );
+            println!();
+            print!("{}", refine::steps_table(outcome));
+            println!(
+                "time: replay check {:.3} s, rounds {:.3} s",
+                t.replay_check, t.restoration
+            );
+        }
     }
     if outcome.held_out > 0 {
         println!(

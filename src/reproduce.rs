@@ -464,6 +464,8 @@ fn run_case(
             failures: &failures,
             spec: &falsified.spec,
             method: refine::Method::Pruver,
+            strategy: refine::Strategy::Pruver,
+            tune: Default::default(),
             thresholds,
             max_failures: b.refine_max_failures,
             progress: Some(&|msg: &str| eprintln!("{}: {msg}", c.env_id)),

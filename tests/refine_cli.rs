@@ -52,7 +52,16 @@ fn run_on(dir: &Path, env: &str, actor: &str, flags: &[&str]) -> Output {
 }
 
 fn refine(dir: &Path, extra: &[&str]) -> Output {
-    let flags = ["--refine", "--pruned", PRUNED, "--episodes", "10"];
+    // PruVer's strategy: these tests hold it to the PyTorch oracle of PruVer's algorithm.
+    let flags = [
+        "--refine",
+        "--pruned",
+        PRUNED,
+        "--episodes",
+        "10",
+        "--refine-strategy",
+        "pruver",
+    ];
     run_on(dir, "CartPole-v0", DENSE, &[&flags[..], extra].concat())
 }
 

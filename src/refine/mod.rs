@@ -35,6 +35,40 @@ use crate::report::{Summary, Table};
 use crate::rollout::{self, Trajectory};
 use crate::trajectory::{divergence, RecordedFailure};
 
+pub mod tune;
+
+/// How `--refine` changes the pruned actor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strategy {
+    Pruver,
+    Tune,
+}
+
+impl crate::Choice for Strategy {
+    const ALL: &'static [Strategy] = &[Strategy::Pruver, Strategy::Tune];
+
+    fn name(self) -> &'static str {
+        match self {
+            Strategy::Pruver => "pruver",
+            Strategy::Tune => "tune",
+        }
+    }
+
+    fn help(self) -> &'static str {
+        match self {
+            Strategy::Pruver => {
+                "PruVer's: restore dense weights, ranked by one gradient at the recovery states, until \
+                 every failure is fixed (nothing else changes)"
+            }
+            Strategy::Tune => {
+                "Ours: keep the pruned actor's sparsity pattern and train its weights toward the dense \
+                 actor's outputs on the states the failures and anchor episodes visit (DAgger), \
+                 restoring gradient-ranked weights only when a round fixes nothing new"
+            }
+        }
+    }
+}
+
 /// How `--refine` judges a failure fixed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
@@ -357,6 +391,67 @@ pub fn check_fixed(
     })
 }
 
+/// A failure the refined actor still fails, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unfixed {
+    pub failure: usize,
+    pub seed: u64,
+    /// The refined and the dense actor's return and robustness on the failure's episode.
+    pub refined: (f64, f64),
+    pub dense: (f64, f64),
+}
+
+/// The failures of `failures` that `actor` does not pass, with its and the dense actor's return and
+/// robustness on each.
+pub fn unfixed(
+    env: EnvRef,
+    actor: &Actor,
+    dense: &Actor,
+    failures: &[RecordedFailure],
+    fixed: Criterion,
+    spec: &Spec,
+) -> Result<Vec<Unfixed>> {
+    let rows = rollout::par_map(env.id, env.options, failures, |e, f| {
+        let cap = max_steps(e);
+        let t = rollout::record_episode(e, actor, f.seed, &f.perturbation, cap)?;
+        if fixed.ok(&t, spec) {
+            return Ok(None);
+        }
+        let d = rollout::record_episode(e, dense, f.seed, &f.perturbation, cap)?;
+        let score = |t: &Trajectory| (t.ret(), spec.formula.robustness(&signals(t)));
+        Ok(Some(Unfixed {
+            failure: f.id,
+            seed: f.seed,
+            refined: score(&t),
+            dense: score(&d),
+        }))
+    })?;
+    Ok(rows.into_iter().flatten().collect())
+}
+
+/// The failures still failing, one row each.
+pub fn unfixed_table(rows: &[Unfixed]) -> Table {
+    let mut t = Table::new([
+        "failure",
+        "seed",
+        "refined return",
+        "refined robustness",
+        "dense return",
+        "dense robustness",
+    ]);
+    for r in rows {
+        t.row([
+            r.failure.to_string(),
+            r.seed.to_string(),
+            format!("{:.2}", r.refined.0),
+            format!("{:.4}", r.refined.1),
+            format!("{:.2}", r.dense.0),
+            format!("{:.4}", r.dense.1),
+        ]);
+    }
+    t
+}
+
 /// Weights restored per layer: zero in the pruned actor, non-zero in the refined one.
 pub fn restored_count(pruned: &Actor, refined: &Actor) -> Vec<usize> {
     pruned
@@ -433,6 +528,9 @@ pub struct Request<'a> {
     pub failures: &'a [RecordedFailure],
     pub spec: &'a Spec,
     pub method: Method,
+    pub strategy: Strategy,
+    /// `--refine-strategy tune`'s settings (its seed included).
+    pub tune: tune::Settings,
     pub thresholds: Thresholds,
     /// Refine against at most this many of the failures the dense actor passes, evenly spaced (see
     /// [`spread`]); the rest are held out and only checked against the refined actor. `None`: all.
@@ -472,7 +570,10 @@ pub struct Outcome {
     pub recovered: Criterion,
     pub fixed_by: Criterion,
     pub recoveries: Vec<Recovery>,
+    /// PruVer's restoration steps (`--refine-strategy pruver`).
     pub steps: Vec<RestoreStep>,
+    /// The rounds of `--refine-strategy tune`.
+    pub rounds: Vec<tune::Round>,
     /// Failures the pruned actor already passed before refinement.
     pub passed_before: usize,
     /// Failures the refined actor passes, of `total`.
@@ -486,6 +587,8 @@ pub struct Outcome {
     /// Ids of the failures the dense actor fails too, set aside (no restoration can fix them).
     pub dense_fails: Vec<usize>,
     pub all_fixed: bool,
+    /// The failures refined against that the refined actor still fails (empty when `all_fixed`).
+    pub unfixed: Vec<Unfixed>,
     /// Weights restored per layer.
     pub restored: Vec<usize>,
     /// Times every failure was re-run (once for the pruned actor, then once per restoration step
@@ -595,9 +698,11 @@ pub fn refine(req: &Request) -> Result<Outcome> {
             fixed_by,
             recoveries: Vec::new(),
             steps: Vec::new(),
+            rounds: Vec::new(),
             passed_before,
             fixed: total,
             all_fixed: true,
+            unfixed: Vec::new(),
             restored: vec![0; req.pruned.layers.len()],
             total,
             held_out: held_out.len(),
@@ -610,10 +715,64 @@ pub fn refine(req: &Request) -> Result<Outcome> {
 
     say(format!(
         "refine: the pruned actor passes {passed_before} of {total} failures ({} held out, {} the \
-         dense actor fails too); searching recovery states",
+         dense actor fails too)",
         held_out.len(),
         dense_fails.len()
     ));
+    if req.strategy == Strategy::Tune {
+        let t = Instant::now();
+        let quiet = |_: &str| {};
+        let tuned = tune::tune(
+            req.env,
+            req.dense,
+            req.pruned,
+            failures,
+            fixed_by,
+            req.spec,
+            req.tune,
+            req.progress
+                .map_or(&quiet as &dyn Fn(&str), |p| p as &dyn Fn(&str)),
+        )?;
+        let held_out_fixed = held_out_passed(&tuned.actor)?;
+        let unfixed = if tuned.all_fixed {
+            Vec::new()
+        } else {
+            unfixed(
+                req.env,
+                &tuned.actor,
+                req.dense,
+                failures,
+                fixed_by,
+                req.spec,
+            )?
+        };
+        timings.restoration += t.elapsed().as_secs_f64();
+        let fixed = tuned
+            .rounds
+            .iter()
+            .map(|r| r.fixed)
+            .max()
+            .unwrap_or(passed_before);
+        return Ok(Outcome {
+            restored: restored_count(req.pruned, &tuned.actor),
+            refined: tuned.actor,
+            recovered,
+            fixed_by,
+            recoveries: Vec::new(),
+            steps: Vec::new(),
+            checks: tuned.rounds.len() + checks.get(),
+            rounds: tuned.rounds,
+            passed_before,
+            fixed,
+            total,
+            held_out: held_out.len(),
+            held_out_fixed,
+            all_fixed: tuned.all_fixed,
+            unfixed,
+            dense_fails,
+            timings,
+        });
+    }
     let t = Instant::now();
     let recoveries = recovery_states(req.env, req.dense, failures, recovered, req.spec)?;
     timings.recovery = t.elapsed().as_secs_f64();
@@ -654,6 +813,11 @@ pub fn refine(req: &Request) -> Result<Outcome> {
             ))
         })?;
     let held_out_fixed = held_out_passed(&refined)?;
+    let unfixed = if all_fixed {
+        Vec::new()
+    } else {
+        unfixed(req.env, &refined, req.dense, failures, fixed_by, req.spec)?
+    };
     timings.restoration += t.elapsed().as_secs_f64();
     let fixed = steps.last().map_or(passed_before, |s| s.fixed);
     Ok(Outcome {
@@ -663,12 +827,14 @@ pub fn refine(req: &Request) -> Result<Outcome> {
         fixed_by,
         recoveries,
         steps,
+        rounds: Vec::new(),
         passed_before,
         fixed,
         total,
         held_out: held_out.len(),
         held_out_fixed,
         all_fixed,
+        unfixed,
         dense_fails,
         checks: checks.get(),
         timings,
@@ -776,8 +942,29 @@ pub fn layer_table(dense: &Actor, pruned: &Actor, refined: &Actor) -> Table {
     t
 }
 
-/// The restoration steps, one row per layer step.
+/// The restoration steps, one row per layer step (PruVer's strategy), or one row per round (tune).
 pub fn steps_table(outcome: &Outcome) -> Table {
+    if !outcome.rounds.is_empty() {
+        let mut t = Table::new([
+            "round",
+            "failures fixed",
+            "anchors' mean return",
+            "states",
+            "weights restored",
+            "loss",
+        ]);
+        for r in &outcome.rounds {
+            t.row([
+                r.round.to_string(),
+                format!("{}/{}", r.fixed, outcome.total),
+                format!("{:.2}", r.anchor_return),
+                r.states.to_string(),
+                r.restored.to_string(),
+                format!("{:.3e}", r.loss),
+            ]);
+        }
+        return t;
+    }
     let mut t = Table::new(["p", "layer", "weights restored", "failures fixed"]);
     for s in &outcome.steps {
         t.row([
