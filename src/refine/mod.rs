@@ -946,7 +946,7 @@ pub fn layer_table(dense: &Actor, pruned: &Actor, refined: &Actor) -> Table {
 pub fn steps_table(outcome: &Outcome) -> Table {
     if !outcome.rounds.is_empty() {
         let mut t = Table::new([
-            "round",
+            "tune round",
             "failures fixed",
             "anchors' mean return",
             "states",
