@@ -96,9 +96,11 @@ const CASES: &[Case] = &[
     },
 ];
 
-fn cells_after<'a>(out: &'a str, header: &str, skip: usize) -> Vec<&'a str> {
+/// The cells of the row `skip` lines below the rounds table's header (its columns widen when the dense
+/// actor fails too, so the header is found by its first and last words).
+fn cells_after<'a>(out: &'a str, skip: usize) -> Vec<&'a str> {
     out.lines()
-        .skip_while(|l| !l.starts_with(header))
+        .skip_while(|l| !(l.starts_with("round  failures") && l.ends_with("(re-falsify)")))
         .nth(skip)
         .map(|l| l.split_whitespace().collect())
         .unwrap_or_default()
@@ -159,7 +161,7 @@ fn main() {
             let o = common::run_bin(d, &args);
             let wall = start.elapsed().as_secs_f64();
             let out = common::stdout(&o);
-            let round1 = cells_after(&out, "round  failures  fixed", 2);
+            let round1 = cells_after(&out, 2);
             let refined_rel = format!("Policies/ppo_actor_refined{}.pth", case.env);
             let refined_path = d.join(&refined_rel);
             if round1.is_empty() || !refined_path.exists() {
