@@ -98,7 +98,7 @@ const CASES: &[Case] = &[
 
 /// The cells of the row `skip` lines below the rounds table's header (its columns widen when the dense
 /// actor fails too, so the header is found by its first and last words).
-fn cells_after<'a>(out: &'a str, skip: usize) -> Vec<&'a str> {
+fn cells_after(out: &str, skip: usize) -> Vec<&str> {
     out.lines()
         .skip_while(|l| !(l.starts_with("round  failures") && l.ends_with("(re-falsify)")))
         .nth(skip)
