@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use synapt_safety::libtorch::Libtorch;
-use synapt_safety::{htmlreport, Error};
+use synapt_safety::{dist, htmlreport, Error};
 
 use crate::{capture, cli};
 
@@ -42,6 +42,7 @@ pub fn main(libtorch: Option<&'static Libtorch>) -> ExitCode {
     let threads = cli.threads_or_all_cores();
     let report = cli.report_path();
     let seed = cli.seed;
+    let mpi_timeout = std::time::Duration::from_secs(cli.mpi_timeout);
     let job = match cli.job() {
         Ok(job) => job,
         Err(usage) => {
@@ -56,6 +57,19 @@ pub fn main(libtorch: Option<&'static Libtorch>) -> ExitCode {
     let _ = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build_global();
+    // MPI, when this build has it (after the hand-over: the helper starts it in its own process).
+    let _mpi = match dist::start(mpi_timeout) {
+        Ok(session) => session,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    if dist::size() > 1 {
+        if let Err(e) = job.check_ranks() {
+            return fail(2, &e.to_string());
+        }
+    }
     let capture = match report
         .as_ref()
         .map(|_| capture::Capture::start())
@@ -87,14 +101,29 @@ pub fn main(libtorch: Option<&'static Libtorch>) -> ExitCode {
         }
     }
     let (code, message) = match result {
-        Ok(()) if report_failed => return ExitCode::from(1),
+        Ok(()) if report_failed => return fail(1, ""),
         Ok(()) => return ExitCode::SUCCESS,
         Err(e @ Error::Usage(_)) => (2, e.to_string()),
         Err(e @ Error::Interrupted(_)) => (130, e.to_string()),
         Err(e @ Error::Incomplete(_)) => (3, e.to_string()),
         Err(e) => (1, e.to_string()),
     };
-    eprintln!("error: {message}");
+    fail(code, &message)
+}
+
+/// Say why the run failed (unless it was said already) and exit with `code`. Under MPI every rank
+/// ends now, so none waits for this one: rank 0 says it as one process does, another rank names
+/// itself.
+fn fail(code: u8, message: &str) -> ExitCode {
+    if !message.is_empty() {
+        match dist::rank() {
+            0 => eprintln!("error: {message}"),
+            r => eprintln!("error (MPI rank {r}): {message}"),
+        }
+    }
+    if dist::size() > 1 {
+        dist::abort(code.into());
+    }
     ExitCode::from(code)
 }
 

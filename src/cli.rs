@@ -352,6 +352,12 @@ pub struct Cli {
     #[arg(long, value_name = "N", value_parser = positive)]
     pub threads: Option<usize>,
 
+    /// Under `mpirun` (a build with `--features mpi`, docs/mpi.md): how long rank 0 waits for another
+    /// rank's share of a generation or a campaign study after finishing its own, before it stops the
+    /// run naming the ranks that did not answer.
+    #[arg(long, value_name = "SECONDS", default_value_t = synapt_safety::dist::DEFAULT_TIMEOUT_S, value_parser = clap::value_parser!(u64).range(1..))]
+    pub mpi_timeout: u64,
+
     /// Write the run as one self-contained HTML page: the command, version and seed, everything it
     /// printed, and every figure, GIF and CSV it wrote, embedded where the run names them [default
     /// path: Graph/report.html; --reproduce always writes Graph/reproduce/report.html].

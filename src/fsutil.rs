@@ -31,7 +31,12 @@ pub fn write_csv<H: AsRef<[u8]>>(
 /// the next name is tried), then renamed over the target (which replaces a link at the target rather
 /// than writing through it). The temporary file is removed on every error. Temporaries of the same
 /// target left by a process that no longer runs (a run killed mid-write) are removed first.
+///
+/// On MPI ranks other than 0 this writes nothing: rank 0 writes the run's files ([`crate::dist`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    if !crate::dist::writes_files() {
+        return Ok(());
+    }
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let dir = match path.parent() {

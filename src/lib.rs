@@ -11,6 +11,7 @@ pub mod config;
 pub mod convert;
 pub mod device;
 pub mod display;
+pub mod dist;
 pub mod env;
 pub mod error;
 pub mod evaluate;

@@ -97,6 +97,23 @@ impl Job {
             Job::Reproduce(_) => true,
         }
     }
+
+    /// Under `mpirun` with more than one rank ([`crate::dist`]): whether the job has work to share
+    /// out and can, else a usage error that says what to run instead.
+    pub fn check_ranks(&self) -> Result<()> {
+        let one = |what: &str| {
+            Err(Error::Usage(format!(
+                "{what} runs in one process: run it without mpirun. Under mpirun, `--train` with a \
+                 population learner (--algo es, cma, hypernca, cosyne, synaptolysis-*) and \
+                 `--falsify` share their work out across ranks (docs/mpi.md)."
+            )))
+        };
+        match self {
+            Job::ListEnvs => one("--list-envs"),
+            Job::Reproduce(_) => one("--reproduce"),
+            Job::Stages(plan) => plan.check_ranks(),
+        }
+    }
 }
 
 /// Files a plan reads or writes; `None` takes the default name (PruVer's, under `Policies/`).
@@ -255,6 +272,55 @@ impl Plan {
             .unwrap_or_else(|| PathBuf::from(format!("Policies/ppo_critic{}.pth", self.env)))
     }
 
+    /// Whether every MPI rank runs `stage`, sharing its work out ([`crate::dist`]): population
+    /// training and falsification. Rank 0 alone runs the others.
+    fn shared_stage(&self, stage: Stage) -> bool {
+        match stage {
+            Stage::Train => self.train.algo != train::Algo::Ppo,
+            Stage::Falsify => true,
+            _ => false,
+        }
+    }
+
+    /// See [`Job::check_ranks`]: a stage shared out must not read what an earlier stage of the same
+    /// command writes (only rank 0 writes files), and PPO trains in one process.
+    fn check_ranks(&self) -> Result<()> {
+        let has = |s: Stage| self.stages.contains(&s);
+        if has(Stage::Train) && self.train.algo == train::Algo::Ppo {
+            return Err(Error::Usage(
+                "--train --algo ppo runs in one process (its environments step on --threads \
+                 cores): run it without mpirun. Under mpirun, --train shares out the population \
+                 learners (--algo es, cma, hypernca, cosyne, synaptolysis-*) (docs/mpi.md)."
+                    .into(),
+            ));
+        }
+        if has(Stage::Falsify) {
+            if let Some(before) = [Stage::Train, Stage::Prune, Stage::Calibrate]
+                .into_iter()
+                .find(|&s| has(s))
+            {
+                return Err(Error::Usage(format!(
+                    "{} and --falsify in one mpirun command: under mpirun, --falsify reads an actor \
+                     and a box that exist before the command starts (only rank 0 writes files). Run \
+                     `synapt-safety {} ...` first, then `mpirun -n N synapt-safety --falsify --actor \
+                     <its actor> ...` (docs/mpi.md).",
+                    before.flag(),
+                    before.flag()
+                )));
+            }
+        }
+        if !self.stages.iter().any(|&s| self.shared_stage(s)) {
+            let flags: Vec<&str> = self.stages.iter().map(|s| s.flag()).collect();
+            return Err(Error::Usage(format!(
+                "nothing in `{}` is shared out across MPI ranks: run it without mpirun. Under \
+                 mpirun, `--train` with a population learner and `--falsify` share their work out \
+                 (docs/mpi.md).",
+                flags.join(" ")
+            )));
+        }
+        Ok(())
+    }
+
     /// Whether a stage needs libtorch: `--train --algo ppo` and `--refine`.
     pub fn needs_libtorch(&self) -> bool {
         self.stages.contains(&Stage::Refine)
@@ -318,6 +384,13 @@ impl Plan {
         };
         let mut h = Handoff::default();
         for stage in stages {
+            // Under MPI, every rank runs the stages whose work is shared out (together: the work is
+            // shared only inside them); rank 0 alone runs the rest.
+            let shared = crate::dist::size() > 1 && self.shared_stage(stage);
+            if crate::dist::size() > 1 && !shared && !crate::dist::writes_files() {
+                continue;
+            }
+            let _sharing = shared.then(crate::dist::Sharing::begin);
             match stage {
                 Stage::Train => self.train_stage(&cx, stop)?,
                 Stage::Test => h.tested = Some(self.test_stage(&cx)?),
@@ -1023,8 +1096,12 @@ impl Plan {
             self.seed_given.then_some(self.seed),
         )?;
         println!();
+        let ranks = match crate::dist::size() {
+            1 => String::new(),
+            n => format!("{n} MPI ranks × "),
+        };
         println!(
-            "training {} with {label} on {} threads{}:",
+            "training {} with {label} on {ranks}{} threads{}:",
             self.env,
             t.threads,
             if t.resume { ", resuming" } else { "" }

@@ -12,7 +12,7 @@ use crate::policy::fast::Fast;
 use crate::policy::{Actor, Scratch};
 
 /// The outcome of one episode.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Episode {
     /// The seed its `reset` used.
     pub seed: u64,
@@ -167,7 +167,7 @@ pub fn evaluate_population(
     let pairs: Vec<(usize, u64)> = (0..actors.len())
         .flat_map(|a| (0..episodes as u64).map(move |i| (a, seed.wrapping_add(i))))
         .collect();
-    let mut flat = par_map(env_id, options, &pairs, |env, &(a, s)| {
+    let mut flat = par_map_shared(env_id, options, &pairs, |env, &(a, s)| {
         Ok(run_episode(env, &actors[a], s, max_steps))
     })?
     .into_iter();
@@ -178,7 +178,7 @@ pub fn evaluate_population(
 
 /// A recorded episode: `reset(seed)`, a perturbation, then actions. Replaying the seed, the perturbation
 /// and the actions reproduces every observation and reward bit for bit (what a counterexample stores).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Trajectory {
     pub seed: u64,
     pub perturbation: env::Perturbation,
@@ -278,6 +278,28 @@ pub fn par_map<T: Sync, R: Send>(
             |e, item| f(e.as_mut(), item),
         )
         .collect()
+}
+
+/// [`par_map`] for results that can travel between processes: while a [`crate::dist::Sharing`] is held on MPI
+/// ranks, the items are shared out across the ranks as well as the cores, and every rank gets every
+/// result, in item order.
+pub fn par_map_shared<T, R>(
+    env_id: &str,
+    options: env::EnvOptions,
+    items: &[T],
+    f: impl Fn(&mut dyn Env, &T) -> Result<R> + Sync + Send,
+) -> Result<Vec<R>>
+where
+    T: Sync,
+    R: Send + serde::Serialize + serde::de::DeserializeOwned,
+{
+    env::make_with(env_id, options)?;
+    crate::dist::map(
+        items,
+        crate::dist::Local::Parallel,
+        || env::make_with(env_id, options).expect("built once already"),
+        |e, item| f(e.as_mut(), item),
+    )
 }
 
 /// Replay `prefix` from `reset(seed)` plus `perturbation`, then let `actor` take over until the episode

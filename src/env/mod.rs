@@ -73,7 +73,7 @@ impl Space {
 
 /// An action: an index for discrete spaces, a vector for boxes (the environment rounds it to float32
 /// and clips it exactly where Gymnasium does).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Action {
     Discrete(usize),
     Continuous(Vec<f64>),

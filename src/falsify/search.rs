@@ -18,7 +18,9 @@ use crate::policy::Actor;
 use crate::rollout::{self, Trajectory};
 
 /// How a campaign chooses what to evaluate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Method {
     Bo,
     Random,
@@ -68,7 +70,7 @@ pub struct Campaign<'a> {
 }
 
 /// One evaluated episode.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Evaluation {
     pub index: usize,
     pub seed: u64,
@@ -85,8 +87,8 @@ impl Evaluation {
     }
 }
 
-/// A campaign's outcome.
-#[derive(Debug, Clone)]
+/// A campaign's outcome (it travels between MPI ranks, [`crate::dist`]).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Outcome {
     pub method: Method,
     pub evaluations: Vec<Evaluation>,

@@ -85,11 +85,19 @@ pub fn run(req: &Request) -> Result<Report> {
     let params = search::choose_params(&req.env_id, req.all_params.clone(), &req.param_names)?;
     let total = req.init_points + req.budget;
     // Every search first, every file after: a search that fails leaves no file of this stage behind.
-    let mut searched = Vec::new();
-    for &method in &req.methods {
-        let mut runs = Vec::with_capacity(req.runs);
-        for r in 0..req.runs {
-            runs.push(search::run(&Campaign {
+    // The campaigns (method, run) are independent: on MPI ranks they are shared out across the ranks
+    // (each campaign runs on its rank's cores), and come back in this order.
+    let campaigns: Vec<(Method, usize)> = req
+        .methods
+        .iter()
+        .flat_map(|&m| (0..req.runs).map(move |r| (m, r)))
+        .collect();
+    let mut outcomes = crate::dist::map(
+        &campaigns,
+        crate::dist::Local::Sequential,
+        || (),
+        |_, &(method, r)| {
+            search::run(&Campaign {
                 env_id: &req.env_id,
                 env_options: req.env_options,
                 actor: &actor,
@@ -102,10 +110,15 @@ pub fn run(req: &Request) -> Result<Report> {
                 region: req.region,
                 model: req.model,
                 seed: req.seed.wrapping_add(r as u64),
-            })?);
-        }
-        searched.push((method, runs));
-    }
+            })
+        },
+    )?
+    .into_iter();
+    let searched: Vec<(Method, Vec<Outcome>)> = req
+        .methods
+        .iter()
+        .map(|&m| (m, outcomes.by_ref().take(req.runs).collect()))
+        .collect();
     let mut results = Vec::new();
     for (method, runs) in searched {
         let base =

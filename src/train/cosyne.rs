@@ -703,7 +703,7 @@ pub fn damping_test(
     }
     let starts = gomez::generalisation_starts();
     let short = format!("{base}:max_episode_steps={}", gomez::GENERALISATION_STEPS);
-    let results = rollout::par_map(&short, options, &starts, |env, s| {
+    let results = rollout::par_map_shared(&short, options, &starts, |env, s| {
         env.reset(Some(0));
         let [x, x_dot, theta1, theta1_dot] = *s;
         // The long pole is `theta1` with two poles, `theta` with one.
@@ -1044,7 +1044,7 @@ impl Cosyne {
             .map(|(k, g)| (first + k as u64, self.layout.actor(g)))
             .collect();
         let ev = &self.evaluator;
-        rollout::par_map(&ev.env_id, ev.options, &items, |env, (i, a)| {
+        rollout::par_map_shared(&ev.env_id, ev.options, &items, |env, (i, a)| {
             Ok(ev.evaluate(env, a, *i))
         })
     }

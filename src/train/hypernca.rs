@@ -28,7 +28,6 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::learner::{self, Learner, LogRecord, LoopFiles, TrainReport};
@@ -331,7 +330,7 @@ fn combine(rewards: &[f64], reward_type: RewardType) -> f64 {
 }
 
 /// What growing and running one candidate gave.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 struct Eval {
     /// The combined reward; −∞ for an empty pattern or an exploded NCA under `explode: worst`.
     reward: f64,
@@ -887,19 +886,17 @@ impl Learner for HyperNca {
         let this = &*self;
         // Collected whole, then checked in order: an error names the first failing candidate, whatever
         // the schedule.
-        let evals: Vec<Result<Eval>> = candidates
-            .par_iter()
-            .enumerate()
-            .map_init(
-                || {
-                    ids.iter()
-                        .map(|id| env::make_with(id, options).expect("built once already"))
-                        .collect::<Vec<_>>()
-                },
-                |envs, (i, x)| this.evaluate(x, generation, i, envs),
-            )
-            .collect();
-        let evals: Vec<Eval> = evals.into_iter().collect::<Result<_>>()?;
+        let items: Vec<(usize, &Vec<f64>)> = candidates.iter().enumerate().collect();
+        let evals: Vec<Eval> = crate::dist::map(
+            &items,
+            crate::dist::Local::Parallel,
+            || {
+                ids.iter()
+                    .map(|id| env::make_with(id, options).expect("built once already"))
+                    .collect::<Vec<_>>()
+            },
+            |envs, &(i, x)| this.evaluate(x, generation, i, envs),
+        )?;
         let rewards: Vec<f64> = evals.iter().map(|e| e.reward).collect();
         let fitness: Vec<f64> = rewards.iter().map(|r| -r).collect();
         self.es.tell(&candidates, &fitness)?;

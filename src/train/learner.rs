@@ -161,8 +161,12 @@ impl TrainReport {
     }
 }
 
-/// Create `path`'s directory and prove it takes a file, before any work is done.
+/// Create `path`'s directory and prove it takes a file, before any work is done (on the rank that
+/// writes the files, [`crate::dist::writes_files`]).
 pub fn check_writable(path: &Path, what: &str) -> Result<()> {
+    if !crate::dist::writes_files() {
+        return Ok(());
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -243,6 +247,8 @@ pub fn run_loop<L: Learner>(
     stop: &AtomicBool,
 ) -> Result<LoopOutcome<L::Log>> {
     let header = learner.log_header();
+    // On MPI ranks other than 0 the learner only keeps in step: rank 0 logs, draws and saves.
+    let writer = crate::dist::writes_files();
     if resume {
         truncate_log(&files.log, header, learner.iteration())?;
     } else {
@@ -250,16 +256,21 @@ pub fn run_loop<L: Learner>(
     }
     let resumed_from = learner.iteration();
     let total = learner.total();
-    let bar = progress_bar(progress, total as u64, resumed_from as u64);
-    let mut log_file = std::fs::OpenOptions::new()
-        .append(true)
-        .open(&files.log)
-        .map_err(|e| Error::io(&files.log, e))?;
+    let bar = progress_bar(progress && writer, total as u64, resumed_from as u64);
+    let mut log_file = match writer {
+        true => Some(
+            std::fs::OpenOptions::new()
+                .append(true)
+                .open(&files.log)
+                .map_err(|e| Error::io(&files.log, e))?,
+        ),
+        false => None,
+    };
     // TensorBoard gets every number of every log row, under the log's column names.
     let columns: Vec<&str> = header.split(',').collect();
     let mut events = match &files.events {
-        Some(dir) => Some(EventWriter::create(dir, resumed_from + 1)?),
-        None => None,
+        Some(dir) if writer => Some(EventWriter::create(dir, resumed_from + 1)?),
+        _ => None,
     };
     let mut last = None;
     let mut interrupted = false;
@@ -281,10 +292,12 @@ pub fn run_loop<L: Learner>(
             )));
         }
         let row = record.csv_row();
-        log_file
-            .write_all(row.as_bytes())
-            .and_then(|_| log_file.flush())
-            .map_err(|e| Error::io(&files.log, e))?;
+        if let Some(log_file) = &mut log_file {
+            log_file
+                .write_all(row.as_bytes())
+                .and_then(|_| log_file.flush())
+                .map_err(|e| Error::io(&files.log, e))?;
+        }
         let it = record.iteration();
         if let Some(w) = &mut events {
             w.scalars(it, &row_scalars(&columns, &row))?;
@@ -292,7 +305,8 @@ pub fn run_loop<L: Learner>(
         bar.set_position(it as u64);
         bar.set_message(record.status());
         let done = it >= learner.total();
-        interrupted = stop.load(Ordering::SeqCst) && !done;
+        // Rank 0's Ctrl-C stops every rank after the same step.
+        interrupted = crate::dist::agree(stop.load(Ordering::SeqCst))? && !done;
         if it % learner.save_freq() == 0 || done || interrupted {
             save_all(learner, files)?;
             saved_at = it;
@@ -314,8 +328,11 @@ pub fn run_loop<L: Learner>(
     })
 }
 
-/// The learner's files, then the learning curve from the whole log.
+/// The learner's files, then the learning curve from the whole log (by the rank that writes files).
 fn save_all<L: Learner>(learner: &L, files: &LoopFiles) -> Result<()> {
+    if !crate::dist::writes_files() {
+        return Ok(());
+    }
     learner.save()?;
     let pts = read_log(&files.log, learner.curve_columns())?;
     if !pts.is_empty() {

@@ -508,18 +508,19 @@ impl Synaptolysis {
             .collect();
         let nodes = self.cfg.method == Method::Mk2 && self.cfg.covariance_guided;
         let shapes = &self.shapes;
-        let results = rollout::par_map(&self.env_id, self.options, &pairs, |env, &(a, seed)| {
-            if nodes {
-                let mut stats = NodeStats::new(shapes);
-                let actor = &actors[a];
-                let ep = rollout::run_episode_observed(env, actor, seed, steps, |obs| {
-                    record_nodes(actor, obs, &mut stats)
-                });
-                Ok((ep, Some(stats)))
-            } else {
-                Ok((rollout::run_episode(env, &actors[a], seed, steps), None))
-            }
-        })?;
+        let results =
+            rollout::par_map_shared(&self.env_id, self.options, &pairs, |env, &(a, seed)| {
+                if nodes {
+                    let mut stats = NodeStats::new(shapes);
+                    let actor = &actors[a];
+                    let ep = rollout::run_episode_observed(env, actor, seed, steps, |obs| {
+                        record_nodes(actor, obs, &mut stats)
+                    });
+                    Ok((ep, Some(stats)))
+                } else {
+                    Ok((rollout::run_episode(env, &actors[a], seed, steps), None))
+                }
+            })?;
         let mut returns = vec![0.0; actors.len()];
         let mut total = 0u64;
         let mut stats = nodes.then(|| NodeStats::new(shapes));
@@ -769,7 +770,7 @@ fn fitness_mean(fitness: &[f64], idx: &[usize]) -> f64 {
 /// Sums over every step of what each connection joins (mk2's covariance): per node layer the sum of
 /// its values, per weight layer the sum of the products of the values at its two ends. Node layers are
 /// the input, the tanh hidden layers and sin(output), as the authors record them.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct NodeStats {
     n: u64,
     sums: Vec<Vec<f64>>,
