@@ -116,10 +116,7 @@ pub fn main(libtorch: Option<&'static Libtorch>) -> ExitCode {
 /// itself.
 fn fail(code: u8, message: &str) -> ExitCode {
     if !message.is_empty() {
-        match dist::rank() {
-            0 => eprintln!("error: {message}"),
-            r => eprintln!("error (MPI rank {r}): {message}"),
-        }
+        dist::say_error(message);
     }
     if dist::size() > 1 {
         dist::abort(code.into());

@@ -104,13 +104,30 @@ impl Job {
         let one = |what: &str| {
             Err(Error::Usage(format!(
                 "{what} runs in one process: run it without mpirun. Under mpirun, `--train` with a \
-                 population learner (--algo es, cma, hypernca, cosyne, synaptolysis-*) and \
-                 `--falsify` share their work out across ranks (docs/mpi.md)."
+                 population learner (--algo es, cma, hypernca, cosyne, mk1, mk2, mk2.5, simple-cma), \
+                 `--falsify` and `--reproduce` share their work out across ranks (docs/mpi.md)."
             )))
         };
         match self {
             Job::ListEnvs => one("--list-envs"),
-            Job::Reproduce(_) => one("--reproduce"),
+            Job::Reproduce(_) => {
+                // Every rank would train a missing dense actor: train it once, first.
+                let missing: Vec<&str> = reproduce::CASES
+                    .iter()
+                    .map(|c| c.env_id)
+                    .filter(|id| !Path::new(&format!("Policies/ppo_actor{id}.pth")).exists())
+                    .collect();
+                match missing.first() {
+                    None => Ok(()),
+                    Some(id) => Err(Error::Usage(format!(
+                        "--reproduce under mpirun needs the dense actors in Policies/, and {} \
+                         {} missing: run `synapt-safety --reproduce` once without mpirun (it trains \
+                         them first), or `synapt-safety --env {id} --train --ppo default`",
+                        missing.join(", "),
+                        if missing.len() > 1 { "are" } else { "is" }
+                    ))),
+                }
+            }
             Job::Stages(plan) => plan.check_ranks(),
         }
     }
@@ -290,7 +307,7 @@ impl Plan {
             return Err(Error::Usage(
                 "--train --algo ppo runs in one process (its environments step on --threads \
                  cores): run it without mpirun. Under mpirun, --train shares out the population \
-                 learners (--algo es, cma, hypernca, cosyne, synaptolysis-*) (docs/mpi.md)."
+                 learners (--algo es, cma, hypernca, cosyne, mk1, mk2, mk2.5, simple-cma) (docs/mpi.md)."
                     .into(),
             ));
         }
@@ -1455,6 +1472,8 @@ impl ReproducePlan {
             failures: PathBuf::from("Failure_Trajectories"),
             graph: PathBuf::from("Graph"),
         };
+        // On MPI ranks every rank runs it: the sweeps' evaluations and the campaigns are shared out.
+        let _sharing = (crate::dist::size() > 1).then(crate::dist::Sharing::begin);
         let report = reproduce::run(&opts, stop)?;
         println!("\nPrune percentage vs rewards (ours beside PruVer's figure values)\n");
         print!("{}", report.sweep_table(&opts.cases));

@@ -389,6 +389,8 @@ fn run_case(
     let pruned = prune::run(&prune_opts(c.k, 0), &dense_file, None, None, None)?;
     timing.prune = t0.elapsed().as_secs_f64();
     let pruned_file = pruned.out.clone();
+    // On MPI ranks, rank 0 has written the pruned actor the campaigns read.
+    crate::dist::barrier()?;
     eprintln!("pruned at k = {} → {}", c.k, pruned_file.display());
     report.files.push(pruned_file.clone());
 
@@ -447,7 +449,13 @@ fn run_case(
     let thresholds = config::refine_thresholds(opts.hyperparameters.as_ref(), c.env_id);
     let failures = falsified.recorded_failures();
     let refined_file = refine::refined_path(&dense_file, c.env_id);
-    let (refined, dense_fails, fixed, total, held_out, held_out_fixed) = if failures.is_empty() {
+    // Refinement runs on rank 0 alone (libtorch's kernels may differ between machines, and the
+    // ranks must not): the others take its actor from the file after it is written.
+    let refine_here = crate::dist::writes_files();
+    let _alone = crate::dist::Alone::begin();
+    let (refined, dense_fails, fixed, total, held_out, held_out_fixed) = if !refine_here {
+        (pruned_mlp.clone(), 0, 0, 0, 0, 0)
+    } else if failures.is_empty() {
         report.notes.push(format!(
             "{}: no failure of `{}` found against the pruned actor: the refined actor is the pruned one",
             c.env_id, c.refine_spec
@@ -488,6 +496,12 @@ fn run_case(
         )
     };
     refined.save(&refined_file)?;
+    drop(_alone);
+    crate::dist::barrier()?;
+    let refined = match crate::dist::size() {
+        1 => refined,
+        _ => Actor::load(&refined_file)?,
+    };
     timing.refine = t0.elapsed().as_secs_f64();
     report.files.push(refined_file.clone());
     eprintln!(

@@ -305,6 +305,73 @@ fn a_falsification_study_gives_the_same_files_and_summary_on_three_ranks() {
     }
 }
 
+/// A working directory with the shipped dense actors of `--reproduce` and the hyperparameters.
+fn reproduce_workdir() -> tempfile::TempDir {
+    let dir = workdir_settings(
+        &std::fs::read_to_string(common::root().join("hyperparameters.yml")).unwrap(),
+    );
+    for env in [
+        "CartPole-v0",
+        "LunarLanderContinuous-v2",
+        "BipedalWalker-v3",
+    ] {
+        let name = format!("ppo_actor{env}.pth");
+        common::ship_actor(dir.path(), &name, &name);
+    }
+    dir
+}
+
+/// Every file under `dir/sub`, as paths relative to `dir`.
+fn files_under(dir: &Path, sub: &str) -> Vec<String> {
+    common::file_names(&dir.join(sub))
+        .into_iter()
+        .map(|f| format!("{sub}/{f}"))
+        .collect()
+}
+
+#[test]
+fn reproduce_quick_gives_the_same_tables_actors_and_failures_on_two_ranks() {
+    let one = reproduce_workdir();
+    let many = reproduce_workdir();
+    // One failure refined per environment (refinement runs on rank 0 alone; BipedalWalker's takes
+    // most of the time), and the single-process run beside the ranks.
+    let args = ["--reproduce", "--quick", "--refine-max-failures", "1"];
+    let alone = {
+        let dir = one.path().to_path_buf();
+        std::thread::spawn(move || run_bin(&dir, &args))
+    };
+    let o = run_mpi(many.path(), 2, &args);
+    assert_ok(&alone.join().unwrap());
+    assert_ok(&o);
+    // Rank 0 alone prints its progress.
+    assert_eq!(stderr(&o).matches("=== [1/3] CartPole-v0 ===").count(), 1);
+    let mut compared = 0;
+    for sub in ["Policies", "Failure_Trajectories", "Graph/reproduce"] {
+        let files = files_under(one.path(), sub);
+        assert_eq!(files, files_under(many.path(), sub), "{sub}");
+        for f in files {
+            // Clocks: the timing table, the campaigns' wall seconds, the report of both.
+            if f.ends_with("timing.csv") || f.ends_with("results.md") || f.ends_with(".html") {
+                continue;
+            }
+            let (a, b) = (read(one.path(), &f), read(many.path(), &f));
+            if f.ends_with("falsification.csv") {
+                let strip = |t: Vec<u8>| {
+                    let t = String::from_utf8(t).unwrap();
+                    t.lines()
+                        .map(|l| l.rsplit_once(',').unwrap().0.to_string())
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(strip(a), strip(b), "{f}");
+            } else {
+                assert!(a == b, "{f} differs on 2 ranks");
+            }
+            compared += 1;
+        }
+    }
+    assert!(compared > 20, "{compared} files compared");
+}
+
 /// The pid of the given rank of an `mpirun` started in `dir` (its environment says its rank).
 fn rank_pid(dir: &Path, rank: usize) -> Option<u32> {
     let want = format!("OMPI_COMM_WORLD_RANK={rank}");
@@ -437,7 +504,7 @@ fn a_hung_rank_is_named_after_the_timeout_and_the_checkpoint_stays_whole() {
 #[test]
 fn commands_with_nothing_to_share_or_reading_what_another_stage_writes_are_refused() {
     let dir = common::workdir_with("ppo_actorCartPole-v0.pth", "ppo_actorCartPole-v0.pth");
-    let cases: [(&[&str], &str); 4] = [
+    let cases: [(&[&str], &str); 5] = [
         (
             &[
                 "--env",
@@ -466,6 +533,10 @@ fn commands_with_nothing_to_share_or_reading_what_another_stage_writes_are_refus
             "--train --algo ppo runs in one process",
         ),
         (&["--list-envs"], "--list-envs runs in one process"),
+        (
+            &["--reproduce", "--quick"],
+            "--reproduce under mpirun needs the dense actors",
+        ),
     ];
     for (args, needle) in cases {
         let o = run_mpi(dir.path(), 2, args);

@@ -7,7 +7,7 @@
 //! sends all of them back in item order, so every rank's learner sees every result and stays in step
 //! with rank 0's. Only results move (a few bytes per episode), never a population's parameters, and a
 //! run's files are the one-process run's whatever N: only rank 0 writes files ([`writes_files`]) and
-//! prints (the other ranks' standard output goes to /dev/null).
+//! prints (the other ranks' standard output and error go to /dev/null, but for [`say_error`]).
 //!
 //! Work is shared only while a [`Sharing`] is held, which every rank takes at the same point of the same
 //! stage; everywhere else (and in one process, or without the feature) [`map`] is the local
@@ -52,7 +52,9 @@ pub fn start(timeout: Duration) -> Result<Session> {
         let (universe, rank, size) = mpi::start()?;
         let _ = PLACE.set((rank, size));
         if rank > 0 {
-            quiet_stdout();
+            quiet();
+            // A panic on another rank is said where its errors are.
+            std::panic::set_hook(Box::new(|info| say_error(&format!("panicked: {info}"))));
         }
         Ok(Session {
             _universe: universe,
@@ -101,6 +103,28 @@ impl Drop for Sharing {
     }
 }
 
+/// While held, work is not shared even inside a [`Sharing`]: a part of a shared stage that rank 0
+/// runs alone (the other ranks skip it and meet rank 0 at the next [`barrier`]).
+pub struct Alone(bool);
+
+impl Alone {
+    pub fn begin() -> Alone {
+        Alone(SHARED.swap(false, Ordering::SeqCst))
+    }
+}
+
+impl Drop for Alone {
+    fn drop(&mut self) {
+        SHARED.store(self.0, Ordering::SeqCst);
+    }
+}
+
+/// Every rank waits here until all have come (while [`Sharing`]; elsewhere it returns at once):
+/// after rank 0 writes a file the others read.
+pub fn barrier() -> Result<()> {
+    map::<(), (), ()>(&[], Local::Sequential, || (), |_, _| Ok(())).map(|_| ())
+}
+
 /// Whether [`map`] shares its items out across ranks here.
 fn sharing() -> bool {
     size() > 1 && SHARED.load(Ordering::SeqCst)
@@ -142,9 +166,16 @@ where
         }
     };
     if !sharing() {
-        // The first error ends the work.
         return match local {
-            Local::Parallel => items.par_iter().map_init(&init, &f).collect(),
+            // Collected whole, then checked in order: an error is the first failing item's,
+            // whatever the schedule.
+            Local::Parallel => items
+                .par_iter()
+                .map_init(&init, &f)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .collect(),
+            // In order: the first error ends the work.
             Local::Sequential => {
                 let mut s = init();
                 items.iter().map(|item| f(&mut s, item)).collect()
@@ -287,14 +318,35 @@ fn decode<R: DeserializeOwned>(bytes: &[u8], rank: usize) -> Result<Share<R>> {
     }
 }
 
-/// Send this process's standard output to /dev/null: rank 0 prints the run's tables, once.
+/// Where another rank says why it failed: its standard error as it was before [`quiet`] (-1: none).
+static ERRORS_FD: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(-1);
+
+/// Send this process's standard output and error to /dev/null: rank 0 prints the run's tables and
+/// progress, once. The error stream is kept for [`say_error`].
 #[cfg(feature = "mpi")]
-fn quiet_stdout() {
+fn quiet() {
     use std::os::fd::AsRawFd;
     if let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") {
-        // SAFETY: dup2 only replaces descriptor 1 by a descriptor we own.
+        // SAFETY: dup and dup2 only copy descriptors this process owns.
         unsafe {
+            ERRORS_FD.store(libc::dup(2), Ordering::SeqCst);
             libc::dup2(null.as_raw_fd(), 1);
+            libc::dup2(null.as_raw_fd(), 2);
+        }
+    }
+}
+
+/// Say on the standard error why this process fails: rank 0 as one process does, another rank on the
+/// stream [`quiet`] kept, naming itself.
+pub fn say_error(message: &str) {
+    match (rank(), ERRORS_FD.load(Ordering::SeqCst)) {
+        (0, _) | (_, -1) => eprintln!("error: {message}"),
+        (r, fd) => {
+            let line = format!("error (MPI rank {r}): {message}\n");
+            // SAFETY: writes bytes we own to a descriptor this process keeps open.
+            unsafe {
+                libc::write(fd, line.as_ptr().cast(), line.len());
+            }
         }
     }
 }
@@ -331,6 +383,7 @@ mod tests {
                 },
             )
             .unwrap_err();
+            // The first failing item's error, whatever the schedule.
             assert_eq!(err.to_string(), "item 29");
         }
         let _sharing = Sharing::begin();
