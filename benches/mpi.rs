@@ -128,7 +128,7 @@ fn scaling() {
                 "--env",
                 "CartPole-v0",
                 "--actor",
-                "Policies/ppo_actorCartPole-v0_0.78.pth",
+                "ppo_actorCartPole-v0_0.78.pth",
                 "--falsify",
                 "--falsify-method",
                 "bo",
@@ -146,11 +146,11 @@ fn scaling() {
     for (name, unit, actor, args, log, units) in workloads {
         let mut rates = Vec::new();
         for (ranks, _) in RANKS {
-            let dir = if actor.is_empty() {
-                tempfile::tempdir().unwrap()
-            } else {
-                common::workdir_with(actor, actor)
-            };
+            let dir = tempfile::tempdir().unwrap();
+            if !actor.is_empty() {
+                // The shipped CartPole actor, pruned here (a clean clone has only the dense one).
+                common::pruned_cartpole(dir.path());
+            }
             let wall = run(dir.path(), ranks, &args);
             let secs = log.map_or(wall, |l| log_wall(&dir.path().join(l)));
             rates.push(units / secs);

@@ -258,7 +258,7 @@ fn a_falsification_study_gives_the_same_files_and_summary_on_three_ranks() {
         "--env",
         "CartPole-v0",
         "--actor",
-        "Policies/ppo_actorCartPole-v0_0.78.pth",
+        "ppo_actorCartPole-v0_0.78.pth",
         "--falsify",
         "--falsify-method",
         "bo,random",
@@ -271,14 +271,13 @@ fn a_falsification_study_gives_the_same_files_and_summary_on_three_ranks() {
         "--seed",
         "5",
     ];
-    let one = common::workdir_with(
-        "ppo_actorCartPole-v0_0.78.pth",
-        "ppo_actorCartPole-v0_0.78.pth",
-    );
-    let many = common::workdir_with(
-        "ppo_actorCartPole-v0_0.78.pth",
-        "ppo_actorCartPole-v0_0.78.pth",
-    );
+    // The shipped CartPole actor pruned at k = 0.78 (a clean clone has only the dense one).
+    let pruned = || {
+        let dir = tempfile::tempdir().unwrap();
+        common::pruned_cartpole(dir.path());
+        dir
+    };
+    let (one, many) = (pruned(), pruned());
     let a = run_bin(one.path(), &args);
     assert_ok(&a);
     let b = run_mpi(many.path(), 3, &args);
