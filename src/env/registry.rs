@@ -10,6 +10,7 @@ use super::classic::{
     cartpole::CartPole, cartpole_swingup::CartPoleSwingUp, gomez, gomez::PoleBalancing,
     mountain_car_continuous::MountainCarContinuous, pendulum::Pendulum,
 };
+use super::rapier::ant::{Ant, AntConfig};
 use super::spec::{EnvName, EnvSpec, Kwarg, Kwargs, SceneKind, Value};
 use super::{Env, Promotion, Space};
 use crate::error::{Error, Result};
@@ -36,6 +37,11 @@ pub const ENV_IDS: &[&str] = &[
     "SinglePoleNoVel-v0",
     "DoublePole-v0",
     "DoublePoleNoVel-v0",
+    "AntBulletEnv-v0",
+    "AntBulletAsymFrontEnv-v0",
+    "AntBulletAsymCrossEnv-v0",
+    "AntBulletBigEnv-v0",
+    "AntBulletSmallEnv-v0",
 ];
 
 const PENDULUM: &[Kwarg] = &[Kwarg {
@@ -138,6 +144,94 @@ fn bipedal_walker(id: &'static str, k: &Kwargs, o: EnvOptions) -> Box<dyn Env> {
         k.bool("hardcore"),
         o.promotion,
     ))
+}
+
+/// The ant's keyword arguments, with the defaults of one id: the feet's reach (front-left,
+/// front-right, back-left, back-right), their aspect, the torso's radius and height, the power, the
+/// alive height and the reset noise.
+const fn ant(
+    feet: [f64; 4],
+    aspect: f64,
+    radius: f64,
+    z: f64,
+    power: f64,
+    alive: f64,
+    noise: f64,
+) -> [Kwarg; 11] {
+    const fn foot(name: &'static str, reach: f64, doc: &'static str) -> Kwarg {
+        Kwarg {
+            name,
+            default: Value::Within(reach, 0.05, 1.0),
+            doc,
+        }
+    }
+    [
+        foot(
+            "front_left_foot",
+            feet[0],
+            "front-left foot's reach along x (m; 0.4, HyperNCA's damaged feet 0.25)",
+        ),
+        foot(
+            "front_right_foot",
+            feet[1],
+            "front-right foot's reach along x (m)",
+        ),
+        foot(
+            "back_left_foot",
+            feet[2],
+            "back-left foot's reach along x (m)",
+        ),
+        foot(
+            "back_right_foot",
+            feet[3],
+            "back-right foot's reach along x (m)",
+        ),
+        Kwarg {
+            name: "foot_aspect",
+            default: Value::Within(aspect, 0.25, 4.0),
+            doc: "the feet's reach along y over their reach along x",
+        },
+        Kwarg {
+            name: "torso_radius",
+            default: Value::Within(radius, 0.05, 0.5),
+            doc: "the torso sphere's radius (m)",
+        },
+        Kwarg {
+            name: "torso_z",
+            default: Value::Within(z, 0.3, 3.0),
+            doc: "the torso's height at reset (m)",
+        },
+        Kwarg {
+            name: "power",
+            default: Value::Within(power, 0.1, 10.0),
+            doc: "torque per unit action over 100 (N m)",
+        },
+        Kwarg {
+            name: "alive_z",
+            default: Value::Within(alive, 0.0, 2.0),
+            doc: "alive (+1) while the torso is above this height (m), else -1 and done",
+        },
+        Kwarg {
+            name: "reset_noise",
+            default: Value::Within(noise, 0.0, 0.5),
+            doc: "reset joint angles are U(-noise, noise) (rad; 0 draws nothing)",
+        },
+        Kwarg {
+            name: "solver_iterations",
+            default: Value::Steps(16),
+            doc: "rapier's solver iterations a substep (fewer: faster and softer joints)",
+        },
+    ]
+}
+const ANT: &[Kwarg] = &ant([0.4; 4], 1.0, 0.25, 0.75, 2.5, 0.26, 0.1);
+// HyperNCA's ants (its `bullet ants/` XMLs and robot classes): joints reset to exactly 0.
+const ANT_ASYM_FRONT: &[Kwarg] = &ant([0.25, 0.25, 0.4, 0.4], 1.0, 0.25, 0.75, 2.5, 0.26, 0.0);
+const ANT_ASYM_CROSS: &[Kwarg] = &ant([0.25, 0.4, 0.25, 0.4], 1.0, 0.25, 0.75, 2.5, 0.26, 0.0);
+const ANT_BIG: &[Kwarg] = &ant([0.4; 4], 1.5, 0.25, 1.0, 3.0, 0.26, 0.0);
+const ANT_SMALL: &[Kwarg] = &ant([0.2; 4], 1.0, 0.15, 0.75, 2.0, 0.16, 0.0);
+
+fn ant_env(id: &'static str, k: &Kwargs, _: EnvOptions) -> Box<dyn Env> {
+    Box::new(Ant::new(id, AntConfig::from_kwargs(k)))
 }
 
 const fn spec(
@@ -287,6 +381,28 @@ pub static SPECS: &[EnvSpec] = &[
             velocities: false,
         },
     ),
+    // pybullet_envs' AntBulletEnv-v0 on rapier3d; reward_threshold 2500.
+    spec("AntBulletEnv-v0", 1000, ANT, ant_env, |_| SceneKind::Ant),
+    spec(
+        "AntBulletAsymFrontEnv-v0",
+        1000,
+        ANT_ASYM_FRONT,
+        ant_env,
+        |_| SceneKind::Ant,
+    ),
+    spec(
+        "AntBulletAsymCrossEnv-v0",
+        1000,
+        ANT_ASYM_CROSS,
+        ant_env,
+        |_| SceneKind::Ant,
+    ),
+    spec("AntBulletBigEnv-v0", 1000, ANT_BIG, ant_env, |_| {
+        SceneKind::Ant
+    }),
+    spec("AntBulletSmallEnv-v0", 1000, ANT_SMALL, ant_env, |_| {
+        SceneKind::Ant
+    }),
 ];
 
 fn bullet_scene(k: &Kwargs) -> SceneKind {

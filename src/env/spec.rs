@@ -25,16 +25,19 @@ pub enum Value {
     Float(f64),
     /// A finite number, zero or more.
     NonNegative(f64),
+    /// A number in `[low, high]` (a body's size, a gain): `Within(value, low, high)`.
+    Within(f64, f64, f64),
 }
 
 impl Value {
     /// What a value of this kind must be, for error messages.
-    pub fn expected(&self) -> &'static str {
+    pub fn expected(&self) -> String {
         match self {
-            Value::Bool(_) => "true or false",
-            Value::Steps(_) => "a positive integer",
-            Value::Float(_) => "a positive finite number",
-            Value::NonNegative(_) => "a finite number >= 0",
+            Value::Bool(_) => "true or false".into(),
+            Value::Steps(_) => "a positive integer".into(),
+            Value::Float(_) => "a positive finite number".into(),
+            Value::NonNegative(_) => "a finite number >= 0".into(),
+            Value::Within(_, lo, hi) => format!("a number in [{lo}, {hi}]"),
         }
     }
 
@@ -62,6 +65,11 @@ impl Value {
                 .filter(|v| v.is_finite() && *v >= 0.0)
                 // -0 is 0: one spelling per value in canonical names.
                 .map(|v| Value::NonNegative(v + 0.0)),
+            Value::Within(_, lo, hi) => text
+                .parse::<f64>()
+                .ok()
+                .filter(|v| (*lo..=*hi).contains(v))
+                .map(|v| Value::Within(v + 0.0, *lo, *hi)),
         }
     }
 }
@@ -72,7 +80,7 @@ impl fmt::Display for Value {
         match self {
             Value::Bool(b) => write!(f, "{b}"),
             Value::Steps(n) => write!(f, "{n}"),
-            Value::Float(v) | Value::NonNegative(v) => write!(f, "{v}"),
+            Value::Float(v) | Value::NonNegative(v) | Value::Within(v, _, _) => write!(f, "{v}"),
         }
     }
 }
@@ -110,7 +118,7 @@ impl Kwargs {
     /// The number `name` holds (panics, as [`Kwargs::get`], when it is not a declared number).
     pub fn float(&self, name: &str) -> f64 {
         match self.get(name) {
-            Value::Float(v) | Value::NonNegative(v) => v,
+            Value::Float(v) | Value::NonNegative(v) | Value::Within(v, _, _) => v,
             v => panic!("keyword argument `{name}` is {v:?}, not a number"),
         }
     }
@@ -158,6 +166,8 @@ pub enum SceneKind {
     /// Gomez's pole balancing: CartPole's cart with `poles` poles (the second one short), from
     /// scaled observations with or without the `velocities`.
     PoleBalancing { poles: usize, velocities: bool },
+    /// pybullet's Ant on rapier3d (a 3-D body).
+    Ant,
 }
 
 /// A registered environment: its id, time limit, keyword arguments, constructor and scene.

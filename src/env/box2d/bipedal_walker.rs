@@ -791,6 +791,8 @@ impl Env for BipedalWalker {
 }
 
 impl Rebuild for BipedalWalker {
+    type Rng = NpRng;
+
     fn per_step(&self) -> usize {
         4
     }

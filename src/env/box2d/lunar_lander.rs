@@ -554,6 +554,8 @@ impl Env for LunarLander {
 }
 
 impl Rebuild for LunarLander {
+    type Rng = NpRng;
+
     fn per_step(&self) -> usize {
         if self.continuous {
             2

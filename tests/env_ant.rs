@@ -1,0 +1,179 @@
+//! AntBulletEnv-v0 on rapier3d: beside pybullet 3.2.7 (the oracle, in the gym-0.18 venv of
+//! tests/oracle/legacy_setup.sh), through the real binary, and its bad inputs.
+
+mod common;
+mod env_traces;
+
+use std::process::Command;
+
+use common::{assert_ok, assert_refused, run_bin};
+use synapt_safety::env::legacy_rng::RandomState;
+use synapt_safety::env::{self, Action};
+
+/// pybullet's side: `benches/ant_pybullet.py EPISODES 300` as JSON.
+fn pybullet(episodes: usize) -> serde_json::Value {
+    let (py, _) = env_traces::legacy_pythons();
+    let out = common::output_ok(
+        Command::new(py)
+            .arg(common::root().join("benches/ant_pybullet.py"))
+            .args([episodes.to_string(), "300".into()]),
+        "failed to start pybullet's side",
+        "benches/ant_pybullet.py failed",
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    serde_json::from_str(text.lines().find(|l| l.starts_with('{')).unwrap()).unwrap()
+}
+
+#[test]
+fn the_ant_falls_and_walks_as_pybullets() {
+    let theirs = pybullet(3);
+    let mut e = env::make("AntBulletEnv-v0").unwrap();
+    e.reset(Some(0));
+    // Zero action: the legs are not held up (the ankles start outside their limits and nothing
+    // pushes them back), so the torso lands on the floor and the episode ends.
+    let mut steps = 0;
+    let z = loop {
+        let s = e.step(&Action::Continuous(vec![0.0; 8]));
+        steps += 1;
+        if s.terminated || steps == 300 {
+            break s.obs[0] + 0.75;
+        }
+    };
+    let their_steps = theirs["zero"]["length"].as_u64().unwrap() as i64;
+    assert!(
+        (steps as i64 - their_steps).abs() <= 1,
+        "{steps} vs {their_steps}"
+    );
+    let their_z = theirs["zero"]["z_end"].as_f64().unwrap();
+    assert!((z - their_z).abs() < 0.01, "{z} vs {their_z}");
+    // Random actions: each reward term per step within 20% of pybullet's (3 episodes; the bench
+    // measures 100).
+    let mut terms = [0.0; 4];
+    let mut n = 0.0;
+    for ep in 0..3 {
+        let mut rng = RandomState::from_int_seed(1000 + ep);
+        e.reset(Some(ep as u64));
+        loop {
+            let a: Vec<f64> = (0..8).map(|_| rng.uniform(-1.0, 1.0)).collect();
+            let s = e.step(&Action::Continuous(a));
+            for (k, name) in ["alive", "progress", "electricity", "joints_at_limit"]
+                .iter()
+                .enumerate()
+            {
+                terms[k] += s.info.get(name).unwrap();
+            }
+            n += 1.0;
+            if s.terminated || s.truncated {
+                break;
+            }
+        }
+    }
+    let their_n = theirs["length"].as_f64().unwrap() * 3.0;
+    let their_terms: Vec<f64> = theirs["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap() * 3.0 / their_n)
+        .collect();
+    for k in [0, 2, 3] {
+        let ours = terms[k] / n;
+        let rel = (ours - their_terms[k]).abs() / their_terms[k].abs();
+        assert!(
+            rel < 0.2,
+            "term {k}: {ours} a step vs pybullet's {}",
+            their_terms[k]
+        );
+    }
+}
+
+#[test]
+fn an_evolved_ant_is_tested_pruned_and_falsified() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run_bin(
+        dir.path(),
+        &[
+            "--train",
+            "--algo",
+            "cma",
+            "--env",
+            "AntBulletEnv-v0",
+            "--iterations",
+            "1",
+            "--test",
+            "--episodes",
+            "2",
+            "--prune",
+            "--k",
+            "0.5",
+            "--falsify",
+            "--spec",
+            "return_nonnegative",
+            "--budget",
+            "2",
+        ],
+    );
+    assert_ok(&o);
+    assert!(dir
+        .path()
+        .join("Policies/cma_actorAntBulletEnv-v0.pth")
+        .exists());
+    assert!(dir
+        .path()
+        .join("Policies/cma_actorAntBulletEnv-v0_0.5.pth")
+        .exists());
+    // A damaged morphology is the same id with a keyword argument, through every stage.
+    let o = run_bin(
+        dir.path(),
+        &[
+            "--test",
+            "--env",
+            "AntBulletAsymFrontEnv-v0",
+            "--actor",
+            "Policies/cma_actorAntBulletEnv-v0.pth",
+            "--episodes",
+            "1",
+        ],
+    );
+    assert_ok(&o);
+}
+
+#[test]
+fn bad_ant_arguments_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let actor = common::shipped("ppo_actorCartPole-v0.pth");
+    let actor = actor.to_str().unwrap();
+    for (env, needle) in [
+        (
+            "AntBulletEnv-v0:front_left_foot=2",
+            "front_left_foot=2 is not valid; front_left_foot takes a number in [0.05, 1]",
+        ),
+        (
+            "AntBulletEnv-v0:solver_iterations=0",
+            "solver_iterations takes a positive integer",
+        ),
+        (
+            "AntBulletEnv-v0:wings=2",
+            "takes no keyword argument `wings`",
+        ),
+    ] {
+        let o = run_bin(
+            dir.path(),
+            &["--test", "--env", env, "--actor", actor, "--episodes", "1"],
+        );
+        assert_refused(&o, 1, needle);
+    }
+    // An actor of another shape is named as such.
+    let o = run_bin(
+        dir.path(),
+        &[
+            "--test",
+            "--env",
+            "AntBulletEnv-v0",
+            "--actor",
+            actor,
+            "--episodes",
+            "1",
+        ],
+    );
+    assert_refused(&o, 1, "but AntBulletEnv-v0 needs 28 inputs");
+}
