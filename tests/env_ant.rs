@@ -24,9 +24,12 @@ fn pybullet(episodes: usize) -> serde_json::Value {
     serde_json::from_str(text.lines().find(|l| l.starts_with('{')).unwrap()).unwrap()
 }
 
+/// Random-action episodes on each side.
+const EPISODES: usize = 10;
+
 #[test]
 fn the_ant_falls_and_walks_as_pybullets() {
-    let theirs = pybullet(3);
+    let theirs = pybullet(EPISODES);
     let mut e = env::make("AntBulletEnv-v0").unwrap();
     e.reset(Some(0));
     // Zero action: the legs are not held up (the ankles start outside their limits and nothing
@@ -46,11 +49,12 @@ fn the_ant_falls_and_walks_as_pybullets() {
     );
     let their_z = theirs["zero"]["z_end"].as_f64().unwrap();
     assert!((z - their_z).abs() < 0.01, "{z} vs {their_z}");
-    // Random actions: each reward term per step within 20% of pybullet's (3 episodes; the bench
-    // measures 100).
+    // Random actions: the episodes as long within 25%, and the reward terms per step: alive within
+    // 15%, joints at limit 20%, electricity 35% (rapier's joints run faster than Bullet's: docs/ant.md
+    // has 100 episodes, alive 6%, electricity 20%, joints at limit 8% per step).
     let mut terms = [0.0; 4];
     let mut n = 0.0;
-    for ep in 0..3 {
+    for ep in 0..EPISODES as u32 {
         let mut rng = RandomState::from_int_seed(1000 + ep);
         e.reset(Some(ep as u64));
         loop {
@@ -68,18 +72,20 @@ fn the_ant_falls_and_walks_as_pybullets() {
             }
         }
     }
-    let their_n = theirs["length"].as_f64().unwrap() * 3.0;
+    let their_n = theirs["length"].as_f64().unwrap() * EPISODES as f64;
     let their_terms: Vec<f64> = theirs["terms"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|v| v.as_f64().unwrap() * 3.0 / their_n)
+        .map(|v| v.as_f64().unwrap() * EPISODES as f64 / their_n)
         .collect();
-    for k in [0, 2, 3] {
+    let rel_n = (n - their_n).abs() / their_n;
+    assert!(rel_n < 0.25, "{n} steps vs pybullet's {their_n}");
+    for (k, tolerance) in [(0, 0.15), (2, 0.35), (3, 0.2)] {
         let ours = terms[k] / n;
         let rel = (ours - their_terms[k]).abs() / their_terms[k].abs();
         assert!(
-            rel < 0.2,
+            rel < tolerance,
             "term {k}: {ours} a step vs pybullet's {}",
             their_terms[k]
         );

@@ -218,8 +218,8 @@ const fn ant(
         },
         Kwarg {
             name: "solver_iterations",
-            default: Value::Steps(16),
-            doc: "rapier's solver iterations a substep (fewer: faster and softer joints)",
+            default: Value::Steps(4),
+            doc: "rapier's solver iterations a substep (more: stiffer joints, slower)",
         },
     ]
 }

@@ -39,9 +39,11 @@ pub struct Physics {
     pub substeps: usize,
     pub floor_friction: f64,
     pub floor_restitution: f64,
-    /// Solver iterations of each rapier step: 16 holds the ant's 97 kg torso on its 8 kg legs about
-    /// as Bullet's exact articulation does (docs/ant.md); fewer are faster and softer.
+    /// rapier's solver iterations (its substeps) and the PGS iterations inside each. Impulse joints
+    /// hold the ant's 97 kg torso on its 8 kg legs only as stiffly as they converge: 4 × 4 gives
+    /// pybullet's random-action episodes best (docs/ant.md); more are stiffer and slower.
     pub solver_iterations: usize,
+    pub pgs_iterations: usize,
 }
 
 impl Physics {
@@ -53,7 +55,8 @@ impl Physics {
         substeps: 4,
         floor_friction: 0.8,
         floor_restitution: 0.5,
-        solver_iterations: 16,
+        solver_iterations: 4,
+        pgs_iterations: 4,
     };
 
     /// The same with `iterations` solver iterations a substep.
@@ -187,6 +190,7 @@ impl Robot {
         world.gravity = Vector::new(0.0, 0.0, -physics.gravity as f32);
         world.integration_parameters.dt = (physics.dt / physics.substeps as f64) as f32;
         world.integration_parameters.num_solver_iterations = physics.solver_iterations;
+        world.integration_parameters.num_internal_pgs_iterations = physics.pgs_iterations;
 
         let floor = world.insert_collider(
             ColliderBuilder::halfspace(rapier3d::na::Unit::new_unchecked(Vector::Z))
