@@ -6,6 +6,9 @@
 //!
 //! Both sides draw the same actions: U(−1, 1) from `np.random.RandomState(1000 + episode)`, the
 //! environment seeded with the episode's index.
+//!
+//! With the shipped `Policies/ppo_actorAntBulletEnv-v0.pth`, a third table: that actor (trained here)
+//! evaluated here (`--test`) and in pybullet (`benches/ant_cross_engine.py`), seeds 0 … 19.
 #[path = "../tests/common/mod.rs"]
 mod common;
 #[path = "../tests/env_traces/mod.rs"]
@@ -226,6 +229,78 @@ fn main() {
         format!("{mlp:.1}"),
         "–".into(),
         "–".into(),
+    ]);
+    print!("{}", t.markdown());
+    let actor = common::shipped("ppo_actorAntBulletEnv-v0.pth");
+    if python && actor.exists() {
+        cross_engine(&actor.to_string_lossy(), 20);
+    }
+}
+
+/// The actor's mean return over `episodes` episodes here and in pybullet.
+fn cross_engine(actor: &str, episodes: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("test.csv");
+    let n = episodes.to_string();
+    let o = common::run_bin(
+        dir.path(),
+        &[
+            "--test",
+            "--env",
+            "AntBulletEnv-v0",
+            "--actor",
+            actor,
+            "--episodes",
+            &n,
+            "--csv",
+            csv.to_str().unwrap(),
+        ],
+    );
+    common::assert_ok(&o);
+    let returns: Vec<f64> = std::fs::read_to_string(&csv)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(2).unwrap().parse().unwrap())
+        .collect();
+    let ours = returns.iter().sum::<f64>() / returns.len() as f64;
+    let weights = dir.path().join("actor.npz");
+    let script = common::root().join("benches/ant_cross_engine.py");
+    common::output_ok(
+        Command::new(common::python()).arg(&script).args([
+            "export",
+            actor,
+            weights.to_str().unwrap(),
+        ]),
+        "failed to start PyTorch",
+        "the export failed",
+    );
+    let (py, _) = env_traces::legacy_pythons();
+    let out = common::output_ok(
+        Command::new(py)
+            .arg(&script)
+            .args(["run", weights.to_str().unwrap(), &n]),
+        "failed to start pybullet's side",
+        "benches/ant_cross_engine.py failed",
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let v: serde_json::Value = serde_json::from_str(
+        text.lines()
+            .find(|l| l.starts_with('{'))
+            .unwrap_or_default(),
+    )
+    .unwrap();
+    let theirs = v["return"].as_f64().unwrap();
+    println!(
+        "\nThe shipped PPO actor (trained here), {episodes} episodes each (seeds 0 … {}):\n",
+        episodes - 1
+    );
+    let mut t = Table::new(["actor", "here", "pybullet 3.2.7", "pybullet / here"]);
+    t.row([
+        "Policies/ppo_actorAntBulletEnv-v0.pth".to_string(),
+        format!("{ours:.1}"),
+        format!("{theirs:.1}"),
+        format!("{:.2}", theirs / ours),
     ]);
     print!("{}", t.markdown());
 }
