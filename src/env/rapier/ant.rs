@@ -16,7 +16,7 @@
 //!   their limits, as in pybullet.
 //!
 //! The physics is rapier's, not Bullet's: there is no bit-exact oracle across engines, and
-//! `benches/ant_fidelity.py` measures the distance (docs/ant.md).
+//! `cargo bench --bench ant` measures the distance beside pybullet (docs/ant.md).
 
 use super::body::{Physics, Robot};
 use super::mjcf;
