@@ -56,8 +56,8 @@ pub(crate) trait Rebuild: Env {
     fn replay_step(&mut self, action: &[f64]);
 }
 
-/// [`Env::restore`] of an environment rebuilt from its recipe: take the snapshot's RNG and, when an episode was under
-/// way, rebuild its world, apply the perturbation it had and replay its actions.
+/// [`Env::restore`] of an environment rebuilt from its recipe: take the snapshot's RNG and, when an
+/// episode was under way, rebuild its world, apply the perturbation it had and replay its actions.
 pub(crate) fn restore<E: Rebuild>(env: &mut E, s: &Snapshot) -> Result<()> {
     let per_step = env.per_step();
     let replay = Recipe::<E::Rng>::read(s, env.id(), env.perturbations().len(), per_step)?;
