@@ -452,7 +452,7 @@ fn run_case(
     // Refinement runs on rank 0 alone (libtorch's kernels may differ between machines, and the
     // ranks must not): the others take its actor from the file after it is written.
     let refine_here = crate::dist::writes_files();
-    let _alone = crate::dist::Alone::begin();
+    let _alone = crate::dist::Sharing::alone();
     let (refined, dense_fails, fixed, total, held_out, held_out_fixed) = if !refine_here {
         (pruned_mlp.clone(), 0, 0, 0, 0, 0)
     } else if failures.is_empty() {

@@ -87,33 +87,24 @@ pub const fn built_with_mpi() -> bool {
     cfg!(feature = "mpi")
 }
 
-/// While held, [`map`] shares its work out across ranks: held around a stage that every rank runs at
-/// the same point.
+/// While held, [`map`] shares its work out across ranks ([`Sharing::begin`]: held around a stage
+/// that every rank runs at the same point) or not ([`Sharing::alone`]); dropping it restores what
+/// held before.
 pub struct Sharing(bool);
 
 impl Sharing {
     pub fn begin() -> Sharing {
         Sharing(SHARED.swap(true, Ordering::SeqCst))
     }
+
+    /// Work is not shared even inside a shared stage: a part of it that rank 0 runs alone (the other
+    /// ranks skip it and meet rank 0 at the next [`barrier`]).
+    pub fn alone() -> Sharing {
+        Sharing(SHARED.swap(false, Ordering::SeqCst))
+    }
 }
 
 impl Drop for Sharing {
-    fn drop(&mut self) {
-        SHARED.store(self.0, Ordering::SeqCst);
-    }
-}
-
-/// While held, work is not shared even inside a [`Sharing`]: a part of a shared stage that rank 0
-/// runs alone (the other ranks skip it and meet rank 0 at the next [`barrier`]).
-pub struct Alone(bool);
-
-impl Alone {
-    pub fn begin() -> Alone {
-        Alone(SHARED.swap(false, Ordering::SeqCst))
-    }
-}
-
-impl Drop for Alone {
     fn drop(&mut self) {
         SHARED.store(self.0, Ordering::SeqCst);
     }
