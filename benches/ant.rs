@@ -37,43 +37,18 @@ struct Measured {
 
 fn ours(episodes: usize) -> Measured {
     let mut e = env::make("AntBulletEnv-v0").unwrap();
-    e.reset(Some(0));
-    let (mut z, mut n) = (Vec::new(), 0);
-    for _ in 0..ZERO_STEPS {
-        let s = e.step(&Action::Continuous(vec![0.0; 8]));
-        // obs[0] is z − z0, and z0 = 0.75 at a reset at rest.
-        z.push(s.obs[0] + 0.75);
-        n += 1;
-        if s.terminated {
-            break;
-        }
-    }
+    let z = env_traces::ant_zero_action(e.as_mut(), ZERO_STEPS);
     let mut returns = Vec::new();
     let mut terms = [0.0; 4];
-    let (mut steps, mut seconds, mut lengths) = (0usize, 0.0, 0usize);
-    for ep in 0..episodes {
-        let mut rng = RandomState::from_int_seed(1000 + ep as u32);
-        e.reset(Some(ep as u64));
-        let (mut total, mut t) = (0.0, 0);
+    let (mut seconds, mut lengths) = (0.0, 0usize);
+    for ep in 0..episodes as u32 {
         let clock = Instant::now();
-        loop {
-            let a: Vec<f64> = (0..8).map(|_| rng.uniform(-1.0, 1.0)).collect();
-            let s = e.step(&Action::Continuous(a));
-            total += s.reward;
-            for (k, name) in ["alive", "progress", "electricity", "joints_at_limit"]
-                .iter()
-                .enumerate()
-            {
-                terms[k] += s.info.get(name).unwrap();
-            }
-            t += 1;
-            if s.terminated || s.truncated {
-                break;
-            }
-        }
+        let (total, t, length) = env_traces::ant_random_episode(e.as_mut(), ep);
         seconds += clock.elapsed().as_secs_f64();
-        steps += t;
-        lengths += t;
+        for (sum, v) in terms.iter_mut().zip(t) {
+            *sum += v;
+        }
+        lengths += length;
         returns.push(total);
     }
     let mean = returns.iter().sum::<f64>() / episodes as f64;
@@ -81,12 +56,12 @@ fn ours(episodes: usize) -> Measured {
     Measured {
         z_end: *z.last().unwrap(),
         z_min: z.iter().cloned().fold(f64::INFINITY, f64::min),
-        zero_length: n,
+        zero_length: z.len(),
         ret: mean,
         ret_std: std,
         terms: terms.map(|t| t / episodes as f64),
         length: lengths as f64 / episodes as f64,
-        us_per_step: seconds / steps as f64 * 1e6,
+        us_per_step: seconds / lengths as f64 * 1e6,
     }
 }
 
@@ -121,22 +96,10 @@ fn with_mlp(steps: usize) -> f64 {
 }
 
 fn pybullet(episodes: usize) -> Measured {
-    let (py, _) = env_traces::legacy_pythons();
-    let out = common::output_ok(
-        Command::new(py)
-            .arg(common::root().join("benches/ant_pybullet.py"))
-            .args([episodes.to_string(), ZERO_STEPS.to_string()]),
-        "failed to start pybullet's side",
-        "benches/ant_pybullet.py failed",
+    let v = env_traces::pybullet_json(
+        "benches/ant_pybullet.py",
+        &[episodes.to_string(), ZERO_STEPS.to_string()],
     );
-    // pybullet prints its build time on stdout: the JSON is the line that starts with `{`.
-    let text = String::from_utf8(out.stdout).unwrap();
-    let v: serde_json::Value = serde_json::from_str(
-        text.lines()
-            .find(|l| l.starts_with('{'))
-            .unwrap_or_default(),
-    )
-    .unwrap();
     let f = |x: &serde_json::Value| x.as_f64().unwrap();
     let t: Vec<f64> = v["terms"].as_array().unwrap().iter().map(f).collect();
     Measured {
@@ -275,21 +238,10 @@ fn cross_engine(actor: &str, episodes: usize) {
         "failed to start PyTorch",
         "the export failed",
     );
-    let (py, _) = env_traces::legacy_pythons();
-    let out = common::output_ok(
-        Command::new(py)
-            .arg(&script)
-            .args(["run", weights.to_str().unwrap(), &n]),
-        "failed to start pybullet's side",
-        "benches/ant_cross_engine.py failed",
+    let v = env_traces::pybullet_json(
+        "benches/ant_cross_engine.py",
+        &["run".into(), weights.to_string_lossy().into_owned(), n],
     );
-    let text = String::from_utf8(out.stdout).unwrap();
-    let v: serde_json::Value = serde_json::from_str(
-        text.lines()
-            .find(|l| l.starts_with('{'))
-            .unwrap_or_default(),
-    )
-    .unwrap();
     let theirs = v["return"].as_f64().unwrap();
     println!(
         "\nThe shipped PPO actor (trained here), {episodes} episodes each (seeds 0 … {}):\n",

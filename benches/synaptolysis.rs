@@ -21,7 +21,6 @@ mod common;
 mod env_traces;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::atomic::AtomicBool;
 
 use synapt_safety::env::EnvOptions;
@@ -270,22 +269,10 @@ fn speed(a: &Args) {
         ours.push((threads, per));
     }
     let python = a.python.then(|| {
-        let (py, _) = env_traces::legacy_pythons();
-        let out = common::output_ok(
-            Command::new(py)
-                .arg(common::root().join("benches/synaptolysis_python.py"))
-                .args([a.python_generations.to_string(), "256".into(), "6".into()]),
-            "failed to start the authors' loop",
-            "benches/synaptolysis_python.py failed",
+        let v = env_traces::pybullet_json(
+            "benches/synaptolysis_python.py",
+            &[a.python_generations.to_string(), "256".into(), "6".into()],
         );
-        // pybullet prints its build time on stdout: the JSON is the line that starts with `{`.
-        let text = String::from_utf8(out.stdout).unwrap();
-        let v: serde_json::Value = serde_json::from_str(
-            text.lines()
-                .find(|l| l.starts_with('{'))
-                .unwrap_or_default(),
-        )
-        .unwrap();
         v["seconds_per_generation"].as_f64().unwrap()
     });
     let steps = 256.0 * 6.0 * 1000.0;

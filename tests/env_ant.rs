@@ -4,44 +4,23 @@
 mod common;
 mod env_traces;
 
-use std::process::Command;
-
 use common::{assert_ok, assert_refused, run_bin};
-use synapt_safety::env::legacy_rng::RandomState;
-use synapt_safety::env::{self, Action};
-
-/// pybullet's side: `benches/ant_pybullet.py EPISODES 300` as JSON.
-fn pybullet(episodes: usize) -> serde_json::Value {
-    let (py, _) = env_traces::legacy_pythons();
-    let out = common::output_ok(
-        Command::new(py)
-            .arg(common::root().join("benches/ant_pybullet.py"))
-            .args([episodes.to_string(), "300".into()]),
-        "failed to start pybullet's side",
-        "benches/ant_pybullet.py failed",
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
-    serde_json::from_str(text.lines().find(|l| l.starts_with('{')).unwrap()).unwrap()
-}
+use synapt_safety::env;
 
 /// Random-action episodes on each side.
 const EPISODES: usize = 10;
 
 #[test]
 fn the_ant_falls_and_walks_as_pybullets() {
-    let theirs = pybullet(EPISODES);
+    let theirs = env_traces::pybullet_json(
+        "benches/ant_pybullet.py",
+        &[EPISODES.to_string(), "300".into()],
+    );
     let mut e = env::make("AntBulletEnv-v0").unwrap();
-    e.reset(Some(0));
     // Zero action: the legs are not held up (the ankles start outside their limits and nothing
     // pushes them back), so the torso lands on the floor and the episode ends.
-    let mut steps = 0;
-    let z = loop {
-        let s = e.step(&Action::Continuous(vec![0.0; 8]));
-        steps += 1;
-        if s.terminated || steps == 300 {
-            break s.obs[0] + 0.75;
-        }
-    };
+    let heights = env_traces::ant_zero_action(e.as_mut(), 300);
+    let (steps, z) = (heights.len(), *heights.last().unwrap());
     let their_steps = theirs["zero"]["length"].as_u64().unwrap() as i64;
     assert!(
         (steps as i64 - their_steps).abs() <= 1,
@@ -55,22 +34,11 @@ fn the_ant_falls_and_walks_as_pybullets() {
     let mut terms = [0.0; 4];
     let mut n = 0.0;
     for ep in 0..EPISODES as u32 {
-        let mut rng = RandomState::from_int_seed(1000 + ep);
-        e.reset(Some(ep as u64));
-        loop {
-            let a: Vec<f64> = (0..8).map(|_| rng.uniform(-1.0, 1.0)).collect();
-            let s = e.step(&Action::Continuous(a));
-            for (k, name) in ["alive", "progress", "electricity", "joints_at_limit"]
-                .iter()
-                .enumerate()
-            {
-                terms[k] += s.info.get(name).unwrap();
-            }
-            n += 1.0;
-            if s.terminated || s.truncated {
-                break;
-            }
+        let (_, t, length) = env_traces::ant_random_episode(e.as_mut(), ep);
+        for (sum, v) in terms.iter_mut().zip(t) {
+            *sum += v;
         }
+        n += length as f64;
     }
     let their_n = theirs["length"].as_f64().unwrap() * EPISODES as f64;
     let their_terms: Vec<f64> = theirs["terms"]

@@ -8,6 +8,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use serde_json::Value;
+use synapt_safety::env::legacy_rng::RandomState;
 use synapt_safety::env::{make_with, perturb, Action, Env, EnvOptions, Perturbation};
 
 use crate::common::{oracle_script, output_ok};
@@ -27,6 +28,65 @@ pub fn legacy_pythons() -> &'static (PathBuf, PathBuf) {
         let mut lines = text.lines().map(PathBuf::from);
         (lines.next().unwrap(), lines.next().unwrap())
     })
+}
+
+/// Run `script` (a path under the repository) with `args` in the gym-0.18 / pybullet venv (NumPy 1)
+/// and parse the JSON line it prints: pybullet writes its build time on stdout too, so the result is
+/// the line that starts with `{`.
+pub fn pybullet_json(script: &str, args: &[String]) -> Value {
+    let (py, _) = legacy_pythons();
+    let out = output_ok(
+        Command::new(py)
+            .arg(crate::common::root().join(script))
+            .args(args),
+        "failed to start pybullet's side",
+        &format!("{script} {args:?} failed"),
+    );
+    let text = String::from_utf8(out.stdout).expect("UTF-8 output");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with('{'))
+        .unwrap_or_else(|| panic!("{script} printed no JSON line: {text}"));
+    serde_json::from_str(line).unwrap_or_else(|e| panic!("{script}: {e}: {line}"))
+}
+
+/// The Ant's reward terms, as its `info` names them.
+pub const ANT_TERMS: [&str; 4] = ["alive", "progress", "electricity", "joints_at_limit"];
+
+/// AntBulletEnv-v0 from seed 0 with zero action until it ends or `limit` steps: the torso's height
+/// after each step (obs[0] is z − z0, and z0 = 0.75 at a reset at rest).
+pub fn ant_zero_action(e: &mut dyn Env, limit: usize) -> Vec<f64> {
+    e.reset(Some(0));
+    let mut z = Vec::new();
+    for _ in 0..limit {
+        let s = e.step(&Action::Continuous(vec![0.0; 8]));
+        z.push(s.obs[0] + 0.75);
+        if s.terminated {
+            break;
+        }
+    }
+    z
+}
+
+/// One AntBulletEnv-v0 episode as benches/ant_pybullet.py plays it: the environment seeded with `ep`,
+/// actions U(−1, 1) from `np.random.RandomState(1000 + ep)`. Returns the return, each of
+/// [`ANT_TERMS`] summed, and the length.
+pub fn ant_random_episode(e: &mut dyn Env, ep: u32) -> (f64, [f64; 4], usize) {
+    let mut rng = RandomState::from_int_seed(1000 + ep);
+    e.reset(Some(ep as u64));
+    let (mut total, mut terms, mut length) = (0.0, [0.0; 4], 0);
+    loop {
+        let a: Vec<f64> = (0..8).map(|_| rng.uniform(-1.0, 1.0)).collect();
+        let s = e.step(&Action::Continuous(a));
+        total += s.reward;
+        for (t, name) in terms.iter_mut().zip(ANT_TERMS) {
+            *t += s.info.get(name).expect("the ant reports its reward terms");
+        }
+        length += 1;
+        if s.terminated || s.truncated {
+            return (total, terms, length);
+        }
+    }
 }
 
 /// Run the trace oracle with `python`.
