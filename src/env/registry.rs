@@ -11,6 +11,7 @@ use super::classic::{
     mountain_car_continuous::MountainCarContinuous, pendulum::Pendulum,
 };
 use super::rapier::ant::{Ant, AntConfig};
+use super::rapier::reacher::{Reacher, ReacherConfig, ReacherKind};
 use super::spec::{EnvName, EnvSpec, Kwarg, Kwargs, SceneKind, Value};
 use super::{Env, Promotion, Space};
 use crate::error::{Error, Result};
@@ -42,6 +43,9 @@ pub const ENV_IDS: &[&str] = &[
     "AntBulletAsymCrossEnv-v0",
     "AntBulletBigEnv-v0",
     "AntBulletSmallEnv-v0",
+    "ReacherPlane-v0",
+    "Reacher3D-v0",
+    "SocialReacher-v0",
 ];
 
 const PENDULUM: &[Kwarg] = &[Kwarg {
@@ -230,6 +234,44 @@ const ANT_ASYM_CROSS: &[Kwarg] = &ant([0.25, 0.4, 0.25, 0.4], 1.0, 0.25, 0.75, 2
 const ANT_BIG: &[Kwarg] = &ant([0.4; 4], 1.5, 0.25, 1.0, 3.0, 0.26, 0.0);
 const ANT_SMALL: &[Kwarg] = &ant([0.2; 4], 1.0, 0.15, 0.75, 2.0, 0.16, 0.0);
 
+/// Gestures' reacher settings (its `Base` defaults and CLI).
+const REACHER: &[Kwarg] = &[
+    Kwarg {
+        name: "power",
+        default: Value::Within(0.5, 0.01, 10.0),
+        doc: "torque per unit action over 5 (N m): 0.05 x 100 x power",
+    },
+    Kwarg {
+        name: "potential_constant",
+        default: Value::Within(100.0, 0.01, 1e4),
+        doc: "the potential is minus this times the key points' distance to the target",
+    },
+    Kwarg {
+        name: "r1",
+        default: Value::Within(1.0, 0.0, 100.0),
+        doc: "weight of the elbow's potential difference (SocialReacher: of the whole pose's)",
+    },
+    Kwarg {
+        name: "r2",
+        default: Value::Within(1.0, 0.0, 100.0),
+        doc: "weight of the hand's potential difference (not used by SocialReacher)",
+    },
+    Kwarg {
+        name: "reset_noise",
+        default: Value::Within(0.01, 0.0, 3.2),
+        doc: "reset hinge angles are U(-noise, noise) (rad)",
+    },
+];
+
+fn reacher_env(id: &'static str, k: &Kwargs, _: EnvOptions) -> Box<dyn Env> {
+    let kind = match id {
+        "ReacherPlane-v0" => ReacherKind::Plane,
+        "Reacher3D-v0" => ReacherKind::ThreeD,
+        _ => ReacherKind::Social,
+    };
+    Box::new(Reacher::new(id, ReacherConfig::from_kwargs(kind, k)))
+}
+
 fn ant_env(id: &'static str, k: &Kwargs, _: EnvOptions) -> Box<dyn Env> {
     Box::new(Ant::new(id, AntConfig::from_kwargs(k)))
 }
@@ -402,6 +444,16 @@ pub static SPECS: &[EnvSpec] = &[
     }),
     spec("AntBulletSmallEnv-v0", 1000, ANT_SMALL, ant_env, |_| {
         SceneKind::Ant
+    }),
+    // Roboschool's reachers (ErikEkstedt/Gestures) on rapier3d: 300 steps of 0.0165/4 s.
+    spec("ReacherPlane-v0", 300, REACHER, reacher_env, |_| {
+        SceneKind::Reacher
+    }),
+    spec("Reacher3D-v0", 300, REACHER, reacher_env, |_| {
+        SceneKind::Reacher
+    }),
+    spec("SocialReacher-v0", 300, REACHER, reacher_env, |_| {
+        SceneKind::Reacher
     }),
 ];
 

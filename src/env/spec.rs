@@ -168,6 +168,8 @@ pub enum SceneKind {
     PoleBalancing { poles: usize, velocities: bool },
     /// pybullet's Ant on rapier3d (a 3-D body).
     Ant,
+    /// Roboschool's reachers on rapier3d (3-D bodies), drawn from a replay of the episode.
+    Reacher,
 }
 
 /// A registered environment: its id, time limit, keyword arguments, constructor and scene.

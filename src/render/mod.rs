@@ -103,7 +103,7 @@ fn kind(env_id: &str) -> Result<Kind> {
         SceneKind::LunarLander => Kind::LunarLander { terrain: None },
         SceneKind::BipedalWalker { hardcore } => Kind::BipedalWalker { hardcore },
         SceneKind::PoleBalancing { poles, velocities } => Kind::PoleBalancing { poles, velocities },
-        SceneKind::Ant => {
+        SceneKind::Ant | SceneKind::Reacher => {
             return Err(Error::Invalid(format!(
                 "{env_id}: drawing 3-D bodies is not built yet (docs/ant.md); its failures replay \
                  with --test and --falsify"

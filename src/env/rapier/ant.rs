@@ -585,7 +585,7 @@ mod tests {
         assert_eq!(ours.bodies.len(), theirs.bodies.len());
         for (a, b) in ours.bodies.iter().zip(&theirs.bodies) {
             assert_eq!((&a.name, a.parent, a.pos), (&b.name, b.parent, b.pos));
-            assert_eq!(a.joint, b.joint);
+            assert_eq!(a.joints, b.joints);
             let shapes =
                 |x: &mjcf::Body| x.geoms.iter().map(|g| g.shape.clone()).collect::<Vec<_>>();
             assert_eq!(shapes(a), shapes(b));

@@ -140,7 +140,7 @@ fn add(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
 }
 
 /// Mass, centre and principal inertia of a geom with pybullet's rules, in its body's frame.
-fn mass_of(shape: &Shape) -> (f64, [f64; 3], [f64; 3]) {
+pub(super) fn mass_of(shape: &Shape) -> (f64, [f64; 3], [f64; 3]) {
     use std::f64::consts::PI;
     match *shape {
         Shape::Sphere { center, radius } => {
@@ -186,6 +186,22 @@ impl Robot {
                 model.name, j.name
             )));
         }
+        // A free-floating body: its root moves freely and each body has at most one hinge (fixed-base
+        // arms with several hinges a body are `super::arm`'s).
+        if let Some(b) = model
+            .bodies
+            .iter()
+            .find(|b| b.joints.len() > 1 || (b.parent.is_none() && !b.joints.is_empty()))
+        {
+            return Err(Error::Invalid(format!(
+                "MJCF model `{}`: body `{}` has {} joint(s){}; a free-floating body is built with at \
+                 most one hinge a body and none on its root",
+                model.name,
+                b.name,
+                b.joints.len(),
+                if b.parent.is_none() { " on the root" } else { "" }
+            )));
+        }
         let mut world = PhysicsWorld::new();
         world.gravity = Vector::new(0.0, 0.0, -physics.gravity as f32);
         world.integration_parameters.dt = (physics.dt / physics.substeps as f64) as f32;
@@ -212,7 +228,7 @@ impl Robot {
                 Some(p) => add(body_world[p], b.pos),
             };
             body_world.push(world_pos);
-            let p = match (b.parent, &b.joint) {
+            let p = match (b.parent, b.joints.first()) {
                 (None, _) | (Some(_), Some(_)) => {
                     origins.push(world_pos);
                     Placement {
@@ -280,7 +296,7 @@ impl Robot {
         }
         let mut hinges = Vec::new();
         for (i, b) in model.bodies.iter().enumerate() {
-            let (Some(parent), Some(j)) = (b.parent, &b.joint) else {
+            let (Some(parent), Some(j)) = (b.parent, b.joints.first()) else {
                 continue;
             };
             let pp = placement[parent];
@@ -305,7 +321,7 @@ impl Robot {
         let mut parts = Vec::new();
         for (i, b) in model.bodies.iter().enumerate() {
             let pl = placement[i];
-            if b.joint.is_some() {
+            if !b.joints.is_empty() {
                 parts.push(Part {
                     name: format!("link0_{}", parts.len() + 1),
                     rigid: pl.rigid,
@@ -367,7 +383,7 @@ impl Robot {
                 None => Pose::from_translation(v3(root)),
                 Some(p) => {
                     let mut pose = poses[p] * Pose::from_translation(v3(b.pos));
-                    if let Some(j) = &b.joint {
+                    if let Some(j) = b.joints.first() {
                         debug_assert_eq!(self.hinges[hinge].body, i);
                         let rot =
                             Rotation::from_axis_angle(v3(j.axis).normalize(), q[hinge] as f32);
@@ -383,7 +399,7 @@ impl Robot {
             poses.push(pose);
         }
         for (i, b) in self.model.bodies.iter().enumerate() {
-            if b.parent.is_none() || b.joint.is_some() {
+            if b.parent.is_none() || !b.joints.is_empty() {
                 let rb = &mut self.world.bodies[self.rigid[self.placement[i].rigid]];
                 rb.set_position(poses[i], true);
                 rb.set_linvel(Vector::ZERO, true);

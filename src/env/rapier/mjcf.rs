@@ -61,8 +61,10 @@ pub struct Body {
     /// The body's origin in its parent's frame (in the world for a root body).
     pub pos: [f64; 3],
     pub geoms: Vec<Geom>,
-    /// At most one joint (what these models have; a body with none is welded to its parent).
-    pub joint: Option<Joint>,
+    /// The body's joints, applied in order (MuJoCo's and pybullet's rule: each axis is in the frame
+    /// the joints before it have turned). A body with none is welded to its parent; a root body's
+    /// joints hinge it to the world.
+    pub joints: Vec<Joint>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -76,6 +78,8 @@ pub struct Motor {
 pub struct Model {
     pub name: String,
     pub bodies: Vec<Body>,
+    /// Geoms of `<worldbody>` itself: fixed scenery (a post), drawn but never simulated.
+    pub world_geoms: Vec<Geom>,
     pub motors: Vec<Motor>,
 }
 
@@ -90,7 +94,7 @@ impl Model {
         self.bodies
             .iter()
             .enumerate()
-            .filter_map(|(i, b)| b.joint.as_ref().map(|j| (i, j)))
+            .flat_map(|(i, b)| b.joints.iter().map(move |j| (i, j)))
     }
 
     /// Whether body `a` is `b` or one of its ancestors.
@@ -250,6 +254,7 @@ impl Parser<'_> {
         let mut model = Model {
             name: root.attribute("model").unwrap_or("").to_string(),
             bodies: Vec::new(),
+            world_geoms: Vec::new(),
             motors: Vec::new(),
         };
         for node in Self::elements(root) {
@@ -285,10 +290,14 @@ impl Parser<'_> {
                     for child in Self::elements(node) {
                         match child.tag_name().name() {
                             "body" => self.body(child, None, &mut model)?,
+                            "geom" => {
+                                let g = self.geom(child, model.world_geoms.len())?;
+                                model.world_geoms.push(g);
+                            }
                             _ => {
                                 return Err(self.error(
                                     child,
-                                    "not supported in <worldbody> (bodies only: the floor is the scene's)",
+                                    "not supported in <worldbody> (bodies and geoms only: the floor is the scene's)",
                                 ))
                             }
                         }
@@ -362,7 +371,7 @@ impl Parser<'_> {
             parent,
             pos,
             geoms: Vec::new(),
-            joint: None,
+            joints: Vec::new(),
         });
         for child in Self::elements(node) {
             match child.tag_name().name() {
@@ -371,20 +380,11 @@ impl Parser<'_> {
                     model.bodies[index].geoms.push(g);
                 }
                 "joint" => {
-                    if model.bodies[index].joint.is_some() {
-                        return Err(self.error(child, "a body with two joints is not supported"));
-                    }
-                    if parent.is_none() {
-                        return Err(self.error(
-                            child,
-                            "a joint on a root body is not supported (a root body moves freely)",
-                        ));
-                    }
                     let j = self.joint(child)?;
                     if model.joints().any(|(_, k)| k.name == j.name) {
                         return Err(self.error(child, format!("a second joint named `{}`", j.name)));
                     }
-                    model.bodies[index].joint = Some(j);
+                    model.bodies[index].joints.push(j);
                 }
                 "body" => self.body(child, Some(index), model)?,
                 _ => return Err(self.error(child, "not supported in <body>")),
@@ -554,12 +554,15 @@ mod tests {
     fn unsupported_elements_and_attributes_are_named_with_their_line() {
         let cases = [
             (wrap("<body>\n<geom type=\"box\" size=\"1\"/></body>"), "line 2: <geom>: type=\"box\""),
-            (wrap("<body><joint name=\"j\"/></body>"), "<joint>: a joint on a root body"),
             (wrap("<body><inertial/></body>"), "<inertial>: not supported in <body>"),
             (wrap("<body quat=\"1 0 0 0\"/>"), "attribute `quat` is not supported"),
             (wrap("<body><geom size=\"x\"/></body>"), "`size`: `x` is not a finite number"),
             (wrap("<body><geom size=\"0.1\" pos=\"1 2\"/></body>"), "`pos` needs 3 numbers, found 2"),
-            (wrap("<geom size=\"1\"/>"), "not supported in <worldbody>"),
+            (wrap("<light/>"), "not supported in <worldbody>"),
+            (
+                wrap("<body><joint name=\"j\"/><joint name=\"j\"/></body>"),
+                "a second joint named `j`",
+            ),
             ("<mujoco><worldbody><body".into(), "not well-formed XML"),
             ("<robot/>".into(), "the root element must be <mujoco>"),
             (wrap(""), "no <body>"),

@@ -1,0 +1,238 @@
+//! Roboschool's reachers on rapier3d: key points and rewards against a NumPy version of Roboschool's
+//! equations (tests/oracle/reacher_kinematics.py, which reads the committed MJCF with xml.etree),
+//! replay, `set_target`, and bad input through the binary.
+
+mod common;
+
+use std::io::Write;
+use std::process::Stdio;
+
+use common::{assert_refused, oracle_script, python, root, run_bin};
+use serde_json::{json, Value};
+use synapt_safety::env::legacy_rng::RandomState;
+use synapt_safety::env::rapier::arm::{Arm, ArmPhysics};
+use synapt_safety::env::rapier::mjcf;
+use synapt_safety::env::rapier::reacher::{self, Reacher, ReacherConfig, ReacherKind};
+use synapt_safety::env::{self, Action, Env};
+
+fn oracle(job: &Value) -> Value {
+    let mut child = std::process::Command::new(python())
+        .arg(oracle_script("reacher_kinematics.py"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("failed to start the Python oracle (bash scripts/test.sh installs it)");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(job.to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "the oracle failed");
+    serde_json::from_slice(&out.stdout).expect("the oracle printed invalid JSON")
+}
+
+fn f64s(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
+}
+
+#[test]
+fn key_points_are_roboschools_within_1e_6() {
+    for (kind, asset) in [
+        (ReacherKind::Plane, "assets/mjcf/reacher_plane.xml"),
+        (ReacherKind::ThreeD, "assets/mjcf/reacher_3d.xml"),
+    ] {
+        let mut rng = RandomState::from_int_seed(7);
+        let pi = std::f64::consts::PI;
+        let angles: Vec<Vec<f64>> = (0..40)
+            .map(|_| (0..kind.hinges()).map(|_| rng.uniform(-pi, pi)).collect())
+            .collect();
+        let theirs = oracle(&json!({
+            "xml": root().join(asset),
+            "angles": angles,
+            "kind": "plane",
+            "trajectory": [],
+            "target": vec![0.0; 6],
+        }));
+        let text = std::fs::read_to_string(root().join(asset)).unwrap();
+        let mut arm = Arm::new(mjcf::parse(&text, asset).unwrap(), ArmPhysics::ROBOSCHOOL).unwrap();
+        let model = arm.model.clone();
+        let (elbow, hand) = (
+            model.body("robot_elbow").unwrap(),
+            model.body("robot_hand").unwrap(),
+        );
+        let zero = vec![0.0; kind.hinges()];
+        for (q, want) in angles.iter().zip(theirs["key_points"].as_array().unwrap()) {
+            let want = f64s(want);
+            // The closed form the tasks draw targets with, and the rapier arm placed at q.
+            let [e, h] = reacher::key_points(kind, q);
+            arm.place(q, &zero);
+            let (re, rh) = (arm.body_position(elbow), arm.body_position(hand));
+            for (k, w) in want.iter().enumerate() {
+                let (closed, placed) = if k < 3 {
+                    (e[k], re[k])
+                } else {
+                    (h[k - 3], rh[k - 3])
+                };
+                assert!(
+                    (closed - w).abs() < 1e-12,
+                    "{kind:?} {q:?}: {closed} vs {w}"
+                );
+                assert!((placed - w).abs() < 1e-6, "{kind:?} {q:?}: {placed} vs {w}");
+            }
+        }
+    }
+}
+
+/// A random-action episode: the key points after reset and after every step, the target, the rewards.
+fn episode(id: &str, seed: u64) -> (Vec<Vec<f64>>, Vec<f64>, Vec<f64>) {
+    let mut e = env::make(id).unwrap();
+    let obs = e.reset(Some(seed));
+    let social = id.starts_with("Social");
+    let key = |o: &[f64]| -> Vec<f64> {
+        if social {
+            o[..4].to_vec()
+        } else {
+            o[6..12].to_vec()
+        }
+    };
+    let target = if social {
+        obs[6..10].to_vec()
+    } else {
+        obs[..6].to_vec()
+    };
+    let n = e.action_space().size();
+    let mut rng = RandomState::from_int_seed(100 + seed as u32);
+    let (mut kps, mut rewards) = (vec![key(&obs)], Vec::new());
+    loop {
+        let a: Vec<f64> = (0..n).map(|_| rng.uniform(-1.0, 1.0)).collect();
+        let s = e.step(&Action::Continuous(a));
+        kps.push(key(&s.obs));
+        rewards.push(s.reward);
+        if s.terminated || s.truncated {
+            return (kps, target, rewards);
+        }
+    }
+}
+
+#[test]
+fn rewards_are_the_seeds_for_the_same_key_points() {
+    for (id, kind) in [
+        ("ReacherPlane-v0", "plane"),
+        ("Reacher3D-v0", "3d"),
+        ("SocialReacher-v0", "social"),
+    ] {
+        let (kps, target, ours) = episode(id, 3);
+        assert_eq!(
+            ours.len(),
+            300,
+            "{id}: 300 steps, done only at the time limit"
+        );
+        let theirs = oracle(&json!({
+            "xml": root().join("assets/mjcf/reacher_plane.xml"),
+            "angles": [],
+            "kind": kind,
+            "trajectory": kps,
+            "target": target,
+        }));
+        let theirs = f64s(&theirs["rewards"]);
+        assert_eq!(theirs.len(), ours.len());
+        for (t, (a, b)) in ours.iter().zip(&theirs).enumerate() {
+            assert!((a - b).abs() < 1e-9, "{id} step {t}: {a} vs {b}");
+        }
+        // The arm moves under random torques: the rewards are not all zero.
+        assert!(ours.iter().any(|r| r.abs() > 1e-3), "{id}");
+    }
+}
+
+#[test]
+fn set_target_drives_the_reward_and_replays() {
+    let config = ReacherConfig {
+        kind: ReacherKind::Social,
+        power: 0.5,
+        potential_constant: 100.0,
+        r1: 1.0,
+        r2: 1.0,
+        reset_noise: 0.01,
+    };
+    let mut a = Reacher::new("SocialReacher-v0", config);
+    let goal = reacher::key_points(ReacherKind::Social, &[1.0, -0.5]);
+    let goal = [goal[0][0], goal[0][1], goal[1][0], goal[1][1]];
+    a.set_target(&goal).unwrap();
+    let obs = a.reset(Some(5));
+    assert_eq!(
+        &obs[6..],
+        &goal,
+        "the target set from outside holds at reset"
+    );
+    // A PD controller on the hinges toward the goal's angles closes the distance: the return is
+    // 100 times the distance closed.
+    let d0 = a
+        .step(&Action::Continuous(vec![0.0, 0.0]))
+        .info
+        .get("distance")
+        .unwrap();
+    let mut total = 0.0;
+    let mut last = d0;
+    for _ in 0..250 {
+        let js = a.arm().joint_state();
+        let act: Vec<f64> = js
+            .iter()
+            .zip([1.0, -0.5])
+            .map(|((q, qd), want)| 2.0 * (want - q) - 0.2 * qd)
+            .collect();
+        let s = a.step(&Action::Continuous(act));
+        total += s.reward;
+        last = s.info.get("distance").unwrap();
+    }
+    assert!(last < 0.02, "the PD controller reaches the pose: {last}");
+    assert!(
+        (total - 100.0 * (d0 - last)).abs() < 1e-9,
+        "{total} vs {d0} - {last}"
+    );
+    // A new target mid-episode, then a snapshot: a fresh env replays the episode to the bit.
+    let other = reacher::key_points(ReacherKind::Social, &[-2.0, 0.3]);
+    a.set_target(&[other[0][0], other[0][1], other[1][0], other[1][1]])
+        .unwrap();
+    for _ in 0..10 {
+        a.step(&Action::Continuous(vec![-0.3, 0.2]));
+    }
+    let snap = a.snapshot();
+    let mut b = Reacher::new("SocialReacher-v0", config);
+    b.restore(&snap).unwrap();
+    for t in 0..20 {
+        let act = Action::Continuous(vec![(t as f64 * 0.3).sin(), 0.5]);
+        assert_eq!(a.step(&act), b.step(&act), "step {t}");
+    }
+    // Bad targets: a clear error, and the target in force stays.
+    let before = a.target().to_vec();
+    for (bad, needle) in [
+        (vec![0.21, 0.0, 0.41], "a target has 4 values"),
+        (vec![0.21, 0.0, 0.41, f64::NAN], "not finite"),
+        (vec![0.5, 0.0, 0.7, 0.0], "out of reach"),
+        (vec![0.21, 0.0, 0.21, 0.0], "out of reach"),
+    ] {
+        let err = a.set_target(&bad).unwrap_err().to_string();
+        assert!(err.contains(needle), "{needle:?} not in {err:?}");
+        assert!(err.starts_with("SocialReacher-v0"), "{err}");
+    }
+    assert_eq!(a.target(), before.as_slice());
+}
+
+#[test]
+fn bad_reacher_keywords_are_refused_by_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_bin(
+        dir.path(),
+        &["--test", "--env", "SocialReacher-v0:power=50"],
+    );
+    assert_refused(&out, 1, "power takes a number in [0.01, 10]");
+    let out = run_bin(dir.path(), &["--test", "--env", "Reacher3D-v0:elbow=1"]);
+    assert_refused(&out, 1, "elbow");
+    assert!(common::file_names(dir.path()).is_empty());
+}
