@@ -3,6 +3,7 @@
 //! replay, `set_target`, and bad input through the binary.
 
 mod common;
+mod env_traces;
 
 use std::io::Write;
 use std::process::Stdio;
@@ -235,4 +236,61 @@ fn bad_reacher_keywords_are_refused_by_the_binary() {
     let out = run_bin(dir.path(), &["--test", "--env", "Reacher3D-v0:elbow=1"]);
     assert_refused(&out, 1, "elbow");
     assert!(common::file_names(dir.path()).is_empty());
+}
+
+#[test]
+fn the_arm_moves_as_pybullets_on_the_same_mjcf() {
+    // pybullet 3.2.7 (Roboschool's sibling: the same Bullet MJCF importer) runs the committed MJCF;
+    // both start at q = 0 and take the same actions. benches/reacher.rs has 100 episodes.
+    let theirs = env_traces::pybullet_json("benches/reacher_pybullet.py", &["3".into()]);
+    let config = |kind| ReacherConfig {
+        kind,
+        power: 0.5,
+        potential_constant: 100.0,
+        r1: 1.0,
+        r2: 1.0,
+        reset_noise: 0.0,
+    };
+    let mut plane = Reacher::new("ReacherPlane-v0", config(ReacherKind::Plane));
+    plane.reset(Some(0));
+    for _ in 0..20 {
+        plane.step(&Action::Continuous(vec![1.0, 0.0]));
+    }
+    let push = plane.arm().joint_state()[0].0;
+    let want = theirs["plane_push"][0].as_f64().unwrap();
+    assert!(
+        (push / want - 1.0).abs() < 0.15,
+        "shoulder after 20 steps: {push} vs {want}"
+    );
+    let mut arm = Reacher::new("Reacher3D-v0", config(ReacherKind::ThreeD));
+    arm.reset(Some(0));
+    for _ in 0..20 {
+        arm.step(&Action::Continuous(vec![0.0; 3]));
+    }
+    let z = arm.current_key_points()[1][2];
+    let want = theirs["fall_3d"][0].as_f64().unwrap();
+    assert!(
+        (z - want).abs() < 0.01,
+        "hand z after a 20-step fall: {z} vs {want}"
+    );
+    let (mut total, mut count) = (0.0, 0);
+    for ep in 0..3u32 {
+        let mut r = Reacher::new("ReacherPlane-v0", config(ReacherKind::Plane));
+        r.reset(Some(0));
+        let mut rng = RandomState::from_int_seed(1000 + ep);
+        for _ in 0..300 {
+            let a = (0..2).map(|_| rng.uniform(-1.0, 1.0)).collect();
+            r.step(&Action::Continuous(a));
+            for (_, qd) in r.arm().joint_state() {
+                total += qd.abs();
+                count += 1;
+            }
+        }
+    }
+    let speed = total / count as f64;
+    let want = theirs["plane_speed"].as_f64().unwrap();
+    assert!(
+        (speed / want - 1.0).abs() < 0.3,
+        "mean joint speed: {speed} vs {want}"
+    );
 }

@@ -194,4 +194,10 @@ pub trait Env: Send {
 
     /// Continue from a snapshot taken from an environment of the same id.
     fn restore(&mut self, snapshot: &Snapshot) -> Result<()>;
+
+    /// The bodies as geoms in world coordinates, for the 3-D view (`crate::render::solid`); empty
+    /// for the environments drawn in 2-D.
+    fn solids(&self) -> Vec<rapier::mjcf::Geom> {
+        Vec::new()
+    }
 }

@@ -63,6 +63,9 @@ impl Env for TimeLimit {
     fn max_episode_steps(&self) -> Option<usize> {
         Some(self.max_episode_steps)
     }
+    fn solids(&self) -> Vec<crate::env::rapier::mjcf::Geom> {
+        self.inner.solids()
+    }
     fn perturbations(&self) -> Vec<Param> {
         self.inner.perturbations()
     }

@@ -7,7 +7,9 @@ use std::path::Path;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
+use super::solid::{self, Camera, Ground};
 use super::{bipedal_scene, lunar_flames, lunar_kind, scene_of, walker_replay, Kind, Scene, Shape};
+use crate::env::rapier::mjcf::{Geom, Shape as Solid};
 use crate::env::Action;
 use crate::error::{Error, Result};
 use crate::fsutil::write_atomic;
@@ -17,7 +19,7 @@ use crate::rollout::Trajectory;
 /// Frame size in pixels, and the header above the scene.
 pub(super) const W: u32 = 600;
 pub(super) const H: u32 = 440;
-const HEADER: u32 = 56;
+pub(super) const HEADER: u32 = 56;
 /// GIF delays are in hundredths of a second; browsers play anything under 2 at 10.
 const MIN_DELAY_CS: u16 = 2;
 pub(super) const MAX_FRAMES: usize = 300;
@@ -156,6 +158,10 @@ pub fn render_gif(env_id: &str, traj: &Trajectory, title: &str, path: &Path) -> 
         )));
     }
     let (frames, delay) = frame_plan(n, k.dt());
+    let solids = match k {
+        Kind::Solid { .. } => Some(solid_replay(env_id, traj, &frames)?),
+        _ => None,
+    };
     let err =
         |e: gif::EncodingError| Error::Invalid(format!("{}: GIF encoding: {e}", path.display()));
     let steps = n - 1;
@@ -165,9 +171,16 @@ pub fn render_gif(env_id: &str, traj: &Trajectory, title: &str, path: &Path) -> 
         enc.set_repeat(gif::Repeat::Infinite).map_err(err)?;
         let mut prev: Option<Vec<u8>> = None;
         for (fi, &i) in frames.iter().enumerate() {
-            let mut sc = match &walker {
-                Some((terrain, poses)) => bipedal_scene(terrain, &poses[i.min(poses.len() - 1)]),
-                None => scene_of(k, env_id, &traj.observations[i], &traj.perturbation)?,
+            let mut sc = match (&walker, &solids) {
+                (Some((terrain, poses)), _) => {
+                    bipedal_scene(terrain, &poses[i.min(poses.len() - 1)])
+                }
+                // Ray-traced below.
+                (None, Some(_)) => Scene {
+                    view: (0.0, 1.0, 0.0, 1.0),
+                    parts: Vec::new(),
+                },
+                (None, None) => scene_of(k, env_id, &traj.observations[i], &traj.perturbation)?,
             };
             if let (Kind::LunarLander { .. }, Some(a)) = (k, traj.actions.get(i)) {
                 sc.parts.extend(lunar_flames(&traj.observations[i], a));
@@ -193,8 +206,14 @@ pub fn render_gif(env_id: &str, traj: &Trajectory, title: &str, path: &Path) -> 
                     grey: true,
                 },
             ];
-            let rgb = draw_rgb((W, H), &captions, |c| draw_scene(c, &sc))
-                .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))?;
+            let rgb = match (&solids, k) {
+                (Some(s), Kind::Solid { ant }) => {
+                    let view = solid_view(&s[fi], ant);
+                    draw_rgb((W, H), &captions, |c| blit(c, &view, HEADER))
+                }
+                _ => draw_rgb((W, H), &captions, |c| draw_scene(c, &sc)),
+            }
+            .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))?;
             let idx: Vec<u8> = rgb
                 .chunks_exact(3)
                 .map(|p| palette_index(p[0], p[1], p[2]))
@@ -227,6 +246,74 @@ pub fn render_gif(env_id: &str, traj: &Trajectory, title: &str, path: &Path) -> 
         }
     }
     write_atomic(path, &out)
+}
+
+/// The bodies at each of `frames` (indices into the observations: 0 after reset and perturbation,
+/// i after step i), from a replay of `traj` in a fresh `env_id` (exact: the engine is deterministic).
+fn solid_replay(env_id: &str, traj: &Trajectory, frames: &[usize]) -> Result<Vec<Vec<Geom>>> {
+    let mut env = crate::env::make(env_id)?;
+    env.reset(Some(traj.seed));
+    crate::env::perturb::apply(env.as_mut(), &traj.perturbation)?;
+    let mut out = Vec::with_capacity(frames.len());
+    let mut next = frames.iter().peekable();
+    for i in 0..=traj.actions.len() {
+        if i > 0 {
+            env.step(&traj.actions[i - 1]);
+        }
+        while next.peek() == Some(&&i) {
+            out.push(env.solids());
+            next.next();
+        }
+    }
+    Ok(out)
+}
+
+/// The scene area (below the header) of a 3-D frame: the reachers from a fixed camera in front and
+/// to the right, on 0.1 m squares; the ant from behind and to its right, following the torso, on
+/// 0.5 m squares. 2 × 2 rays a pixel.
+fn solid_view(geoms: &[Geom], ant: bool) -> Vec<u8> {
+    let (camera, ground) = if ant {
+        let torso = match geoms.first().map(|g| &g.shape) {
+            Some(Solid::Sphere { center, .. }) => *center,
+            _ => [0.0, 0.0, 0.5],
+        };
+        let target = [torso[0], torso[1], 0.3];
+        let camera = Camera {
+            eye: [target[0] - 1.6, target[1] - 2.6, 1.9],
+            target,
+            up: [0.0, 0.0, 1.0],
+            fov_y: 50.0,
+        };
+        (camera, Ground { cell: 0.5 })
+    } else {
+        let camera = Camera {
+            eye: [0.75, -0.8, 1.0],
+            target: [0.0, 0.0, 0.32],
+            up: [0.0, 0.0, 1.0],
+            fov_y: 50.0,
+        };
+        (camera, Ground { cell: 0.1 })
+    };
+    solid::render(
+        geoms,
+        &camera,
+        (W as usize, (H - HEADER) as usize),
+        2,
+        Some(ground),
+    )
+}
+
+/// Copy an RGB image into the canvas from row `top` down.
+fn blit(
+    canvas: &Canvas,
+    rgb: &[u8],
+    top: u32,
+) -> std::result::Result<(), Box<dyn std::error::Error>> {
+    for (k, px) in rgb.chunks_exact(3).enumerate() {
+        let (x, y) = ((k as u32 % W) as i32, (top + k as u32 / W) as i32);
+        canvas.draw_pixel((x, y), &RGBColor(px[0], px[1], px[2]))?;
+    }
+    Ok(())
 }
 
 /// The smallest rectangle `(x0, y0, x1, y1)` (inclusive) holding every pixel that differs.

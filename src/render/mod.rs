@@ -11,6 +11,7 @@
 //! changed is stored, so a 500-step episode stays well under a megabyte. The file is written atomically.
 
 pub mod animate;
+pub mod solid;
 
 use crate::env::box2d::bipedal_walker::{self as walker, BipedalWalker, Terrain, WalkerPose};
 use crate::env::box2d::lunar_lander as lunar;
@@ -88,6 +89,11 @@ enum Kind {
         poles: usize,
         velocities: bool,
     },
+    /// A 3-D body on rapier3d, ray-traced (`solid`) from a replay of the episode: the reachers from
+    /// a fixed camera, the ant from one that follows its torso.
+    Solid {
+        ant: bool,
+    },
 }
 
 /// The kind of `env_id` (a name `env::make` takes), from its spec.
@@ -103,12 +109,8 @@ fn kind(env_id: &str) -> Result<Kind> {
         SceneKind::LunarLander => Kind::LunarLander { terrain: None },
         SceneKind::BipedalWalker { hardcore } => Kind::BipedalWalker { hardcore },
         SceneKind::PoleBalancing { poles, velocities } => Kind::PoleBalancing { poles, velocities },
-        SceneKind::Ant | SceneKind::Reacher => {
-            return Err(Error::Invalid(format!(
-                "{env_id}: drawing 3-D bodies is not built yet (docs/ant.md); its failures replay \
-                 with --test and --falsify"
-            )))
-        }
+        SceneKind::Ant => Kind::Solid { ant: true },
+        SceneKind::Reacher => Kind::Solid { ant: false },
     })
 }
 
@@ -124,6 +126,8 @@ impl Kind {
             Kind::LunarLander { .. } => 1.0 / lunar::FPS,
             Kind::BipedalWalker { .. } => 1.0 / walker::FPS,
             Kind::PoleBalancing { .. } => 0.02,
+            Kind::Solid { ant: true } => 0.0165,
+            Kind::Solid { ant: false } => 0.0165 / 4.0,
         }
     }
 
@@ -136,6 +140,8 @@ impl Kind {
             Kind::LunarLander { .. } => 8,
             Kind::BipedalWalker { .. } => 24,
             Kind::PoleBalancing { poles, velocities } => (1 + poles) * (1 + velocities as usize),
+            // Drawn from a replay, never from an observation.
+            Kind::Solid { .. } => 0,
         }
     }
 }
@@ -252,7 +258,7 @@ fn lunar_kind(env_id: &str, seed: u64) -> Result<Kind> {
 }
 
 fn scene_of(k: Kind, env_id: &str, obs: &[f64], perturbation: &Perturbation) -> Result<Scene> {
-    if obs.len() != k.obs_len() {
+    if !matches!(k, Kind::Solid { .. }) && obs.len() != k.obs_len() {
         return Err(Error::Invalid(format!(
             "{env_id}: an observation has {} values, expected {}",
             obs.len(),
@@ -261,6 +267,11 @@ fn scene_of(k: Kind, env_id: &str, obs: &[f64], perturbation: &Perturbation) -> 
     }
     let param = |name: &str, default: f64| perturbation.0.get(name).copied().unwrap_or(default);
     Ok(match k {
+        Kind::Solid { .. } => {
+            return Err(Error::Invalid(format!(
+                "{env_id}: a 3-D body is drawn from a replay of the episode (`render_gif`)"
+            )))
+        }
         Kind::BipedalWalker { .. } => {
             return Err(Error::Invalid(format!(
             "{env_id}: the observation holds no position to draw; BipedalWalker is drawn from a \
@@ -1075,5 +1086,54 @@ mod tests {
         assert_eq!(names.len(), 1);
         let e = render_gif("Acrobot-v1", &traj, "t", &dir.path().join("x.gif")).unwrap_err();
         assert!(e.to_string().contains("no renderer"), "{e}");
+    }
+
+    #[test]
+    fn three_d_bodies_are_ray_traced_from_a_replay() {
+        let dir = tempfile::tempdir().unwrap();
+        for (id, n, steps) in [
+            ("SocialReacher-v0:power=0.8", 2, 60),
+            ("AntBulletEnv-v0", 8, 6),
+        ] {
+            let mut env = make(id).unwrap();
+            let actions: Vec<Action> = (0..steps)
+                .map(|t| Action::Continuous((0..n).map(|k| ((t + k) as f64).sin()).collect()))
+                .collect();
+            let name = env.perturbations()[0].name;
+            let pert = Perturbation::new().with(name, 0.05);
+            let traj = replay(env.as_mut(), 4, &pert, &actions).unwrap();
+            let (a, b) = (dir.path().join("a.gif"), dir.path().join("b.gif"));
+            render_gif(id, &traj, "3-D", &a).unwrap();
+            render_gif(id, &traj, "3-D", &b).unwrap();
+            let bytes = std::fs::read(&a).unwrap();
+            assert_eq!(bytes, std::fs::read(&b).unwrap(), "{id}: deterministic");
+            let mut opts = gif::DecodeOptions::new();
+            opts.set_color_output(gif::ColorOutput::RGBA);
+            let mut dec = opts.read_info(bytes.as_slice()).unwrap();
+            let (frames, _) = frame_plan(traj.observations.len(), kind(id).unwrap().dt());
+            let first = dec.read_next_frame().unwrap().unwrap().buffer.to_vec();
+            // The bodies' colours below the header: the reacher's blue arm, the ant's tan.
+            let body = |p: &[u8]| {
+                if n == 2 {
+                    p[2] > 120 && p[0] < 60
+                } else {
+                    p[0] > 150 && p[2] < 110 && p[0] > p[2] + 60
+                }
+            };
+            let below = &first[(HEADER as usize * W as usize * 4)..];
+            let count = below.chunks_exact(4).filter(|p| body(p)).count();
+            assert!(count > 200, "{id}: {count} body pixels");
+            let mut moved = 0;
+            while let Some(f) = dec.read_next_frame().unwrap() {
+                moved += 1;
+                assert!(
+                    f.top as usize >= HEADER as usize / 2,
+                    "{id}: only the scene and status change"
+                );
+            }
+            assert_eq!(moved + 1, frames.len(), "{id}");
+        }
+        let e = scene("SocialReacher-v0", &[0.0; 10], &Perturbation::new()).unwrap_err();
+        assert!(e.to_string().contains("replay"), "{e}");
     }
 }

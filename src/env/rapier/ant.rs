@@ -538,6 +538,10 @@ impl Env for Ant {
     fn restore(&mut self, s: &Snapshot) -> Result<()> {
         replay::restore(self, s)
     }
+
+    fn solids(&self) -> Vec<mjcf::Geom> {
+        self.robot.world_geoms()
+    }
 }
 
 impl Rebuild for Ant {

@@ -13,7 +13,7 @@
 use rapier3d::prelude::*;
 
 use super::body::mass_of;
-use super::mjcf::{Geom, JointKind, Model, Shape};
+use super::mjcf::{Geom, JointKind, Model};
 use crate::error::{Error, Result};
 
 fn v3(v: [f64; 3]) -> Vector {
@@ -64,7 +64,25 @@ pub struct Arm {
     hinges: Vec<ArmHinge>,
     /// Each MJCF body's rigid body and its origin in that body's frame.
     placement: Vec<(RigidBodyHandle, [f64; 3])>,
+    /// Bullet's damping of each link (every MJCF body with geoms is one in pybullet).
+    dampers: Vec<Damper>,
 }
+
+/// One pybullet link's share of Bullet's multibody damping: on its rigid body, a force
+/// `−m v (k + k |v|)` at its centre of mass and a torque `−I ω (k + k |ω|)` in its axes, k = 0.04
+/// (`btMultiBody`'s default linear and angular damping, both coefficients).
+#[derive(Debug, Clone)]
+struct Damper {
+    rb: RigidBodyHandle,
+    /// The centre of mass in the rigid body's frame.
+    com: [f64; 3],
+    mass: f64,
+    /// Principal moments in the body's axes (the geoms' own, summed).
+    inertia: [f64; 3],
+}
+
+/// `btMultiBody`'s default `m_linearDamping` and `m_angularDamping`.
+const BULLET_LINK_DAMPING: f64 = 0.04;
 
 impl Arm {
     /// Build `model` at rest with every hinge at 0. Refused: a root without hinges (a free body is
@@ -98,6 +116,7 @@ impl Arm {
             world: PhysicsWorld::new(),
             hinges: Vec::new(),
             placement: Vec::new(),
+            dampers: Vec::new(),
         };
         arm.place(&vec![0.0; n], &vec![0.0; n]);
         Ok(arm)
@@ -154,7 +173,24 @@ impl Arm {
         }
         // Mass from the geoms, on the rigid body each body belongs to.
         let mut mass: Vec<(RigidBodyHandle, MassProperties)> = Vec::new();
+        let mut dampers = Vec::new();
         for (b, (rb, offset)) in self.model.bodies.iter().zip(&placement) {
+            let mut d = Damper {
+                rb: *rb,
+                com: [0.0; 3],
+                mass: 0.0,
+                inertia: [0.0; 3],
+            };
+            for g in &b.geoms {
+                let (m, c, i) = mass_of(&g.shape);
+                d.mass += m;
+                d.com = add(d.com, add(*offset, c).map(|v| v * m));
+                d.inertia = add(d.inertia, i);
+            }
+            if d.mass > 0.0 {
+                d.com = d.com.map(|v| v / d.mass);
+                dampers.push(d);
+            }
             for g in &b.geoms {
                 let (m, c, i) = mass_of(&g.shape);
                 let props = MassProperties::new(v3(add(*offset, c)), m as f32, v3(i));
@@ -194,6 +230,7 @@ impl Arm {
         self.world = world;
         self.hinges = hinges;
         self.placement = placement;
+        self.dampers = dampers;
     }
 
     fn multibody(&self) -> &Multibody {
@@ -228,21 +265,36 @@ impl Arm {
             .collect()
     }
 
-    /// One control step: `torque[i]` (N m) on hinge `i` through every substep.
+    /// One control step: `torque[i]` (N m) on hinge `i` through every substep, with Bullet's link
+    /// damping taken anew before each.
     pub fn step(&mut self, torque: &[f64]) {
         assert_eq!(torque.len(), self.hinges.len(), "one torque per hinge");
-        for rb in self.hinges.iter().flat_map(|h| [h.parent, h.child]) {
-            if let Some(b) = self.world.bodies.get_mut(rb) {
-                b.reset_torques(true);
-            }
-        }
-        for (h, t) in self.hinges.iter().zip(torque) {
-            let axis = *self.world.bodies[h.child].rotation() * v3(h.axis);
-            let tau = axis * *t as f32;
-            self.world.bodies[h.child].add_torque(tau, true);
-            self.world.bodies[h.parent].add_torque(-tau, true);
-        }
         for _ in 0..self.physics.substeps {
+            for rb in self.hinges.iter().flat_map(|h| [h.parent, h.child]) {
+                if let Some(b) = self.world.bodies.get_mut(rb) {
+                    b.reset_forces(true);
+                    b.reset_torques(true);
+                }
+            }
+            for (h, t) in self.hinges.iter().zip(torque) {
+                let axis = *self.world.bodies[h.child].rotation() * v3(h.axis);
+                let tau = axis * *t as f32;
+                self.world.bodies[h.child].add_torque(tau, true);
+                self.world.bodies[h.parent].add_torque(-tau, true);
+            }
+            let k = BULLET_LINK_DAMPING as f32;
+            for d in &self.dampers {
+                let b = &mut self.world.bodies[d.rb];
+                let point = b.position().transform_point(v3(d.com));
+                let v = b.velocity_at_point(point);
+                b.add_force_at_point(-v * (d.mass as f32 * k * (1.0 + v.length())), point, true);
+                let w = b.angvel();
+                let rot = *b.rotation();
+                let local = rot.inverse() * w;
+                let i = v3(d.inertia);
+                let tau = rot * Vector::new(i.x * local.x, i.y * local.y, i.z * local.z);
+                b.add_torque(-tau * (k * (1.0 + w.length())), true);
+            }
             self.world.step();
         }
     }
@@ -259,20 +311,7 @@ impl Arm {
         for (b, (rb, offset)) in self.model.bodies.iter().zip(&self.placement) {
             let pose = *self.world.bodies[*rb].position();
             let at = |p: [f64; 3]| f64s(pose.transform_point(v3(add(*offset, p))));
-            for g in &b.geoms {
-                let shape = match g.shape {
-                    Shape::Sphere { center, radius } => Shape::Sphere {
-                        center: at(center),
-                        radius,
-                    },
-                    Shape::Capsule { a, b, radius } => Shape::Capsule {
-                        a: at(a),
-                        b: at(b),
-                        radius,
-                    },
-                };
-                out.push(Geom { shape, ..g.clone() });
-            }
+            out.extend(b.geoms.iter().map(|g| g.moved(at)));
         }
         out
     }

@@ -527,6 +527,20 @@ impl Robot {
         })
     }
 
+    /// Every geom in world coordinates, for drawing.
+    pub fn world_geoms(&self) -> Vec<super::mjcf::Geom> {
+        let mut out = Vec::new();
+        for (b, pl) in self.model.bodies.iter().zip(&self.placement) {
+            let pose = *self.world.bodies[self.rigid[pl.rigid]].position();
+            let at = |p: [f64; 3]| {
+                let w = pose.transform_point(v3(add(pl.offset, p)));
+                [w.x as f64, w.y as f64, w.z as f64]
+            };
+            out.extend(b.geoms.iter().map(|g| g.moved(at)));
+        }
+        out
+    }
+
     /// Total mass (kg), for tests and reports.
     pub fn mass(&self) -> f64 {
         self.rigid

@@ -35,6 +35,27 @@ pub struct Geom {
     pub rgba: [f64; 4],
 }
 
+impl Geom {
+    /// The same geom with its points mapped by `at` (a rigid motion: radii are kept).
+    pub fn moved(&self, at: impl Fn([f64; 3]) -> [f64; 3]) -> Geom {
+        let shape = match self.shape {
+            Shape::Sphere { center, radius } => Shape::Sphere {
+                center: at(center),
+                radius,
+            },
+            Shape::Capsule { a, b, radius } => Shape::Capsule {
+                a: at(a),
+                b: at(b),
+                radius,
+            },
+        };
+        Geom {
+            shape,
+            ..self.clone()
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JointKind {
     Hinge,

@@ -23,12 +23,13 @@
 //! a zero range); ours is the angle wrapped to (−π, π].
 
 use super::arm::{Arm, ArmPhysics};
-use super::mjcf;
+use super::mjcf::{self, Geom, Shape};
 use crate::env::legacy_rng::RandomState;
 use crate::env::replay::{self, Rebuild, Recipe};
 use crate::env::spec::Kwargs;
 use crate::env::{Action, Env, Info, Param, Snapshot, Space, Step};
 use crate::error::{Error, Result};
+use crate::render::solid::{self, Camera, Ground};
 
 pub const PLANE_XML: &str = include_str!("../../../assets/mjcf/reacher_plane.xml");
 pub const REACHER_3D_XML: &str = include_str!("../../../assets/mjcf/reacher_3d.xml");
@@ -318,6 +319,27 @@ impl Reacher {
         ]
     }
 
+    /// What Roboschool's camera sees of the arm (the seed's `get_rgb`): `height` rows of `width`
+    /// RGB pixels, top row first, from above for the planar arms (+x right, +y up) and from
+    /// (0.5, 0, 1) for Reacher3D, looking at (0, 0, 0.4); no target markers (SocialReacher's target
+    /// image is this image of the arm in the target pose). 4 × 4 rays a pixel up to 100 × 100 pixels,
+    /// 2 × 2 above.
+    pub fn rgb(&self, width: usize, height: usize) -> Vec<u8> {
+        let camera = match self.config.kind {
+            ReacherKind::ThreeD => Camera::REACHER_3D,
+            _ => Camera::OVERHEAD,
+        };
+        let samples = if width * height <= 100 * 100 { 4 } else { 2 };
+        solid::render(
+            &self.arm.world_geoms(),
+            &camera,
+            (width, height),
+            samples,
+            // One grey: no pattern for a network to read.
+            Some(Ground { cell: 1e3 }),
+        )
+    }
+
     /// Set the target pose from outside (Gestures' `set_target`): elbow then hand, xy for
     /// SocialReacher (4 values), xyz for the others (6). It holds from now on, this episode (the
     /// potential is taken anew, so the change itself earns nothing) and every later one, until the
@@ -571,6 +593,29 @@ impl Env for Reacher {
 
     fn restore(&mut self, s: &Snapshot) -> Result<()> {
         replay::restore(self, s)
+    }
+
+    /// The arm, and the targets as the seed's target spheres (red: the elbow's, green: the hand's).
+    fn solids(&self) -> Vec<Geom> {
+        let mut out = self.arm.world_geoms();
+        let half = self.target.len() / 2;
+        for (k, rgba) in [[0.9, 0.2, 0.2, 1.0], [0.2, 0.9, 0.2, 1.0]]
+            .iter()
+            .enumerate()
+        {
+            let t = &self.target[k * half..(k + 1) * half];
+            let center = [t[0], t[1], if half == 3 { t[2] } else { SHOULDER[2] }];
+            out.push(Geom {
+                name: format!("target{k}"),
+                shape: Shape::Sphere {
+                    center,
+                    radius: 0.02,
+                },
+                friction: 0.0,
+                rgba: *rgba,
+            });
+        }
+        out
     }
 }
 
