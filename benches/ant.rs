@@ -1,4 +1,4 @@
-//! AntBulletEnv-v0 on rapier3d beside pybullet 3.2.7's (`cargo bench --bench ant -- [--episodes N]
+//! AntBulletEnv-v0 on rapier3d beside pybullet 3.2.7's (`cargo bench --bench ant -- [--episodes N] [--env ID]
 //! [--no-python]`): the fidelity table of docs/ant.md (zero action: the torso's height and the
 //! episode's length; random actions: the mean return and each reward term) and the speed table (µs a
 //! step on one core under random actions and under a 64×64 tanh MLP), pybullet's measured in the same
@@ -35,8 +35,8 @@ struct Measured {
     us_per_step: f64,
 }
 
-fn ours(episodes: usize) -> Measured {
-    let mut e = env::make("AntBulletEnv-v0").unwrap();
+fn ours(id: &str, episodes: usize) -> Measured {
+    let mut e = env::make(id).unwrap();
     let z = env_traces::ant_zero_action(e.as_mut(), ZERO_STEPS);
     let mut returns = Vec::new();
     let mut terms = [0.0; 4];
@@ -66,7 +66,7 @@ fn ours(episodes: usize) -> Measured {
 }
 
 /// µs a step with a 64×64 tanh MLP choosing the actions (its forward pass included).
-fn with_mlp(steps: usize) -> f64 {
+fn with_mlp(id: &str, steps: usize) -> f64 {
     let mut rng = RandomState::from_int_seed(7);
     let mut layer = |i: usize, o: usize| -> Vec<Vec<f64>> {
         (0..o)
@@ -79,7 +79,7 @@ fn with_mlp(steps: usize) -> f64 {
             .map(|r| r.iter().zip(x).map(|(a, b)| a * b).sum::<f64>().tanh())
             .collect()
     };
-    let mut e = env::make("AntBulletEnv-v0").unwrap();
+    let mut e = env::make(id).unwrap();
     let mut obs = e.reset(Some(0));
     let mut seed = 1;
     let clock = Instant::now();
@@ -121,10 +121,15 @@ fn main() {
         .position(|a| a == "--episodes")
         .map_or(100, |i| args[i + 1].parse().expect("--episodes N"));
     let python = !args.iter().any(|a| a == "--no-python");
-    let us = ours(episodes);
-    let mlp = with_mlp(20_000);
+    // `--env 'AntBulletEnv-v0:multibody=true'` measures a variant of ours against the same pybullet.
+    let id = args
+        .iter()
+        .position(|a| a == "--env")
+        .map_or("AntBulletEnv-v0".to_string(), |i| args[i + 1].clone());
+    let us = ours(&id, episodes);
+    let mlp = with_mlp(&id, 20_000);
     let them = python.then(|| pybullet(episodes));
-    println!("AntBulletEnv-v0: rapier3d (ours) beside pybullet 3.2.7, {episodes} random-action episodes\n");
+    println!("{id}: rapier3d (ours) beside pybullet 3.2.7, {episodes} random-action episodes\n");
     let mut t = Table::new(["measure", "ours", "pybullet", "ours / pybullet"]);
     let rows: [(&str, f64, Option<f64>); 11] = [
         (

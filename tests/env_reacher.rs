@@ -294,3 +294,35 @@ fn the_arm_moves_as_pybullets_on_the_same_mjcf() {
         "mean joint speed: {speed} vs {want}"
     );
 }
+
+#[test]
+fn a_campaign_can_turn_social_reachers_target_pose() {
+    let mut e = env::make("SocialReacher-v0").unwrap();
+    let names: Vec<&str> = e.perturbations().iter().map(|p| p.name).collect();
+    assert_eq!(
+        names,
+        ["shoulder", "elbow", "shoulder_dot", "elbow_dot", "target_shoulder", "target_elbow"]
+    );
+    let drawn = e.reset(Some(9))[6..].to_vec();
+    // Half a turn of the target's shoulder: the elbow target goes to the other side of the shoulder,
+    // and so does the hand's (the elbow angle is unchanged).
+    let obs = e.apply_perturbation(&[None, None, None, None, Some(std::f64::consts::PI), None]);
+    for (got, want) in obs[6..].iter().zip(&drawn) {
+        assert!((got + want).abs() < 1e-12, "{got} vs -{want}");
+    }
+    // A target set from outside is not turned.
+    let config = ReacherConfig {
+        kind: ReacherKind::Social,
+        power: 0.5,
+        potential_constant: 100.0,
+        r1: 1.0,
+        r2: 1.0,
+        reset_noise: 0.01,
+    };
+    let mut r = Reacher::new("SocialReacher-v0", config);
+    let goal = [0.21, 0.0, 0.41, 0.0];
+    r.set_target(&goal).unwrap();
+    r.reset(Some(9));
+    let obs = r.apply_perturbation(&[None, None, None, None, Some(1.0), Some(1.0)]);
+    assert_eq!(&obs[6..], &goal);
+}

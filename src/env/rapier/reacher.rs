@@ -107,6 +107,12 @@ pub fn key_points(kind: ReacherKind, q: &[f64]) -> [[f64; 3]; 2] {
     [elbow, hand]
 }
 
+/// SocialReacher's target for the pose with hinge angles `q`: elbow xy, hand xy.
+fn social_target(q: [f64; 2]) -> Vec<f64> {
+    let [e, h] = key_points(ReacherKind::Social, &q);
+    vec![e[0], e[1], h[0], h[1]]
+}
+
 fn dist(a: &[f64], b: &[f64]) -> f64 {
     a.iter()
         .zip(b)
@@ -205,21 +211,39 @@ const SOCIAL_NAMES: [&str; 10] = [
     "target_hand_y",
 ];
 
-const PLANE_PERTURBATIONS: [Param; 4] = [
+const P_SHOULDER: Param = Param::offset(
+    "shoulder",
+    -0.5,
+    0.5,
+    "added to the shoulder's reset angle (rad)",
+);
+const P_ELBOW: Param = Param::offset("elbow", -0.5, 0.5, "added to the elbow's reset angle (rad)");
+const P_SHOULDER_DOT: Param = Param::offset(
+    "shoulder_dot",
+    -2.0,
+    2.0,
+    "the shoulder's initial rate (rad/s)",
+);
+const P_ELBOW_DOT: Param =
+    Param::offset("elbow_dot", -2.0, 2.0, "the elbow's initial rate (rad/s)");
+const PLANE_PERTURBATIONS: [Param; 4] = [P_SHOULDER, P_ELBOW, P_SHOULDER_DOT, P_ELBOW_DOT];
+const SOCIAL_PERTURBATIONS: [Param; 6] = [
+    P_SHOULDER,
+    P_ELBOW,
+    P_SHOULDER_DOT,
+    P_ELBOW_DOT,
     Param::offset(
-        "shoulder",
-        -0.5,
-        0.5,
-        "added to the shoulder's reset angle (rad)",
+        "target_shoulder",
+        -std::f64::consts::PI,
+        std::f64::consts::PI,
+        "added to the drawn target pose's shoulder angle (rad; not to a target set from outside)",
     ),
-    Param::offset("elbow", -0.5, 0.5, "added to the elbow's reset angle (rad)"),
     Param::offset(
-        "shoulder_dot",
-        -2.0,
-        2.0,
-        "the shoulder's initial rate (rad/s)",
+        "target_elbow",
+        -std::f64::consts::PI,
+        std::f64::consts::PI,
+        "added to the drawn target pose's elbow angle (rad; not to a target set from outside)",
     ),
-    Param::offset("elbow_dot", -2.0, 2.0, "the elbow's initial rate (rad/s)"),
 ];
 const THREE_D_PERTURBATIONS: [Param; 6] = [
     Param::offset(
@@ -264,6 +288,8 @@ pub struct Reacher {
     target: Vec<f64>,
     /// A target set from outside, used by every episode from then on instead of a drawn one.
     fixed_target: Option<Vec<f64>>,
+    /// SocialReacher's drawn target pose (its hinge angles), which perturbations turn.
+    target_angles: [f64; 2],
     potential: [f64; 2],
     under_way: bool,
 }
@@ -292,6 +318,7 @@ impl Reacher {
             q0: vec![0.0; n],
             target: vec![0.0; config.kind.target_len()],
             fixed_target: None,
+            target_angles: [0.0; 2],
             potential: [0.0; 2],
             under_way: false,
         }
@@ -411,9 +438,8 @@ impl Reacher {
             }
             ReacherKind::Social => {
                 let pi = std::f64::consts::PI;
-                let q = [self.rng.uniform(-pi, pi), self.rng.uniform(-pi, pi)];
-                let [e, h] = key_points(ReacherKind::Social, &q);
-                vec![e[0], e[1], h[0], h[1]]
+                self.target_angles = [self.rng.uniform(-pi, pi), self.rng.uniform(-pi, pi)];
+                social_target(self.target_angles)
             }
         }
     }
@@ -574,7 +600,8 @@ impl Env for Reacher {
     fn perturbations(&self) -> Vec<Param> {
         match self.config.kind {
             ReacherKind::ThreeD => THREE_D_PERTURBATIONS.to_vec(),
-            _ => PLANE_PERTURBATIONS.to_vec(),
+            ReacherKind::Plane => PLANE_PERTURBATIONS.to_vec(),
+            ReacherKind::Social => SOCIAL_PERTURBATIONS.to_vec(),
         }
     }
 
@@ -583,6 +610,10 @@ impl Env for Reacher {
         let get = |i: usize| values.get(i).copied().flatten().unwrap_or(0.0);
         let q: Vec<f64> = (0..n).map(|k| self.q0[k] + get(k)).collect();
         let qd: Vec<f64> = (0..n).map(|k| get(n + k)).collect();
+        if self.config.kind == ReacherKind::Social && self.fixed_target.is_none() {
+            let [a, b] = self.target_angles;
+            self.target = social_target([a + get(2 * n), b + get(2 * n + 1)]);
+        }
         self.recipe.perturbed(values);
         self.start(&q, &qd)
     }
