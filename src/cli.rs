@@ -323,6 +323,19 @@ pub struct Cli {
     #[arg(long)]
     pub list_envs: bool,
 
+    /// Record N target poses of SocialReacher-v0 (its key points and the RGB image of each, from
+    /// random-action episodes) to --targets as a NumPy .npz, and exit (docs/reachers.md).
+    #[arg(long, value_name = "N")]
+    pub collect_targets: Option<usize>,
+
+    /// --collect-targets: the images' size in pixels a side (8 to 256).
+    #[arg(long, default_value_t = 40, value_name = "PX")]
+    pub image_size: usize,
+
+    /// --collect-targets: the data set file [default: Targets/<ENV>_n<N>_<PX>x<PX>_seed<S>.npz].
+    #[arg(long, value_name = "PATH")]
+    pub targets: Option<PathBuf>,
+
     /// The learner --train runs; it also names the default --actor (Policies/<ALGO>_actor<ENV>.pth).
     #[arg(long, value_parser = choice::<train::Algo>(), default_value = "ppo", value_name = "ALGO")]
     pub algo: train::Algo,
@@ -676,6 +689,49 @@ impl Cli {
     pub fn job(self) -> Result<Job, String> {
         if self.list_envs {
             return Ok(Job::ListEnvs);
+        }
+        if let Some(count) = self.collect_targets {
+            if let Some(s) = self.stages().first() {
+                return Err(format!(
+                    "--collect-targets runs alone: drop {} (or run it in its own command)",
+                    s.flag()
+                ));
+            }
+            if self.reproduce {
+                return Err("--collect-targets runs alone: drop --reproduce".into());
+            }
+            if count == 0 {
+                return Err("--collect-targets 0: collect at least one pose".into());
+            }
+            if !synapt_safety::targets::IMAGE_SIZES.contains(&self.image_size) {
+                return Err(format!(
+                    "--image-size {}: images are {} to {} pixels a side",
+                    self.image_size,
+                    synapt_safety::targets::IMAGE_SIZES.start(),
+                    synapt_safety::targets::IMAGE_SIZES.end()
+                ));
+            }
+            let path = self.targets.clone().unwrap_or_else(|| {
+                synapt_safety::targets::CollectPlan::default_path(
+                    &self.env,
+                    count,
+                    self.image_size,
+                    self.seed,
+                )
+            });
+            return Ok(Job::CollectTargets(synapt_safety::targets::CollectPlan {
+                env: self.env.clone(),
+                count,
+                size: self.image_size,
+                seed: self.seed,
+                path,
+                threads: self.threads_or_all_cores(),
+            }));
+        }
+        if self.targets.is_some() {
+            return Err(
+                "--targets names --collect-targets' file; --collect-targets was not given".into(),
+            );
         }
         self.check()?;
         let threads = self.threads_or_all_cores();

@@ -30,6 +30,7 @@ pub mod render;
 pub mod report;
 pub mod reproduce;
 pub mod rollout;
+pub mod targets;
 pub mod train;
 pub mod trajectory;
 pub mod visualize;

@@ -62,6 +62,8 @@ impl Stage {
 pub enum Job {
     /// `--list-envs`.
     ListEnvs,
+    /// `--collect-targets N`: target poses of SocialReacher for pose mimicry.
+    CollectTargets(crate::targets::CollectPlan),
     /// Stages over one environment.
     Stages(Box<Plan>),
     /// `--reproduce`: PruVer's results on its three environments.
@@ -82,6 +84,7 @@ impl Job {
                 print!("{}", env::list_envs());
                 Ok(())
             }
+            Job::CollectTargets(plan) => crate::targets::run(plan),
             Job::Stages(plan) => plan.run_with(stop, libtorch),
             Job::Reproduce(r) => (libtorch
                 .ok_or_else(|| crate::libtorch::missing("--reproduce"))?
@@ -92,7 +95,7 @@ impl Job {
     /// Whether the job needs libtorch: PPO training, refinement, `--reproduce`.
     pub fn needs_libtorch(&self) -> bool {
         match self {
-            Job::ListEnvs => false,
+            Job::ListEnvs | Job::CollectTargets(_) => false,
             Job::Stages(plan) => plan.needs_libtorch(),
             Job::Reproduce(_) => true,
         }
@@ -110,6 +113,7 @@ impl Job {
         };
         match self {
             Job::ListEnvs => one("--list-envs"),
+            Job::CollectTargets(_) => one("--collect-targets"),
             Job::Reproduce(_) => {
                 // Every rank would train a missing dense actor: train it once, first.
                 let missing: Vec<&str> = reproduce::CASES

@@ -301,7 +301,14 @@ fn a_campaign_can_turn_social_reachers_target_pose() {
     let names: Vec<&str> = e.perturbations().iter().map(|p| p.name).collect();
     assert_eq!(
         names,
-        ["shoulder", "elbow", "shoulder_dot", "elbow_dot", "target_shoulder", "target_elbow"]
+        [
+            "shoulder",
+            "elbow",
+            "shoulder_dot",
+            "elbow_dot",
+            "target_shoulder",
+            "target_elbow"
+        ]
     );
     let drawn = e.reset(Some(9))[6..].to_vec();
     // Half a turn of the target's shoulder: the elbow target goes to the other side of the shoulder,

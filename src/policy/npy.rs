@@ -257,24 +257,31 @@ pub fn vector_from_bytes(bytes: &[u8]) -> Result<Vec<f64>, String> {
 
 /// The bytes `np.save(path, np.asarray(v, dtype=np.float64))` writes: format 1.0, `'<f8'`, C order.
 pub fn vector_to_bytes(v: &[f64]) -> Vec<u8> {
-    let dict = format!(
-        "{{'descr': '<f8', 'fortran_order': False, 'shape': ({},), }}",
-        v.len()
-    );
+    let data: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
+    array_to_bytes("<f8", &[v.len()], &data)
+}
+
+/// The bytes `np.save` writes for a C-order array of NumPy type `descr` (`'<f4'`, `'|u1'`, `'<U16'`,
+/// ...) and `shape` whose raw little-endian elements are `data`: format 1.0.
+pub fn array_to_bytes(descr: &str, shape: &[usize], data: &[u8]) -> Vec<u8> {
+    let dims: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
+    let shape = match dims.len() {
+        1 => format!("({},)", dims[0]),
+        _ => format!("({})", dims.join(", ")),
+    };
+    let dict = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}");
     // NumPy pads the header (with its newline) so that the data starts at a multiple of 64 bytes.
     let hlen = dict.len() + 1;
     let pad = (64 - (MAGIC.len() + 4 + hlen) % 64) % 64;
-    let mut out = Vec::with_capacity(MAGIC.len() + 4 + hlen + pad + 8 * v.len());
+    let mut out = Vec::with_capacity(MAGIC.len() + 4 + hlen + pad + data.len());
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&[1, 0]);
-    // A 1-D header is under 128 bytes: version 1.0's u16 holds it.
+    // These headers are a few hundred bytes at most: version 1.0's u16 holds them.
     out.extend_from_slice(&((hlen + pad) as u16).to_le_bytes());
     out.extend_from_slice(dict.as_bytes());
     out.extend(std::iter::repeat_n(b' ', pad));
     out.push(b'\n');
-    for x in v {
-        out.extend_from_slice(&x.to_le_bytes());
-    }
+    out.extend_from_slice(data);
     out
 }
 

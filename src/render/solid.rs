@@ -61,10 +61,18 @@ impl Camera {
     };
 }
 
-/// The ground under the bodies: squares of `cell` metres in two greys; the sky elsewhere.
+/// The ground under the bodies: squares of `cell` metres in two greys ([`Ground::PLAIN`]: one grey);
+/// the sky elsewhere.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Ground {
     pub cell: f64,
+}
+
+impl Ground {
+    /// One grey everywhere: nothing on the ground for a network to read.
+    pub const PLAIN: Ground = Ground {
+        cell: f64::INFINITY,
+    };
 }
 
 const SKY: V = [0.80, 0.86, 0.93];
@@ -144,7 +152,7 @@ fn trace(o: V, d: V, solids: &[(Shape, V)], candidates: &[usize], ground: Option
             if t > 0.0 && best.is_none_or(|(bt, ..)| t < bt) {
                 let p = add(o, scale(d, t));
                 let (i, j) = ((p[0] / g.cell).floor(), (p[1] / g.cell).floor());
-                let even = (i + j).rem_euclid(2.0) == 0.0;
+                let even = !g.cell.is_finite() || (i + j).rem_euclid(2.0) == 0.0;
                 return if even { GROUND_A } else { GROUND_B };
             }
         }
@@ -303,6 +311,24 @@ mod tests {
         let off = (0.3 / 0.59 * 20.0f64).round() as usize;
         assert!(px(20, 20 + off)[1] > 100, "green to the right");
         assert!(px(20 - off, 20)[2] > 100, "blue above");
+    }
+
+    #[test]
+    fn the_plain_ground_is_one_grey() {
+        let img = render(&[], &Camera::OVERHEAD, (30, 30), 2, Some(Ground::PLAIN));
+        assert!(
+            img.chunks_exact(3).all(|p| p == [199, 199, 194]),
+            "{:?}",
+            &img[..6]
+        );
+        let checked = render(
+            &[],
+            &Camera::OVERHEAD,
+            (30, 30),
+            2,
+            Some(Ground { cell: 0.1 }),
+        );
+        assert_ne!(img, checked);
     }
 
     #[test]

@@ -362,8 +362,7 @@ impl Reacher {
             &camera,
             (width, height),
             samples,
-            // One grey: no pattern for a network to read.
-            Some(Ground { cell: 1e3 }),
+            Some(Ground::PLAIN),
         )
     }
 

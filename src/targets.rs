@@ -1,0 +1,196 @@
+//! `--collect-targets N`: target poses for pose mimicry, as Gestures' `data/collect_targets.py`
+//! makes them: random-action rollouts of SocialReacher-v0 (actions U(−1, 1)), recording after every
+//! step the pose's key points (the target format of `Reacher::set_target`: elbow xy, hand xy) and
+//! the RGB image Roboschool's camera sees of it (`Reacher::rgb`).
+//!
+//! Episode `e` (300 steps) resets the environment with seed `seed + e` and draws its actions from
+//! NumPy's `RandomState(seed + e)` (mod 2³²); episodes run in parallel and are concatenated in order,
+//! so a seed gives the same file on any number of threads. The file is a NumPy `.npz` (stored, not
+//! compressed), read with `np.load(path)` (no pickle):
+//!
+//! | array | dtype | shape | what |
+//! |---|---|---|---|
+//! | `states` | float32 | (N, 4) | key points: elbow x, y, hand x, y (m) |
+//! | `joints` | float32 | (N, 2) | the hinge angles of that pose (rad, unwrapped) |
+//! | `images` | uint8 | (N, H, W, 3) | the overhead camera's RGB image, top row first |
+//! | `env` | str | () | the environment's canonical name |
+
+use std::io::{Cursor, Write};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::env::legacy_rng::RandomState;
+use crate::env::rapier::reacher::{Reacher, ReacherConfig, ReacherKind};
+use crate::env::{Action, Env, EnvName};
+use crate::error::{Error, Result};
+use crate::policy::npy::array_to_bytes;
+
+/// Steps of one SocialReacher episode.
+const EPISODE: usize = 300;
+/// Image sizes `--image-size` accepts (pixels a side).
+pub const IMAGE_SIZES: std::ops::RangeInclusive<usize> = 8..=256;
+
+/// What `--collect-targets` was asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CollectPlan {
+    pub env: String,
+    pub count: usize,
+    /// Pixels a side.
+    pub size: usize,
+    pub seed: u64,
+    pub path: PathBuf,
+    pub threads: usize,
+}
+
+impl CollectPlan {
+    /// The default file: `Targets/<ENV>_n<N>_<W>x<H>_seed<S>.npz`.
+    pub fn default_path(env: &str, count: usize, size: usize, seed: u64) -> PathBuf {
+        PathBuf::from(format!(
+            "Targets/{env}_n{count}_{size}x{size}_seed{seed}.npz"
+        ))
+    }
+}
+
+/// A collected data set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Targets {
+    pub env: String,
+    pub size: usize,
+    pub states: Vec<[f32; 4]>,
+    pub joints: Vec<[f32; 2]>,
+    /// `states.len()` images of `size × size × 3` bytes, one after another.
+    pub images: Vec<u8>,
+}
+
+/// The SocialReacher `env` names (with its keyword arguments), or why not.
+fn social(env: &str) -> Result<(EnvName, ReacherConfig)> {
+    let name = EnvName::parse(env)?;
+    if name.spec.id != "SocialReacher-v0" {
+        return Err(Error::Invalid(format!(
+            "--collect-targets records SocialReacher's poses; {env} has no target pose (use \
+             --env SocialReacher-v0)"
+        )));
+    }
+    let config = ReacherConfig::from_kwargs(ReacherKind::Social, &name.kwargs);
+    Ok((name, config))
+}
+
+/// `count` poses of `env` (a SocialReacher name) with `size`-pixel images, from `seed`.
+pub fn collect(env: &str, count: usize, size: usize, seed: u64) -> Result<Targets> {
+    let (name, config) = social(env)?;
+    if !IMAGE_SIZES.contains(&size) {
+        return Err(Error::Invalid(format!(
+            "--image-size {size}: images are {} to {} pixels a side",
+            IMAGE_SIZES.start(),
+            IMAGE_SIZES.end()
+        )));
+    }
+    let episodes = count.div_ceil(EPISODE);
+    let per_episode: Vec<Targets> = (0..episodes as u64)
+        .into_par_iter()
+        .map(|e| {
+            let mut r = Reacher::new(name.spec.id, config);
+            r.reset(Some(seed.wrapping_add(e)));
+            let mut rng = RandomState::from_int_seed(seed.wrapping_add(e) as u32);
+            let mut out = Targets {
+                env: String::new(),
+                size,
+                states: Vec::with_capacity(EPISODE),
+                joints: Vec::with_capacity(EPISODE),
+                images: Vec::with_capacity(EPISODE * size * size * 3),
+            };
+            for _ in 0..EPISODE {
+                let a = vec![rng.uniform(-1.0, 1.0), rng.uniform(-1.0, 1.0)];
+                r.step(&Action::Continuous(a));
+                let [e, h] = r.current_key_points();
+                out.states
+                    .push([e[0] as f32, e[1] as f32, h[0] as f32, h[1] as f32]);
+                let js = r.arm().joint_state();
+                out.joints.push([js[0].0 as f32, js[1].0 as f32]);
+                out.images.extend(r.rgb(size, size));
+            }
+            out
+        })
+        .collect();
+    let mut all = Targets {
+        env: name.canonical(),
+        size,
+        states: Vec::with_capacity(count),
+        joints: Vec::with_capacity(count),
+        images: Vec::with_capacity(count * size * size * 3),
+    };
+    for part in per_episode {
+        let take = (count - all.states.len()).min(part.states.len());
+        all.states.extend_from_slice(&part.states[..take]);
+        all.joints.extend_from_slice(&part.joints[..take]);
+        all.images
+            .extend_from_slice(&part.images[..take * size * size * 3]);
+    }
+    Ok(all)
+}
+
+/// The `.npz` of `t` (entries stored, a fixed time stamp: the same data gives the same bytes).
+pub fn npz_bytes(t: &Targets) -> Result<Vec<u8>> {
+    let n = t.states.len();
+    let f32s = |rows: &mut dyn Iterator<Item = f32>| -> Vec<u8> {
+        rows.flat_map(|v| v.to_le_bytes()).collect()
+    };
+    let states = f32s(&mut t.states.iter().flatten().copied());
+    let joints = f32s(&mut t.joints.iter().flatten().copied());
+    let chars = t.env.chars().count().max(1);
+    let env: Vec<u8> = t
+        .env
+        .chars()
+        .flat_map(|c| (c as u32).to_le_bytes())
+        .collect();
+    let entries = [
+        ("states.npy", array_to_bytes("<f4", &[n, 4], &states)),
+        ("joints.npy", array_to_bytes("<f4", &[n, 2], &joints)),
+        (
+            "images.npy",
+            array_to_bytes("|u1", &[n, t.size, t.size, 3], &t.images),
+        ),
+        ("env.npy", array_to_bytes(&format!("<U{chars}"), &[], &env)),
+    ];
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .last_modified_time(zip::DateTime::default());
+    let mut zw = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, data) in entries {
+        let opts = options.large_file(data.len() as u64 >= u32::MAX as u64);
+        zw.start_file(name, opts)
+            .and_then(|_| zw.write_all(&data).map_err(Into::into))
+            .map_err(|e| Error::Invalid(format!("cannot build the .npz archive: {e}")))?;
+    }
+    let out = zw
+        .finish()
+        .map_err(|e| Error::Invalid(format!("cannot build the .npz archive: {e}")))?;
+    Ok(out.into_inner())
+}
+
+/// `--collect-targets`: collect, write the file atomically, print what was written.
+pub fn run(plan: &CollectPlan) -> Result<()> {
+    let start = std::time::Instant::now();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(plan.threads)
+        .build()
+        .map_err(|e| Error::Invalid(format!("cannot start {} threads: {e}", plan.threads)))?;
+    let t = pool.install(|| collect(&plan.env, plan.count, plan.size, plan.seed))?;
+    let bytes = npz_bytes(&t)?;
+    if let Some(dir) = plan.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    crate::fsutil::write_atomic(&plan.path, &bytes)?;
+    println!(
+        "collected {} poses of {} ({}×{} RGB) from seed {} in {:.2} s",
+        t.states.len(),
+        t.env,
+        t.size,
+        t.size,
+        plan.seed,
+        start.elapsed().as_secs_f64()
+    );
+    println!("wrote {}", plan.path.display());
+    Ok(())
+}
