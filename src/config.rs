@@ -52,6 +52,8 @@ pub struct EnvSection {
     pub ent_coef: Option<f64>,
     pub vf_coef: Option<f64>,
     pub log_std_init: Option<f64>,
+    /// A fixed log-std, annealed linearly from `log_std_init` to this over the run (Gestures' PPO).
+    pub log_std_final: Option<f64>,
     pub normalize_obs: Option<bool>,
     pub normalize_reward: Option<bool>,
     pub clip_actions: Option<bool>,

@@ -50,6 +50,11 @@ pub struct TrainConfig {
     pub vf_coef: f64,
     /// Initial log-std of the Gaussian (`default` only; PruVer's variance is fixed at 0.5).
     pub log_std_init: f64,
+    /// When set, the log-std is not learned: iteration i of `training_step` sets it on the line
+    /// from `log_std_init` (the first) to this (the last), as Gestures' PPO anneals a fixed σ
+    /// (`default` only, continuous actions, not with gSDE).
+    #[serde(default)]
+    pub log_std_final: Option<f64>,
     pub normalize_obs: bool,
     /// Scale rewards by the running standard deviation of the discounted return (SB3's
     /// `VecNormalize(norm_reward=True)`; `default` only).
@@ -106,6 +111,7 @@ impl TrainConfig {
             ent_coef: 0.0,
             vf_coef: 0.5,
             log_std_init: 0.0,
+            log_std_final: None,
             normalize_obs: false,
             normalize_reward: false,
             clip_actions: false,
@@ -164,6 +170,9 @@ impl TrainConfig {
         );
         if let Some(m) = s.max_timesteps_per_episode {
             self.max_timesteps_per_episode = Some(m);
+        }
+        if let Some(f) = s.log_std_final {
+            self.log_std_final = Some(f);
         }
     }
 
@@ -238,6 +247,21 @@ impl TrainConfig {
                 ),
             );
         }
+        if let Some(f) = self.log_std_final {
+            if !f.is_finite() || f.abs() > 80.0 {
+                return bad(
+                    "log_std_final",
+                    format!("is {f}; it must be in [-80, 80] (σ = e^log_std_final, a float32)"),
+                );
+            }
+            if self.use_sde {
+                return bad(
+                    "log_std_final",
+                    "anneals a fixed σ, but `use_sde` is true: gSDE learns its own; drop one"
+                        .into(),
+                );
+            }
+        }
         if self.sde_sample_freq == 0 || self.sde_sample_freq < -1 {
             return bad(
                 "sde_sample_freq",
@@ -291,6 +315,9 @@ impl TrainConfig {
             kv("ent_coef", self.ent_coef.to_string());
             kv("vf_coef", self.vf_coef.to_string());
             kv("log_std_init", self.log_std_init.to_string());
+            if let Some(f) = self.log_std_final {
+                kv("log_std_final", f.to_string());
+            }
             kv("normalize_obs", self.normalize_obs.to_string());
             kv("normalize_reward", self.normalize_reward.to_string());
             kv("clip_actions", self.clip_actions.to_string());
@@ -315,6 +342,7 @@ const DEFAULT_ONLY: &[&str] = &[
     "ent_coef",
     "vf_coef",
     "log_std_init",
+    "log_std_final",
     "normalize_obs",
     "normalize_reward",
     "clip_actions",
@@ -417,6 +445,12 @@ pub fn resolve(
         "the training defaults".to_string()
     };
     cfg.validate(&origin)?;
+    if cfg.preset == Preset::Default && cfg.log_std_final.is_some() && discrete_env {
+        return Err(Error::Invalid(format!(
+            "{origin}: `log_std_final` anneals a Gaussian's σ, but {env_id} has a discrete action \
+             space"
+        )));
+    }
     if cfg.preset == Preset::Default && cfg.use_sde && discrete_env {
         return Err(Error::Invalid(format!(
             "{origin}: `use_sde` is true, but {env_id} has a discrete action space; gSDE explores \
@@ -435,6 +469,7 @@ fn section_sets(s: &EnvSection, key: &str) -> bool {
         "ent_coef" => s.ent_coef.is_some(),
         "vf_coef" => s.vf_coef.is_some(),
         "log_std_init" => s.log_std_init.is_some(),
+        "log_std_final" => s.log_std_final.is_some(),
         "normalize_obs" => s.normalize_obs.is_some(),
         "normalize_reward" => s.normalize_reward.is_some(),
         "clip_actions" => s.clip_actions.is_some(),
@@ -541,6 +576,8 @@ mod tests {
             ("default: {minibatch_size: 0}", "minibatch_size"),
             ("sde_sample_freq: 0", "sde_sample_freq"),
             ("sde_sample_freq: -2", "sde_sample_freq"),
+            ("log_std_final: 100", "log_std_final"),
+            ("log_std_final: -1\n  use_sde: true", "log_std_final"),
         ] {
             let h = parse(&format!("CartPole-v1:\n  {yaml}\n"));
             let e = resolve(Some(&h), "CartPole-v1", true, &Overrides::default())
@@ -561,6 +598,14 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("`use_sde`") && e.contains("discrete"), "{e}");
+        let h = parse("CartPole-v1:\n  log_std_final: -1\n");
+        let e = resolve(Some(&h), "CartPole-v1", true, &Overrides::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("`log_std_final`") && e.contains("discrete"),
+            "{e}"
+        );
         let h = parse("CartPole-v1:\n  default: {numpy: 1}\n");
         let e = resolve(Some(&h), "CartPole-v1", true, &Overrides::default())
             .unwrap_err()

@@ -174,6 +174,27 @@ impl Params {
         mlp_from(&self.values(), net)
     }
 
+    /// Set every log-std to `value` (a fixed, scheduled σ).
+    pub fn set_log_std(&mut self, value: f64) {
+        if let Some((at, n)) = self.log_std {
+            tch::no_grad(|| {
+                let _ = self.flat.narrow(0, at as i64, n as i64).fill_(value);
+            });
+        }
+    }
+
+    /// Zero the log-std's gradient, so the optimiser leaves a scheduled σ where it was set.
+    pub fn freeze_log_std(&mut self) {
+        if let Some((at, n)) = self.log_std {
+            let g = self.flat.grad();
+            if g.defined() {
+                tch::no_grad(|| {
+                    let _ = g.narrow(0, at as i64, n as i64).fill_(0.0);
+                });
+            }
+        }
+    }
+
     pub fn log_std_values(&self) -> Option<Vec<f64>> {
         let v = self.values();
         self.log_std.map(|(at, n)| v[at..at + n].to_vec())

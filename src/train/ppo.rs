@@ -308,6 +308,10 @@ impl Trainer {
 
     fn iterate_default(&mut self) -> Result<(Vec<Segment>, UpdateStats)> {
         let cfg = self.cfg.clone();
+        if let Some(last) = cfg.log_std_final {
+            self.params
+                .set_log_std(scheduled_log_std(&cfg, last, self.iteration));
+        }
         let n_steps = cfg.timesteps_per_batch / self.workers.len();
         let actor = self.raw_actor();
         let space = self.act_space.clone();
@@ -490,6 +494,14 @@ impl Trainer {
             returns: f(&returns),
         }
     }
+}
+
+/// The fixed log-std of iteration `iteration` (from 1) under `log_std_final`: linear from
+/// `log_std_init` at the first iteration to `last` at iteration `training_step`, `last` after it.
+pub fn scheduled_log_std(cfg: &TrainConfig, last: f64, iteration: usize) -> f64 {
+    let span = cfg.training_step.saturating_sub(1).max(1) as f64;
+    let f = ((iteration.saturating_sub(1)) as f64 / span).min(1.0);
+    cfg.log_std_init + (last - cfg.log_std_init) * f
 }
 
 /// The learning rate of iteration `iteration` (from 1): constant, or with `anneal_lr` decaying
@@ -966,6 +978,9 @@ pub fn default_update(
             let loss = &pg_loss - entropy.mean(Kind::Float) * cfg.ent_coef + &v_loss * cfg.vf_coef;
             net::zero_grad(params);
             loss.backward();
+            if cfg.log_std_final.is_some() {
+                params.freeze_log_std();
+            }
             adam.step(params, lr, Some(cfg.max_grad_norm));
             // Statistics of the last epoch only (what CleanRL reports), which keeps a dozen small
             // libtorch calls out of every other step.
@@ -1049,6 +1064,28 @@ mod tests {
             normalize_obs,
             ..TrainConfig::defaults(Preset::Default)
         }
+    }
+
+    /// `log_std_final`: σ is not learned but set on the schedule, first iteration `log_std_init`, last
+    /// `log_std_final` (Gestures' annealed σ), while the networks train.
+    #[test]
+    fn a_scheduled_log_std_is_set_not_learned() {
+        let cfg = TrainConfig {
+            log_std_init: -0.6,
+            log_std_final: Some(-1.7),
+            training_step: 3,
+            ..config(false)
+        };
+        let mut t = Trainer::new("Pendulum-v1", EnvOptions::default(), cfg, Device::Cpu).unwrap();
+        let before = t.params.values();
+        for (i, want) in [-0.6, -1.15, -1.7, -1.7].into_iter().enumerate() {
+            t.iterate().unwrap();
+            let got = t.params.log_std_values().unwrap();
+            assert_eq!(got, vec![want as f32 as f64], "iteration {}", i + 1);
+        }
+        let after = t.params.values();
+        let n = after.len() - 1;
+        assert_ne!(before[..n], after[..n], "the networks trained");
     }
 
     /// The exported actor takes raw observations and gives what the trained network gives on
