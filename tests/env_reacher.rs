@@ -223,6 +223,20 @@ fn set_target_drives_the_reward_and_replays() {
         assert!(err.starts_with("SocialReacher-v0"), "{err}");
     }
     assert_eq!(a.target(), before.as_slice());
+    // The plane arm's targets lie in its plane.
+    let mut p = Reacher::new(
+        "ReacherPlane-v0",
+        ReacherConfig {
+            kind: ReacherKind::Plane,
+            ..config
+        },
+    );
+    p.set_target(&[0.21, 0.0, 0.41, 0.41, 0.0, 0.41]).unwrap();
+    let err = p
+        .set_target(&[0.21, 0.0, 0.41, 0.21, 0.0, 0.61])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("off the plane arm's plane"), "{err}");
 }
 
 #[test]

@@ -371,7 +371,7 @@ impl Reacher {
     /// potential is taken anew, so the change itself earns nothing) and every later one, until the
     /// next call. Refused: the wrong length, a value that is not finite, or a pose the arm cannot
     /// take (the elbow more than [`REACH_TOLERANCE`] off its circle or sphere around the shoulder,
-    /// the hand off its own around the elbow).
+    /// the hand off its own around the elbow, or, for the plane arm, off its plane).
     pub fn set_target(&mut self, target: &[f64]) -> Result<()> {
         let want = self.config.kind.target_len();
         if target.len() != want {
@@ -400,6 +400,18 @@ impl Reacher {
                  {FOREARM} (within {REACH_TOLERANCE})",
                 self.id
             )));
+        }
+        if self.config.kind == ReacherKind::Plane {
+            if let Some(z) = [target[2], target[5]]
+                .into_iter()
+                .find(|z| (z - SHOULDER[2]).abs() > REACH_TOLERANCE)
+            {
+                return Err(Error::Invalid(format!(
+                    "{}: target {target:?} is out of reach: a target at z = {z} is off the plane \
+                     arm's plane z = {}",
+                    self.id, SHOULDER[2]
+                )));
+            }
         }
         self.fixed_target = Some(target.to_vec());
         self.target = target.to_vec();
