@@ -7,8 +7,9 @@
 //! Both sides draw the same actions: U(−1, 1) from `np.random.RandomState(1000 + episode)`, the
 //! environment seeded with the episode's index.
 //!
-//! With the shipped `Policies/ppo_actorAntBulletEnv-v0.pth`, a third table: that actor (trained here)
-//! evaluated here (`--test`) and in pybullet (`benches/ant_cross_engine.py`), seeds 0 … 19.
+//! A third table: the shipped actors, `Policies/ppo_actorAntBulletEnv-v0.pth` (trained here) and
+//! `Policies/sb3_actorAntBulletEnv-v0.pth` (trained in pybullet by SB3), each evaluated here
+//! (`--test`) and in pybullet (`benches/ant_cross_engine.py`), seeds 0 … 19.
 #[path = "../tests/common/mod.rs"]
 mod common;
 #[path = "../tests/env_traces/mod.rs"]
@@ -199,14 +200,52 @@ fn main() {
         "–".into(),
     ]);
     print!("{}", t.markdown());
-    let actor = common::shipped("ppo_actorAntBulletEnv-v0.pth");
-    if python && actor.exists() {
-        cross_engine(&actor.to_string_lossy(), 20);
+    if python {
+        cross_engine(20);
     }
 }
 
+/// The shipped Ant actors, one trained here (PPO) and one in pybullet (SB3,
+/// `benches/ant_sb3_pybullet.sh`), each evaluated in both engines over `episodes` episodes.
+fn cross_engine(episodes: usize) {
+    println!(
+        "\nThe shipped Ant actors in both engines, {episodes} episodes each (seeds 0 … {}):\n",
+        episodes - 1
+    );
+    let mut t = Table::new([
+        "actor",
+        "trained in",
+        "here",
+        "pybullet 3.2.7",
+        "away / home",
+    ]);
+    for (name, home) in [
+        ("ppo_actorAntBulletEnv-v0.pth", "rapier3d (ours)"),
+        ("sb3_actorAntBulletEnv-v0.pth", "pybullet (SB3)"),
+    ] {
+        let actor = common::shipped(name);
+        if !actor.exists() {
+            continue;
+        }
+        let (ours, theirs) = both_engines(&actor.to_string_lossy(), episodes);
+        let ratio = if home.starts_with("pybullet") {
+            ours / theirs
+        } else {
+            theirs / ours
+        };
+        t.row([
+            format!("Policies/{name}"),
+            home.to_string(),
+            format!("{ours:.1}"),
+            format!("{theirs:.1}"),
+            format!("{ratio:.2}"),
+        ]);
+    }
+    print!("{}", t.markdown());
+}
+
 /// The actor's mean return over `episodes` episodes here and in pybullet.
-fn cross_engine(actor: &str, episodes: usize) {
+fn both_engines(actor: &str, episodes: usize) -> (f64, f64) {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("test.csv");
     let n = episodes.to_string();
@@ -247,17 +286,5 @@ fn cross_engine(actor: &str, episodes: usize) {
         "benches/ant_cross_engine.py",
         &["run".into(), weights.to_string_lossy().into_owned(), n],
     );
-    let theirs = v["return"].as_f64().unwrap();
-    println!(
-        "\nThe shipped PPO actor (trained here), {episodes} episodes each (seeds 0 … {}):\n",
-        episodes - 1
-    );
-    let mut t = Table::new(["actor", "here", "pybullet 3.2.7", "pybullet / here"]);
-    t.row([
-        "Policies/ppo_actorAntBulletEnv-v0.pth".to_string(),
-        format!("{ours:.1}"),
-        format!("{theirs:.1}"),
-        format!("{:.2}", theirs / ours),
-    ]);
-    print!("{}", t.markdown());
+    (ours, v["return"].as_f64().unwrap())
 }

@@ -151,3 +151,34 @@ fn bad_ant_arguments_are_refused() {
     );
     assert_refused(&o, 1, "but AntBulletEnv-v0 needs 28 inputs");
 }
+
+#[test]
+fn the_actor_trained_in_pybullet_walks_here() {
+    // Policies/sb3_actorAntBulletEnv-v0.pth: SB3 in pybullet 3.2.7 (benches/ant_sb3_pybullet.sh),
+    // 2,463.6 there over 100 episodes and 957.8 here (docs/ant.md). A plain state_dict that
+    // torch.save wrote, read by our loader.
+    let dir = tempfile::tempdir().unwrap();
+    let actor = common::shipped("sb3_actorAntBulletEnv-v0.pth");
+    let csv = dir.path().join("t.csv");
+    let o = run_bin(
+        dir.path(),
+        &[
+            "--test",
+            "--env",
+            "AntBulletEnv-v0",
+            "--actor",
+            actor.to_str().unwrap(),
+            "--episodes",
+            "3",
+            "--csv",
+            csv.to_str().unwrap(),
+        ],
+    );
+    assert_ok(&o);
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let returns = common::csv_column(&text, 2);
+    let lengths = common::csv_column(&text, 3);
+    assert_eq!(returns.len(), 3);
+    assert!(returns.iter().all(|r| *r > 700.0), "{returns:?}");
+    assert!(lengths.iter().all(|l| *l == 1000.0), "{lengths:?}");
+}
