@@ -316,11 +316,65 @@ impl Arm {
         out
     }
 
-    /// Total mass (kg), for tests and reports.
+    /// Total mass (kg): the geoms' masses as the links carry them (rapier's own sums them only at
+    /// the next step).
     pub fn mass(&self) -> f64 {
-        self.hinges
-            .iter()
-            .map(|h| self.world.bodies[h.child].mass() as f64)
-            .sum()
+        self.dampers.iter().map(|d| d.mass).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plane() -> Arm {
+        let text = include_str!("../../../assets/mjcf/reacher_plane.xml");
+        let model = super::super::mjcf::parse(text, "reacher_plane.xml").unwrap();
+        Arm::new(model, ArmPhysics::ROBOSCHOOL).unwrap()
+    }
+
+    #[test]
+    fn masses_are_pybullets() {
+        // pybullet 3.2.7's loadMJCF: robot_arm 0.132470, robot_arm1 0.067021, the elbow and the hand
+        // 0.065450 each.
+        let arm = plane();
+        assert!((arm.mass() - 0.330390).abs() < 1e-5, "{}", arm.mass());
+    }
+
+    #[test]
+    fn a_placed_arm_reads_back_its_angles_and_rates() {
+        let mut arm = plane();
+        arm.place(&[0.7, -2.1], &[1.5, -0.25]);
+        for ((q, qd), (wq, wqd)) in arm
+            .joint_state()
+            .into_iter()
+            .zip([(0.7, 1.5), (-2.1, -0.25)])
+        {
+            assert!((q - wq).abs() < 1e-6 && (qd - wqd).abs() < 1e-6, "{q} {qd}");
+        }
+    }
+
+    #[test]
+    fn a_root_without_a_hinge_or_a_slide_is_refused() {
+        let free =
+            "<mujoco><worldbody><body name=\"b\"><geom size=\"0.1\"/></body></worldbody></mujoco>";
+        let e = Arm::new(
+            super::super::mjcf::parse(free, "m").unwrap(),
+            ArmPhysics::ROBOSCHOOL,
+        )
+        .err()
+        .unwrap()
+        .to_string();
+        assert!(e.contains("has no hinge"), "{e}");
+        let slide = "<mujoco><worldbody><body name=\"b\"><joint name=\"s\" type=\"slide\"/>\
+                     <geom size=\"0.1\"/></body></worldbody></mujoco>";
+        let e = Arm::new(
+            super::super::mjcf::parse(slide, "m").unwrap(),
+            ArmPhysics::ROBOSCHOOL,
+        )
+        .err()
+        .unwrap()
+        .to_string();
+        assert!(e.contains("is a slide"), "{e}");
     }
 }

@@ -324,10 +324,6 @@ impl Reacher {
         }
     }
 
-    pub fn kind(&self) -> ReacherKind {
-        self.config.kind
-    }
-
     /// The arm in force (for drawing and tests).
     pub fn arm(&self) -> &Arm {
         &self.arm
