@@ -264,12 +264,7 @@ fn both_engines(actor: &str, episodes: usize) -> (f64, f64) {
         ],
     );
     common::assert_ok(&o);
-    let returns: Vec<f64> = std::fs::read_to_string(&csv)
-        .unwrap()
-        .lines()
-        .skip(1)
-        .map(|l| l.split(',').nth(2).unwrap().parse().unwrap())
-        .collect();
+    let returns = common::csv_column(&std::fs::read_to_string(&csv).unwrap(), 2);
     let ours = returns.iter().sum::<f64>() / returns.len() as f64;
     let weights = dir.path().join("actor.npz");
     let script = common::root().join("benches/ant_cross_engine.py");

@@ -13,33 +13,26 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use synapt_safety::env::legacy_rng::RandomState;
-use synapt_safety::env::rapier::reacher::{Reacher, ReacherConfig, ReacherKind};
+use synapt_safety::env::rapier::reacher::Reacher;
 use synapt_safety::env::{self, Action, Env};
 use synapt_safety::report::Table;
 
-fn reacher(kind: ReacherKind) -> Reacher {
-    Reacher::new(
-        "bench",
-        ReacherConfig {
-            kind,
-            power: 0.5,
-            potential_constant: 100.0,
-            r1: 1.0,
-            r2: 1.0,
-            reset_noise: 0.0,
-        },
-    )
+/// Reacher `id` with its hinges starting at exactly 0 (as pybullet's side does).
+fn reacher(id: &str) -> Reacher {
+    Reacher::from_name(&format!("{id}:reset_noise=0")).unwrap()
 }
 
 /// The mean |q̇| over `episodes` random-action episodes of 300 steps from q = 0.
-fn speed(kind: ReacherKind, episodes: usize) -> f64 {
+fn speed(id: &str, episodes: usize) -> f64 {
     let (mut total, mut count) = (0.0, 0);
     for ep in 0..episodes as u32 {
-        let mut r = reacher(kind);
+        let mut r = reacher(id);
         r.reset(Some(0));
         let mut rng = RandomState::from_int_seed(1000 + ep);
         for _ in 0..300 {
-            let a = (0..kind.hinges()).map(|_| rng.uniform(-1.0, 1.0)).collect();
+            let a = (0..r.action_space().size())
+                .map(|_| rng.uniform(-1.0, 1.0))
+                .collect();
             r.step(&Action::Continuous(a));
             for (_, qd) in r.arm().joint_state() {
                 total += qd.abs();
@@ -68,7 +61,7 @@ fn us_per_step(id: &str, steps: usize) -> f64 {
 }
 
 fn us_per_image(w: usize, h: usize, n: usize) -> f64 {
-    let mut r = reacher(ReacherKind::Social);
+    let mut r = reacher("SocialReacher-v0");
     r.reset(Some(0));
     let clock = Instant::now();
     for _ in 0..n {
@@ -85,7 +78,7 @@ fn main() {
         .map_or(100, |i| args[i + 1].parse().expect("--episodes N"));
     let python = !args.iter().any(|a| a == "--no-python");
 
-    let mut plane = reacher(ReacherKind::Plane);
+    let mut plane = reacher("ReacherPlane-v0");
     plane.reset(Some(0));
     let mut push = Vec::new();
     for t in 1..=50 {
@@ -94,7 +87,7 @@ fn main() {
             push.push(plane.arm().joint_state()[0].0);
         }
     }
-    let mut arm3 = reacher(ReacherKind::ThreeD);
+    let mut arm3 = reacher("Reacher3D-v0");
     arm3.reset(Some(0));
     let mut fall = Vec::new();
     for t in 1..=100 {
@@ -108,8 +101,8 @@ fn main() {
         push[1],
         fall[0],
         fall[1],
-        speed(ReacherKind::Plane, episodes),
-        speed(ReacherKind::ThreeD, episodes),
+        speed("ReacherPlane-v0", episodes),
+        speed("Reacher3D-v0", episodes),
     ];
     let theirs = python.then(|| {
         let v = env_traces::pybullet_json("benches/reacher_pybullet.py", &[episodes.to_string()]);

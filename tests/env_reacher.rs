@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use synapt_safety::env::legacy_rng::RandomState;
 use synapt_safety::env::rapier::arm::{Arm, ArmPhysics};
 use synapt_safety::env::rapier::mjcf;
-use synapt_safety::env::rapier::reacher::{self, Reacher, ReacherConfig, ReacherKind};
+use synapt_safety::env::rapier::reacher::{self, Reacher, ReacherKind};
 use synapt_safety::env::{self, Action, Env};
 
 fn oracle(job: &Value) -> Value {
@@ -153,15 +153,7 @@ fn rewards_are_the_seeds_for_the_same_key_points() {
 
 #[test]
 fn set_target_drives_the_reward_and_replays() {
-    let config = ReacherConfig {
-        kind: ReacherKind::Social,
-        power: 0.5,
-        potential_constant: 100.0,
-        r1: 1.0,
-        r2: 1.0,
-        reset_noise: 0.01,
-    };
-    let mut a = Reacher::new("SocialReacher-v0", config);
+    let mut a = Reacher::from_name("SocialReacher-v0").unwrap();
     let goal = reacher::key_points(ReacherKind::Social, &[1.0, -0.5]);
     let goal = [goal[0][0], goal[0][1], goal[1][0], goal[1][1]];
     a.set_target(&goal).unwrap();
@@ -204,7 +196,7 @@ fn set_target_drives_the_reward_and_replays() {
         a.step(&Action::Continuous(vec![-0.3, 0.2]));
     }
     let snap = a.snapshot();
-    let mut b = Reacher::new("SocialReacher-v0", config);
+    let mut b = Reacher::from_name("SocialReacher-v0").unwrap();
     b.restore(&snap).unwrap();
     for t in 0..20 {
         let act = Action::Continuous(vec![(t as f64 * 0.3).sin(), 0.5]);
@@ -224,13 +216,7 @@ fn set_target_drives_the_reward_and_replays() {
     }
     assert_eq!(a.target(), before.as_slice());
     // The plane arm's targets lie in its plane.
-    let mut p = Reacher::new(
-        "ReacherPlane-v0",
-        ReacherConfig {
-            kind: ReacherKind::Plane,
-            ..config
-        },
-    );
+    let mut p = Reacher::from_name("ReacherPlane-v0").unwrap();
     p.set_target(&[0.21, 0.0, 0.41, 0.41, 0.0, 0.41]).unwrap();
     let err = p
         .set_target(&[0.21, 0.0, 0.41, 0.21, 0.0, 0.61])
@@ -257,15 +243,8 @@ fn the_arm_moves_as_pybullets_on_the_same_mjcf() {
     // pybullet 3.2.7 (Roboschool's sibling: the same Bullet MJCF importer) runs the committed MJCF;
     // both start at q = 0 and take the same actions. benches/reacher.rs has 100 episodes.
     let theirs = env_traces::pybullet_json("benches/reacher_pybullet.py", &["3".into()]);
-    let config = |kind| ReacherConfig {
-        kind,
-        power: 0.5,
-        potential_constant: 100.0,
-        r1: 1.0,
-        r2: 1.0,
-        reset_noise: 0.0,
-    };
-    let mut plane = Reacher::new("ReacherPlane-v0", config(ReacherKind::Plane));
+    let from_rest = |id: &str| Reacher::from_name(&format!("{id}:reset_noise=0")).unwrap();
+    let mut plane = from_rest("ReacherPlane-v0");
     plane.reset(Some(0));
     for _ in 0..20 {
         plane.step(&Action::Continuous(vec![1.0, 0.0]));
@@ -276,7 +255,7 @@ fn the_arm_moves_as_pybullets_on_the_same_mjcf() {
         (push / want - 1.0).abs() < 0.15,
         "shoulder after 20 steps: {push} vs {want}"
     );
-    let mut arm = Reacher::new("Reacher3D-v0", config(ReacherKind::ThreeD));
+    let mut arm = from_rest("Reacher3D-v0");
     arm.reset(Some(0));
     for _ in 0..20 {
         arm.step(&Action::Continuous(vec![0.0; 3]));
@@ -289,7 +268,7 @@ fn the_arm_moves_as_pybullets_on_the_same_mjcf() {
     );
     let (mut total, mut count) = (0.0, 0);
     for ep in 0..3u32 {
-        let mut r = Reacher::new("ReacherPlane-v0", config(ReacherKind::Plane));
+        let mut r = from_rest("ReacherPlane-v0");
         r.reset(Some(0));
         let mut rng = RandomState::from_int_seed(1000 + ep);
         for _ in 0..300 {
@@ -332,15 +311,7 @@ fn a_campaign_can_turn_social_reachers_target_pose() {
         assert!((got + want).abs() < 1e-12, "{got} vs -{want}");
     }
     // A target set from outside is not turned.
-    let config = ReacherConfig {
-        kind: ReacherKind::Social,
-        power: 0.5,
-        potential_constant: 100.0,
-        r1: 1.0,
-        r2: 1.0,
-        reset_noise: 0.01,
-    };
-    let mut r = Reacher::new("SocialReacher-v0", config);
+    let mut r = Reacher::from_name("SocialReacher-v0").unwrap();
     let goal = [0.21, 0.0, 0.41, 0.0];
     r.set_target(&goal).unwrap();
     r.reset(Some(9));

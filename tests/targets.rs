@@ -6,7 +6,7 @@ mod common;
 
 use common::{assert_ok, assert_refused, file_names, python, run_bin};
 use synapt_safety::env::legacy_rng::RandomState;
-use synapt_safety::env::rapier::reacher::{Reacher, ReacherConfig, ReacherKind};
+use synapt_safety::env::rapier::reacher::Reacher;
 use synapt_safety::env::{Action, Env};
 
 #[test]
@@ -81,17 +81,7 @@ print(json.dumps({
     assert_eq!(v["env"], "SocialReacher-v0");
     assert!(v["fk_error"].as_f64().unwrap() < 1e-5, "{}", v["fk_error"]);
     // The first pose: episode 0 reset with seed 3, one action from RandomState(3).
-    let mut r = Reacher::new(
-        "SocialReacher-v0",
-        ReacherConfig {
-            kind: ReacherKind::Social,
-            power: 0.5,
-            potential_constant: 100.0,
-            r1: 1.0,
-            r2: 1.0,
-            reset_noise: 0.01,
-        },
-    );
+    let mut r = Reacher::from_name("SocialReacher-v0").unwrap();
     r.reset(Some(3));
     let mut rng = RandomState::from_int_seed(3);
     let a = vec![rng.uniform(-1.0, 1.0), rng.uniform(-1.0, 1.0)];

@@ -264,11 +264,7 @@ const REACHER: &[Kwarg] = &[
 ];
 
 fn reacher_env(id: &'static str, k: &Kwargs, _: EnvOptions) -> Box<dyn Env> {
-    let kind = match id {
-        "ReacherPlane-v0" => ReacherKind::Plane,
-        "Reacher3D-v0" => ReacherKind::ThreeD,
-        _ => ReacherKind::Social,
-    };
+    let kind = ReacherKind::of(id).expect("reacher_env builds the reacher ids");
     Box::new(Reacher::new(id, ReacherConfig::from_kwargs(kind, k)))
 }
 

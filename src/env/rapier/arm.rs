@@ -358,23 +358,15 @@ mod tests {
     fn a_root_without_a_hinge_or_a_slide_is_refused() {
         let free =
             "<mujoco><worldbody><body name=\"b\"><geom size=\"0.1\"/></body></worldbody></mujoco>";
-        let e = Arm::new(
-            super::super::mjcf::parse(free, "m").unwrap(),
-            ArmPhysics::ROBOSCHOOL,
-        )
-        .err()
-        .unwrap()
-        .to_string();
-        assert!(e.contains("has no hinge"), "{e}");
         let slide = "<mujoco><worldbody><body name=\"b\"><joint name=\"s\" type=\"slide\"/>\
                      <geom size=\"0.1\"/></body></worldbody></mujoco>";
-        let e = Arm::new(
-            super::super::mjcf::parse(slide, "m").unwrap(),
-            ArmPhysics::ROBOSCHOOL,
-        )
-        .err()
-        .unwrap()
-        .to_string();
-        assert!(e.contains("is a slide"), "{e}");
+        for (text, needle) in [(free, "has no hinge"), (slide, "is a slide")] {
+            let model = super::super::mjcf::parse(text, "m").unwrap();
+            let e = Arm::new(model, ArmPhysics::ROBOSCHOOL)
+                .err()
+                .unwrap()
+                .to_string();
+            assert!(e.contains(needle), "{e}");
+        }
     }
 }

@@ -27,7 +27,7 @@ use super::mjcf::{self, Geom, Shape};
 use crate::env::legacy_rng::RandomState;
 use crate::env::replay::{self, Rebuild, Recipe};
 use crate::env::spec::Kwargs;
-use crate::env::{Action, Env, Info, Param, Snapshot, Space, Step};
+use crate::env::{Action, Env, EnvName, Info, Param, Snapshot, Space, Step};
 use crate::error::{Error, Result};
 use crate::render::solid::{self, Camera, Ground};
 
@@ -51,6 +51,16 @@ pub enum ReacherKind {
 }
 
 impl ReacherKind {
+    /// The kind a registered reacher id names.
+    pub fn of(id: &str) -> Option<ReacherKind> {
+        match id {
+            "ReacherPlane-v0" => Some(ReacherKind::Plane),
+            "Reacher3D-v0" => Some(ReacherKind::ThreeD),
+            "SocialReacher-v0" => Some(ReacherKind::Social),
+            _ => None,
+        }
+    }
+
     pub fn hinges(self) -> usize {
         match self {
             ReacherKind::ThreeD => 3,
@@ -322,6 +332,21 @@ impl Reacher {
             potential: [0.0; 2],
             under_way: false,
         }
+    }
+
+    /// The reacher a name `env::make` takes (`ID[:key=value,…]`), as the concrete type (for
+    /// `set_target`, `rgb` and the arm) and without the time limit `make` wraps it in.
+    pub fn from_name(name: &str) -> Result<Reacher> {
+        let n = EnvName::parse(name)?;
+        let kind = ReacherKind::of(n.spec.id).ok_or_else(|| {
+            Error::Invalid(format!(
+                "{name} is not a reacher (ReacherPlane-v0, Reacher3D-v0, SocialReacher-v0)"
+            ))
+        })?;
+        Ok(Reacher::new(
+            n.spec.id,
+            ReacherConfig::from_kwargs(kind, &n.kwargs),
+        ))
     }
 
     /// The arm in force (for drawing and tests).
