@@ -60,6 +60,8 @@ pub struct EnvSection {
     pub normalize_advantage: Option<bool>,
     pub anneal_lr: Option<bool>,
     pub ortho_init: Option<bool>,
+    /// The hidden layers' activation of actor and critic (`relu`, `tanh`, ...).
+    pub activation: Option<String>,
     /// Generalised state-dependent exploration (gSDE) in place of the state-independent log-std.
     pub use_sde: Option<bool>,
     /// gSDE: draw new exploration matrices every this many steps; -1 only at the start of a rollout.

@@ -72,6 +72,10 @@ pub struct TrainConfig {
     pub anneal_lr: bool,
     /// Orthogonal initialisation (`default` only; PruVer starts from PyTorch's default).
     pub ortho_init: bool,
+    /// The hidden layers' activation of actor and critic (`default` only; PruVer's is ReLU,
+    /// Gestures' tanh).
+    #[serde(default = "relu")]
+    pub activation: String,
     /// Generalised state-dependent exploration (gSDE, Raffin et al., CoRL 2021; SB3's `use_sde`): the
     /// action noise is the actor's last hidden features times an exploration matrix drawn from
     /// N(0, σ²), σ a learned `[features × actions]` matrix (`default` only, continuous actions).
@@ -118,6 +122,7 @@ impl TrainConfig {
             normalize_advantage: true,
             anneal_lr: false,
             ortho_init: true,
+            activation: relu(),
             use_sde: false,
             sde_sample_freq: -1,
         };
@@ -165,6 +170,7 @@ impl TrainConfig {
             normalize_advantage,
             anneal_lr,
             ortho_init,
+            activation,
             use_sde,
             sde_sample_freq
         );
@@ -247,6 +253,9 @@ impl TrainConfig {
                 ),
             );
         }
+        if let Err(e) = crate::policy::Activation::parse(&self.activation) {
+            return bad("activation", format!("is `{}`: {e}", self.activation));
+        }
         if let Some(f) = self.log_std_final {
             if !f.is_finite() || f.abs() > 80.0 {
                 return bad(
@@ -324,6 +333,7 @@ impl TrainConfig {
             kv("normalize_advantage", self.normalize_advantage.to_string());
             kv("anneal_lr", self.anneal_lr.to_string());
             kv("ortho_init", self.ortho_init.to_string());
+            kv("activation", self.activation.clone());
             kv("use_sde", self.use_sde.to_string());
             if self.use_sde {
                 kv("sde_sample_freq", self.sde_sample_freq.to_string());
@@ -331,6 +341,10 @@ impl TrainConfig {
         }
         s
     }
+}
+
+fn relu() -> String {
+    "relu".into()
 }
 
 /// Keys that only the `default` preset reads.
@@ -349,6 +363,7 @@ const DEFAULT_ONLY: &[&str] = &[
     "normalize_advantage",
     "anneal_lr",
     "ortho_init",
+    "activation",
     "use_sde",
     "sde_sample_freq",
     "default",
@@ -476,6 +491,7 @@ fn section_sets(s: &EnvSection, key: &str) -> bool {
         "normalize_advantage" => s.normalize_advantage.is_some(),
         "anneal_lr" => s.anneal_lr.is_some(),
         "ortho_init" => s.ortho_init.is_some(),
+        "activation" => s.activation.is_some(),
         "use_sde" => s.use_sde.is_some(),
         "sde_sample_freq" => s.sde_sample_freq.is_some(),
         "default" => s.default.is_some(),
@@ -578,6 +594,7 @@ mod tests {
             ("sde_sample_freq: -2", "sde_sample_freq"),
             ("log_std_final: 100", "log_std_final"),
             ("log_std_final: -1\n  use_sde: true", "log_std_final"),
+            ("activation: swish", "activation"),
         ] {
             let h = parse(&format!("CartPole-v1:\n  {yaml}\n"));
             let e = resolve(Some(&h), "CartPole-v1", true, &Overrides::default())

@@ -141,8 +141,12 @@ impl Trainer {
         } else {
             (Init::TorchDefault, Init::TorchDefault)
         };
-        let actor = net::init_actor(&[&sizes[..], &[act_dim]].concat(), actor_init, &mut rng);
-        let critic = net::init_actor(&[&sizes[..], &[1]].concat(), critic_init, &mut rng);
+        let mut actor = net::init_actor(&[&sizes[..], &[act_dim]].concat(), actor_init, &mut rng);
+        let mut critic = net::init_actor(&[&sizes[..], &[1]].concat(), critic_init, &mut rng);
+        let activation = crate::policy::Activation::parse(&cfg.activation)?;
+        for net in [&mut actor, &mut critic] {
+            net.activations = vec![activation; net.layers.len() - 1];
+        }
         // The learned log-std: one per action, or gSDE's `[features × actions]` matrix (SB3's
         // `full_std`), the features being the actor's last hidden layer.
         let n_std = if cfg.use_sde {
@@ -1053,6 +1057,7 @@ pub(crate) fn worker_states(workers: &[Worker]) -> Vec<WorkerState> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::policy::Activation;
 
     fn config(normalize_obs: bool) -> TrainConfig {
         TrainConfig {
@@ -1086,6 +1091,25 @@ mod tests {
         let after = t.params.values();
         let n = after.len() - 1;
         assert_ne!(before[..n], after[..n], "the networks trained");
+    }
+
+    /// `activation` sets the hidden layers of both networks; ReLU without it.
+    #[test]
+    fn the_activation_key_sets_both_networks_hidden_layers() {
+        let mut cfg = config(false);
+        cfg.activation = "tanh".into();
+        let t = Trainer::new("Pendulum-v1", EnvOptions::default(), cfg, Device::Cpu).unwrap();
+        for net in [t.actor_mlp(), t.critic_mlp()] {
+            assert_eq!(net.activations, vec![Activation::Tanh; 2]);
+        }
+        let relu = Trainer::new(
+            "Pendulum-v1",
+            EnvOptions::default(),
+            config(false),
+            Device::Cpu,
+        )
+        .unwrap();
+        assert_eq!(relu.actor_mlp().activations, vec![Activation::Relu; 2]);
     }
 
     /// The exported actor takes raw observations and gives what the trained network gives on
