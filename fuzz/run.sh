@@ -11,7 +11,7 @@ source scripts/setup.sh >/dev/null
 secs="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(pth pickle npy failures yaml formula hypernca_config arch checkpoint)
+[ ${#targets[@]} -eq 0 ] && targets=(pth pickle npy failures yaml formula hypernca_config arch checkpoint targets)
 command -v cargo-afl >/dev/null 2>&1 || cargo install --locked cargo-afl
 cd fuzz
 # The instrumented build keeps its own folder (whatever CARGO_TARGET_DIR says): sharing the main

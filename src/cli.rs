@@ -332,9 +332,45 @@ pub struct Cli {
     #[arg(long, default_value_t = 40, value_name = "PX")]
     pub image_size: usize,
 
-    /// --collect-targets: the data set file [default: Targets/<ENV>_n<N>_<PX>x<PX>_seed<S>.npz].
+    /// A target data set of SocialReacher-v0: --collect-targets writes it [default:
+    /// Targets/<ENV>_n<N>_<PX>x<PX>_seed<S>.npz]; --train, --test and --falsify draw each episode's
+    /// target pose from it; --train-cnn learns from its images; --mimic takes its poses in turn.
     #[arg(long, value_name = "PATH")]
     pub targets: Option<PathBuf>,
+
+    /// Train pose mimicry's understanding CNN (image → target key points) on --targets' images, and
+    /// exit; writes --cnn and Graph/understanding_<ENV>.csv (docs/mimicry.md).
+    #[arg(long)]
+    pub train_cnn: bool,
+
+    /// The understanding CNN: written by --train-cnn [default:
+    /// Policies/understanding_<ENV>.pth]; with --mimic, also mimic with the targets it reads from
+    /// the images.
+    #[arg(long, value_name = "PATH")]
+    pub cnn: Option<PathBuf>,
+
+    /// --train-cnn: passes over the training images (the seed's 200).
+    #[arg(long, default_value_t = 200, value_name = "N", value_parser = positive)]
+    pub epochs: usize,
+
+    /// Pose mimicry: give --actor --targets' poses in turn and count those it reaches (distance
+    /// < 0.1 for 50 frames), with the true targets and, with --cnn, the CNN's; writes
+    /// Graph/mimic_<ENV>_update<F>.{csv,png} (and .gif with --display), and exit.
+    #[arg(long)]
+    pub mimic: bool,
+
+    /// --mimic: how many poses.
+    #[arg(long, default_value_t = 100, value_name = "N", value_parser = positive)]
+    pub poses: usize,
+
+    /// --mimic: frames each target holds before the next (the seed's --update-target).
+    #[arg(long, default_value_t = 300, value_name = "F", value_parser = positive)]
+    pub update_target: usize,
+
+    /// --mimic: data set rows between successive poses (1: the recorded trajectory) [default:
+    /// spread over the set].
+    #[arg(long, value_name = "S", value_parser = positive)]
+    pub target_stride: Option<usize>,
 
     /// The learner --train runs; it also names the default --actor (Policies/<ALGO>_actor<ENV>.pth).
     #[arg(long, value_parser = choice::<train::Algo>(), default_value = "ppo", value_name = "ALGO")]
@@ -697,8 +733,15 @@ impl Cli {
                     s.flag()
                 ));
             }
-            if self.reproduce {
-                return Err("--collect-targets runs alone: drop --reproduce".into());
+            if let Some((flag, _)) = [
+                ("--reproduce", self.reproduce),
+                ("--train-cnn", self.train_cnn),
+                ("--mimic", self.mimic),
+            ]
+            .iter()
+            .find(|(_, on)| *on)
+            {
+                return Err(format!("--collect-targets runs alone: drop {flag}"));
             }
             if count == 0 {
                 return Err("--collect-targets 0: collect at least one pose".into());
@@ -728,10 +771,28 @@ impl Cli {
                 threads: self.threads_or_all_cores(),
             }));
         }
+        if self.train_cnn || self.mimic {
+            return self.pose_job();
+        }
+        let mimicry_flags = [
+            ("--cnn", self.cnn.is_some()),
+            ("--target-stride", self.target_stride.is_some()),
+        ];
+        if let Some((flag, _)) = mimicry_flags.iter().find(|(_, on)| *on) {
+            return Err(format!(
+                "{flag} applies to --train-cnn or --mimic, neither of which was given"
+            ));
+        }
         if self.targets.is_some() {
-            return Err(
-                "--targets names --collect-targets' file; --collect-targets was not given".into(),
-            );
+            let stages = self.stages();
+            let takes = [Stage::Train, Stage::Test, Stage::Falsify, Stage::Calibrate];
+            if !stages.iter().any(|s| takes.contains(s)) || self.reproduce {
+                return Err(
+                    "--targets names a target data set: --collect-targets writes it; --train, \
+                     --test, --falsify, --train-cnn and --mimic read it"
+                        .into(),
+                );
+            }
         }
         self.check()?;
         let threads = self.threads_or_all_cores();
@@ -762,6 +823,7 @@ impl Cli {
                 overlay: self.overlay,
                 hyperparameters: self.hyperparameters,
                 specs: self.specs,
+                targets: self.targets,
             },
             episodes: self.episodes,
             seed: self.seed,
@@ -806,6 +868,86 @@ impl Cli {
             },
             gifs: self.gifs,
         })))
+    }
+}
+
+impl Cli {
+    /// `--train-cnn` or `--mimic`: each runs alone, on a data set.
+    fn pose_job(self) -> Result<Job, String> {
+        let (flag, other) = if self.train_cnn {
+            ("--train-cnn", self.mimic.then_some("--mimic"))
+        } else {
+            ("--mimic", None)
+        };
+        if let Some(other) = other {
+            return Err(format!("{flag} and {other} run alone: one per command"));
+        }
+        // --display with --mimic draws the GIF; every other stage is its own command.
+        if let Some(s) = self
+            .stages()
+            .into_iter()
+            .find(|&s| !(self.mimic && s == Stage::Display))
+        {
+            return Err(format!(
+                "{flag} runs alone: drop {} (or run it in its own command)",
+                s.flag()
+            ));
+        }
+        if self.reproduce {
+            return Err(format!("{flag} runs alone: drop --reproduce"));
+        }
+        let env = match synapt_safety::env::EnvName::parse(&self.env) {
+            Ok(name) if name.spec.id == "SocialReacher-v0" => name.canonical(),
+            _ => {
+                return Err(format!(
+                    "{flag} works on SocialReacher-v0's poses, not {}: add --env SocialReacher-v0",
+                    self.env
+                ))
+            }
+        };
+        let Some(targets) = self.targets.clone() else {
+            return Err(format!(
+                "{flag} needs a target data set: give --targets PATH (written by \
+                 `synapt-safety --collect-targets N --env SocialReacher-v0`)"
+            ));
+        };
+        if self.train_cnn {
+            let (cnn, log) = synapt_safety::understand::CnnPlan::default_paths(&env);
+            let cnn = self.cnn.clone().unwrap_or(cnn);
+            for (what, out) in [("--cnn", &cnn), ("the log", &log)] {
+                if synapt_safety::fsutil::same_file(out, &targets) {
+                    return Err(format!(
+                        "{what} {} is the input --targets: a command never writes over what it \
+                         reads; name another output",
+                        out.display()
+                    ));
+                }
+            }
+            return Ok(Job::TrainCnn(synapt_safety::understand::CnnPlan {
+                env,
+                targets,
+                cnn,
+                log,
+                epochs: self.epochs,
+                seed: self.seed,
+                device: self.device,
+            }));
+        }
+        Ok(Job::Mimic(synapt_safety::mimic::MimicPlan {
+            actor: self
+                .actor
+                .clone()
+                .unwrap_or_else(|| self.algo.actor_path(&env)),
+            env,
+            targets,
+            cnn: self.cnn.clone(),
+            poses: self.poses,
+            update: self.update_target,
+            stride: self.target_stride,
+            seed: self.seed,
+            display: self.display,
+            device: self.device,
+        }))
     }
 }
 

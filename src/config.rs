@@ -161,7 +161,10 @@ impl Hyperparameters {
                 })
             }
         };
-        Ok(crate::env::EnvOptions { promotion })
+        Ok(crate::env::EnvOptions {
+            promotion,
+            targets: None,
+        })
     }
 
     /// `--refine`'s return thresholds for `env_id`: the section's, else the built-in defaults

@@ -11,7 +11,7 @@ use crate::falsify::spec::Formula;
 use crate::policy::{arch::ArchFile, npy, pickle, pth, Actor};
 
 /// Every target, by name (each has a corpus in fuzz/corpus/<name>).
-pub const TARGETS: [&str; 9] = [
+pub const TARGETS: [&str; 10] = [
     "pth",
     "pickle",
     "npy",
@@ -21,6 +21,7 @@ pub const TARGETS: [&str; 9] = [
     "hypernca_config",
     "arch",
     "checkpoint",
+    "targets",
 ];
 
 /// Read `data` as target `target` does. An unknown target name is a programming error: it panics.
@@ -98,6 +99,10 @@ pub fn run(target: &str, data: &[u8]) {
         }
         "checkpoint" => {
             let _ = resumed_by(data);
+        }
+        // A pose-mimicry data set (`--targets`): the zip, its four arrays and the pose checks.
+        "targets" => {
+            let _ = crate::targets::Targets::from_npz_bytes(data);
         }
         other => panic!("no fuzz target `{other}`; the targets are {TARGETS:?}"),
     }

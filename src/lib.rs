@@ -21,6 +21,7 @@ pub mod fuzzing;
 pub mod htmlreport;
 pub mod libtorch;
 pub mod limits;
+pub mod mimic;
 pub mod pipeline;
 pub mod plot;
 pub mod policy;
@@ -33,6 +34,7 @@ pub mod rollout;
 pub mod targets;
 pub mod train;
 pub mod trajectory;
+pub mod understand;
 pub mod visualize;
 pub mod yaml;
 

@@ -1,5 +1,5 @@
-//! The work that needs libtorch (PPO's gradients, refinement, `--reproduce`), reached only through
-//! the function pointers of a [`Libtorch`].
+//! The work that needs libtorch (PPO's gradients, refinement, `--reproduce`, the understanding CNN),
+//! reached only through the function pointers of a [`Libtorch`].
 //!
 //! Reading, writing and running actors is plain Rust; only gradients need libtorch. So the
 //! `synapt-safety` binary runs the pipeline with [`Plan::run_with`](crate::pipeline::Plan::run_with)
@@ -11,12 +11,17 @@
 //! [`Plan::run`](crate::pipeline::Plan::run) for library users. CUDA's libraries are loaded only when
 //! a device is resolved for CUDA ([`crate::device`]).
 
+use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use crate::device::DeviceChoice;
 use crate::error::Result;
 use crate::pipeline::ReproducePlan;
-use crate::{refine, train};
+use crate::targets::Targets;
+use crate::{refine, train, understand};
+
+/// What a CNN file reads from the images of `rows` of a data set: one key-point target a row.
+pub type ReadCnn = fn(&Path, &Targets, &[usize], tch::Device) -> Result<Vec<Vec<f64>>>;
 
 /// The entry points into libtorch's work.
 pub struct Libtorch {
@@ -28,6 +33,10 @@ pub struct Libtorch {
     pub refine: fn(&refine::Request) -> Result<refine::Outcome>,
     /// `--reproduce`.
     pub reproduce: fn(&ReproducePlan, &AtomicBool) -> Result<()>,
+    /// `--train-cnn`: the understanding CNN of pose mimicry.
+    pub train_cnn: fn(&understand::CnnPlan, tch::Device, &AtomicBool) -> Result<()>,
+    /// `--mimic --cnn`: what a CNN file reads from images (rows of a data set).
+    pub read_cnn: ReadCnn,
 }
 
 /// The real thing: libtorch linked into the program that refers to this.
@@ -36,6 +45,8 @@ pub static LINKED: Libtorch = Libtorch {
     train_ppo: train::run,
     refine: refine::refine,
     reproduce: ReproducePlan::run,
+    train_cnn: understand::train,
+    read_cnn: understand::predict,
 };
 
 /// The error of a stage that needs libtorch in a program run without it (the `synapt-safety` binary

@@ -64,6 +64,10 @@ pub enum Job {
     ListEnvs,
     /// `--collect-targets N`: target poses of SocialReacher for pose mimicry.
     CollectTargets(crate::targets::CollectPlan),
+    /// `--train-cnn`: pose mimicry's understanding CNN, from a target data set.
+    TrainCnn(crate::understand::CnnPlan),
+    /// `--mimic`: pose mimicry, poses reached with true and CNN targets.
+    Mimic(crate::mimic::MimicPlan),
     /// Stages over one environment.
     Stages(Box<Plan>),
     /// `--reproduce`: PruVer's results on its three environments.
@@ -85,6 +89,14 @@ impl Job {
                 Ok(())
             }
             Job::CollectTargets(plan) => crate::targets::run(plan),
+            Job::TrainCnn(plan) => {
+                let lt = libtorch.ok_or_else(|| crate::libtorch::missing("--train-cnn"))?;
+                (lt.train_cnn)(plan, (lt.device)(plan.device)?, stop)
+            }
+            Job::Mimic(plan) => crate::mimic::run(plan, |cnn, t, rows| {
+                let lt = libtorch.ok_or_else(|| crate::libtorch::missing("--mimic --cnn"))?;
+                (lt.read_cnn)(cnn, t, rows, (lt.device)(plan.device)?)
+            }),
             Job::Stages(plan) => plan.run_with(stop, libtorch),
             Job::Reproduce(r) => (libtorch
                 .ok_or_else(|| crate::libtorch::missing("--reproduce"))?
@@ -92,12 +104,14 @@ impl Job {
         }
     }
 
-    /// Whether the job needs libtorch: PPO training, refinement, `--reproduce`.
+    /// Whether the job needs libtorch: PPO training, refinement, `--reproduce`, the understanding
+    /// CNN.
     pub fn needs_libtorch(&self) -> bool {
         match self {
             Job::ListEnvs | Job::CollectTargets(_) => false,
             Job::Stages(plan) => plan.needs_libtorch(),
-            Job::Reproduce(_) => true,
+            Job::Reproduce(_) | Job::TrainCnn(_) => true,
+            Job::Mimic(plan) => plan.cnn.is_some(),
         }
     }
 
@@ -114,6 +128,8 @@ impl Job {
         match self {
             Job::ListEnvs => one("--list-envs"),
             Job::CollectTargets(_) => one("--collect-targets"),
+            Job::TrainCnn(_) => one("--train-cnn"),
+            Job::Mimic(_) => one("--mimic"),
             Job::Reproduce(_) => {
                 // Every rank would train a missing dense actor: train it once, first.
                 let missing: Vec<&str> = reproduce::CASES
@@ -156,6 +172,8 @@ pub struct Files {
     pub overlay: Vec<PathBuf>,
     pub hyperparameters: Option<PathBuf>,
     pub specs: Option<PathBuf>,
+    /// `--targets`: SocialReacher's episodes draw their target pose from this data set.
+    pub targets: Option<PathBuf>,
 }
 
 /// `--train`'s settings.
@@ -386,10 +404,23 @@ impl Plan {
         // default file is optional; a file named with --hyperparameters must exist.
         let hyperparameters =
             train::config::load_hyperparameters(self.files.hyperparameters.as_deref())?;
-        let env_options = match &hyperparameters {
+        let mut env_options = match &hyperparameters {
             Some(h) => h.env_options(&self.env)?,
             None => EnvOptions::default(),
         };
+        if let Some(path) = &self.files.targets {
+            let id = env::EnvName::parse(&self.env)?.spec.id;
+            if id != "SocialReacher-v0" {
+                return Err(Error::Usage(format!(
+                    "--targets gives SocialReacher-v0's episodes their target poses; {} has none \
+                     (use --env SocialReacher-v0)",
+                    self.env
+                )));
+            }
+            let t = crate::targets::Targets::read(path)?;
+            println!("target poses: {} from {}", t.len(), path.display());
+            env_options.targets = Some(t.pose_set(path));
+        }
         println!(
             "synapt-safety {} · env {}{}",
             env!("CARGO_PKG_VERSION"),

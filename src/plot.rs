@@ -1088,6 +1088,82 @@ pub fn learning_curve(path: &Path, points: &[(f64, f64, f64)], subtitle: &str) -
     })
 }
 
+/// `--mimic`: the key-point distance to the pose being mimicked, frame by frame, one line per series
+/// (label, distances), the `threshold` dashed, and a faint line where each new target starts (every
+/// `update` frames).
+pub fn mimic_distance(
+    path: &Path,
+    series: &[(String, Vec<f64>)],
+    threshold: f64,
+    update: usize,
+    subtitle: &str,
+) -> Result<()> {
+    let n = series.iter().map(|s| s.1.len()).max().unwrap_or(0);
+    if n == 0 {
+        return Err(Error::Invalid(format!(
+            "{}: nothing to plot: no frames",
+            path.display()
+        )));
+    }
+    let ymax = series
+        .iter()
+        .flat_map(|s| s.1.iter().copied())
+        .filter(|v| v.is_finite())
+        .fold(threshold, f64::max);
+    let (x_lo, x_hi, y_lo, y_hi) = (0.0, n as f64, 0.0, ymax * 1.05);
+    let mut legend: Vec<LegendEntry> = series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (PALETTE[i % PALETTE.len()], s.0.clone(), false))
+        .collect();
+    legend.push((REFERENCE, format!("threshold {threshold}"), true));
+    let legend_w = legend_width(&legend)?;
+    let (w, h) = (1100 + legend_w + 30, 560u32);
+    render(path, (w, h), |root, texts| {
+        title(
+            texts,
+            w,
+            "Pose mimicry: distance to the target pose",
+            subtitle,
+        );
+        let mut chart = line_chart(root, legend_w + 56, x_lo..x_hi, y_lo..y_hi)?;
+        let bx = line_axes(
+            root,
+            texts,
+            &chart,
+            &count_ticks(x_hi, 10),
+            |v, _| format!("{v:.0}"),
+            ("frame", "key-point distance (m)"),
+        )?;
+        // At most a few hundred target changes are worth a line each.
+        if n / update.max(1) <= 400 {
+            for k in (update..n).step_by(update.max(1)) {
+                chart.draw_series(LineSeries::new(
+                    [(k as f64, y_lo), (k as f64, y_hi)],
+                    RGBColor(200, 200, 200).stroke_width(1),
+                ))?;
+            }
+        }
+        // One pixel wide: a wider polyline is drawn as polygons, and the many frames that fall on
+        // one pixel (the arm at rest) make zero-length segments whose polygons shoot off the plot.
+        for (i, (_, d)) in series.iter().enumerate() {
+            let c = PALETTE[i % PALETTE.len()];
+            chart.draw_series(LineSeries::new(
+                d.iter().enumerate().map(|(f, &v)| (f as f64, v)),
+                c.stroke_width(1),
+            ))?;
+        }
+        chart.draw_series(DashedLineSeries::new(
+            [(x_lo, threshold), (x_hi, threshold)],
+            10,
+            6,
+            REFERENCE.stroke_width(2),
+        ))?;
+        frame(root, bx)?;
+        draw_legend(root, texts, bx, legend_w, &legend, false)
+    })
+}
+
 // ------------------------------------------------------------------------------------------------
 // Pictures drawn elsewhere (the GIF frames of `--display`), with this module's text
 

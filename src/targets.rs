@@ -14,17 +14,24 @@
 //! | `joints` | float32 | (N, 2) | the hinge angles of that pose (rad, unwrapped) |
 //! | `images` | uint8 | (N, H, W, 3) | the overhead camera's RGB image, top row first |
 //! | `env` | str | () | the environment's canonical name |
+//!
+//! [`Targets::read`] reads such a file back (float64 `states` and `joints` too, as NumPy makes them
+//! by default), refusing one whose arrays are missing, of another type or shape, of another
+//! environment, or whose key points are not the pose its angles make (so a target outside the arm's
+//! reach is refused as well). `--train`, `--test` and `--falsify` with `--targets` draw each episode's
+//! target pose from it ([`PoseSet`]), `--train-cnn` learns from its images and `--mimic` takes its
+//! poses in turn.
 
-use std::io::{Cursor, Write};
-use std::path::PathBuf;
+use std::io::{Cursor, Read, Write};
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::env::legacy_rng::RandomState;
-use crate::env::rapier::reacher::{Reacher, ReacherConfig, ReacherKind};
+use crate::env::rapier::reacher::{self, PoseSet, Reacher, ReacherConfig, ReacherKind};
 use crate::env::{Action, Env, EnvName};
 use crate::error::{Error, Result};
-use crate::policy::npy::array_to_bytes;
+use crate::policy::npy::{self, array_to_bytes};
 
 /// Steps of one SocialReacher episode.
 const EPISODE: usize = 300;
@@ -62,6 +69,196 @@ pub struct Targets {
     /// `states.len()` images of `size × size × 3` bytes, one after another.
     pub images: Vec<u8>,
 }
+
+impl Targets {
+    /// Poses in the set.
+    pub fn len(&self) -> usize {
+        self.states.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.states.is_empty()
+    }
+
+    /// Pose `i`'s image: `size × size × 3` bytes, top row first.
+    pub fn image(&self, i: usize) -> &[u8] {
+        let n = self.size * self.size * 3;
+        &self.images[i * n..(i + 1) * n]
+    }
+
+    /// Pose `i`'s target as `Reacher::set_target` takes it (elbow xy, hand xy), from its angles.
+    pub fn target(&self, i: usize) -> Vec<f64> {
+        let [a, b] = self.joints[i];
+        let [e, h] = reacher::key_points(ReacherKind::Social, &[a as f64, b as f64]);
+        vec![e[0], e[1], h[0], h[1]]
+    }
+
+    /// Read a data set `--collect-targets` wrote (or NumPy, in its format); the error names the file
+    /// and what is wrong.
+    pub fn read(path: &Path) -> Result<Targets> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        Targets::from_npz_bytes(&bytes).map_err(|reason| {
+            Error::Invalid(format!(
+                "{}: not a target data set of SocialReacher-v0: {reason} (--collect-targets \
+                 writes one; docs/mimicry.md gives its format)",
+                path.display()
+            ))
+        })
+    }
+
+    /// Parse the bytes of a data set's `.npz`.
+    pub fn from_npz_bytes(bytes: &[u8]) -> Result<Targets, String> {
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+            .map_err(|e| format!("not a .npz archive (a zip of .npy arrays): {e}"))?;
+        let mut entry = |name: &str| -> Result<Vec<u8>, String> {
+            let mut f = zip.by_name(&format!("{name}.npy")).map_err(|_| {
+                format!(
+                    "it has no `{name}` array (a data set holds states, joints, images and env)"
+                )
+            })?;
+            let mut out = Vec::new();
+            f.read_to_end(&mut out)
+                .map_err(|e| format!("cannot read its `{name}` array: {e}"))?;
+            Ok(out)
+        };
+        let (states, joints, images, env) = (
+            entry("states")?,
+            entry("joints")?,
+            entry("images")?,
+            entry("env")?,
+        );
+        let float_size = |d: &str| match d {
+            "<f4" => Ok(4),
+            "<f8" => Ok(8),
+            other => Err(format!("dtype `{other}`, not float32 or float64")),
+        };
+        let floats = |name: &str, bytes: &[u8], cols: usize| -> Result<Vec<f32>, String> {
+            let a = npy::raw_array(bytes, float_size).map_err(|e| format!("`{name}`: {e}"))?;
+            if a.shape.len() != 2 || a.shape[1] != cols {
+                return Err(format!(
+                    "`{name}` has shape {:?}; (N, {cols}) is expected",
+                    a.shape
+                ));
+            }
+            let v: Vec<f32> = if a.descr == "<f4" {
+                a.data
+                    .chunks_exact(4)
+                    .map(|c| f32::from_le_bytes(c.try_into().unwrap()))
+                    .collect()
+            } else {
+                a.data
+                    .chunks_exact(8)
+                    .map(|c| f64::from_le_bytes(c.try_into().unwrap()) as f32)
+                    .collect()
+            };
+            if let Some(k) = v.iter().position(|x| !x.is_finite()) {
+                return Err(format!("`{name}` row {} holds {}", k / cols, v[k]));
+            }
+            Ok(v)
+        };
+        let states = floats("states", &states, 4)?;
+        let joints = floats("joints", &joints, 2)?;
+        let n = states.len() / 4;
+        if n == 0 {
+            return Err("it holds no poses".into());
+        }
+        if joints.len() / 2 != n {
+            return Err(format!(
+                "`states` has {n} rows but `joints` {}",
+                joints.len() / 2
+            ));
+        }
+        let img = npy::raw_array(&images, |d| match d {
+            "|u1" => Ok(1),
+            other => Err(format!("dtype `{other}`, not uint8")),
+        })
+        .map_err(|e| format!("`images`: {e}"))?;
+        let size = match img.shape[..] {
+            [m, h, w, 3] if m == n && h == w && IMAGE_SIZES.contains(&h) => h,
+            _ => {
+                return Err(format!(
+                    "`images` has shape {:?}; ({n}, S, S, 3) with S from {} to {} is expected",
+                    img.shape,
+                    IMAGE_SIZES.start(),
+                    IMAGE_SIZES.end()
+                ))
+            }
+        };
+        let name = npy::raw_array(&env, |d| {
+            d.strip_prefix("<U")
+                .and_then(|c| c.parse::<usize>().ok())
+                .map(|c| 4 * c)
+                .ok_or_else(|| format!("dtype `{d}`, not a string"))
+        })
+        .map_err(|e| format!("`env`: {e}"))?;
+        if !name.shape.is_empty() {
+            return Err(format!(
+                "`env` has shape {:?}; a string is expected",
+                name.shape
+            ));
+        }
+        let env: String = name
+            .data
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes(c.try_into().unwrap()))
+            .take_while(|&c| c != 0)
+            .map(|c| char::from_u32(c).unwrap_or('\u{fffd}'))
+            .collect();
+        match EnvName::parse(&env) {
+            Ok(e) if e.spec.id == "SocialReacher-v0" => {}
+            _ => {
+                return Err(format!(
+                    "its poses are of `{env}`; SocialReacher-v0's are expected"
+                ))
+            }
+        }
+        let t = Targets {
+            env,
+            size,
+            states: states
+                .chunks_exact(4)
+                .map(|c| c.try_into().unwrap())
+                .collect(),
+            joints: joints
+                .chunks_exact(2)
+                .map(|c| c.try_into().unwrap())
+                .collect(),
+            images: img.data.to_vec(),
+        };
+        // The key points must be the pose the angles make (float32's precision allowed).
+        for i in 0..n {
+            let want = t.target(i);
+            let off = t.states[i]
+                .iter()
+                .zip(&want)
+                .map(|(s, w)| (*s as f64 - w).abs())
+                .fold(0.0, f64::max);
+            if off > POSE_TOLERANCE {
+                return Err(format!(
+                    "pose {i}'s key points {:?} are {off:.3} m from those its angles {:?} make \
+                     ({want:.3?}): not a pose of the arm (outside its reach, or mixed up)",
+                    t.states[i], t.joints[i]
+                ));
+            }
+        }
+        Ok(t)
+    }
+
+    /// The poses as episodes draw them (`--targets` with `--train`, `--test`, `--falsify`).
+    pub fn pose_set(&self, source: &Path) -> PoseSet {
+        PoseSet::leak(
+            source.display().to_string(),
+            self.joints
+                .iter()
+                .map(|&[a, b]| [a as f64, b as f64])
+                .collect(),
+        )
+    }
+}
+
+/// How far (m) a data set's key points may be from those its angles make: float32's rounding is
+/// ~1e-7 m; anything near a centimetre is another pose.
+const POSE_TOLERANCE: f64 = 1e-3;
 
 /// The SocialReacher `env` names (with its keyword arguments), or why not.
 fn social(env: &str) -> Result<(EnvName, ReacherConfig)> {

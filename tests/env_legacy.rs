@@ -19,7 +19,13 @@ fn numpy(p: Promotion) -> (&'static std::path::Path, EnvOptions) {
         Promotion::Numpy1 => np1.as_path(),
         Promotion::Numpy2 => np2.as_path(),
     };
-    (py, EnvOptions { promotion: p })
+    (
+        py,
+        EnvOptions {
+            promotion: p,
+            ..EnvOptions::default()
+        },
+    )
 }
 
 fn exact(id: &str, p: Promotion) -> env_traces::Stats {

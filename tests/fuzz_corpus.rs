@@ -45,6 +45,8 @@ fn the_seeds_are_files_the_readers_accept() {
         .unwrap();
     synapt_safety::policy::pickle::load(&read("pickle", "data.pkl"), 0).unwrap();
     synapt_safety::policy::npy::vector_from_bytes(&read("npy", "vector.npy")).unwrap();
+    let poses = synapt_safety::targets::Targets::from_npz_bytes(&read("targets", "poses.npz"));
+    assert_eq!(poses.unwrap().len(), 3);
     synapt_safety::policy::nca::authors::config_from_yaml(&read(
         "hypernca_config",
         "nca_config.yml",

@@ -263,9 +263,9 @@ const REACHER: &[Kwarg] = &[
     },
 ];
 
-fn reacher_env(id: &'static str, k: &Kwargs, _: EnvOptions) -> Box<dyn Env> {
+fn reacher_env(id: &'static str, k: &Kwargs, options: EnvOptions) -> Box<dyn Env> {
     let kind = ReacherKind::of(id).expect("reacher_env builds the reacher ids");
-    Box::new(Reacher::new(id, ReacherConfig::from_kwargs(kind, k)))
+    Box::new(Reacher::new(id, ReacherConfig::from_kwargs(kind, k)).with_poses(options.targets))
 }
 
 fn ant_env(id: &'static str, k: &Kwargs, _: EnvOptions) -> Box<dyn Env> {
@@ -490,6 +490,9 @@ pub struct EnvOptions {
     /// NumPy's float promotion rules (Pendulum-v0/v1, MountainCarContinuous-v0, the swing-ups and
     /// BipedalWalker's reward depend on them).
     pub promotion: Promotion,
+    /// SocialReacher's target poses (`--targets`): each episode draws one from the set instead of a
+    /// random reachable pose. Other environments ignore it.
+    pub targets: Option<crate::env::rapier::reacher::PoseSet>,
 }
 
 /// Build the environment `name` (an id, or `ID:key=value,...`), with its time limit and default

@@ -285,6 +285,53 @@ pub fn array_to_bytes(descr: &str, shape: &[usize], data: &[u8]) -> Vec<u8> {
     out
 }
 
+/// A plain (not pickled) C-order array of a `.npy` file: its NumPy type string (`'<f4'`, `'|u1'`,
+/// `'<U16'`), its shape and its raw bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawArray<'a> {
+    pub descr: String,
+    pub shape: Vec<usize>,
+    pub data: &'a [u8],
+}
+
+/// The array in the bytes of a `.npy` file, whatever its element type, when it is a plain C-order
+/// array whose data fill the rest of the file exactly (`elem_size` bytes an element, as `descr`
+/// says: the caller checks `descr` first and passes its size).
+pub fn raw_array<'a>(
+    bytes: &'a [u8],
+    elem_size: impl Fn(&str) -> Result<usize, String>,
+) -> Result<RawArray<'a>, String> {
+    let h = parse_header(bytes)?;
+    if h.fortran {
+        return Err("the array is in Fortran order; C order is expected".into());
+    }
+    let size = elem_size(&h.descr)?;
+    let shape: Vec<usize> = h
+        .shape
+        .iter()
+        .map(|&d| usize::try_from(d).map_err(|_| format!("dimension {d} is too large")))
+        .collect::<Result<_, _>>()?;
+    let body = &bytes[h.data_start..];
+    let want = shape
+        .iter()
+        .try_fold(size, |n, &d| n.checked_mul(d))
+        .filter(|&w| w == body.len())
+        .ok_or_else(|| {
+            format!(
+                "the header declares shape {} of `{}`, but {} bytes of data follow it \
+                 (truncated or corrupt)",
+                shape_str(&h.shape),
+                h.descr,
+                body.len()
+            )
+        })?;
+    Ok(RawArray {
+        descr: h.descr,
+        shape,
+        data: &body[..want],
+    })
+}
+
 /// Write `v` as a 1-D float64 `.npy` file, atomically.
 pub fn write_vector(path: &Path, v: &[f64]) -> Result<()> {
     crate::fsutil::write_atomic(path, &vector_to_bytes(v))

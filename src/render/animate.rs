@@ -162,64 +162,151 @@ pub fn render_gif(env_id: &str, traj: &Trajectory, title: &str, path: &Path) -> 
         Kind::Solid { .. } => Some(solid_replay(env_id, traj, &frames)?),
         _ => None,
     };
+    let steps = n - 1;
+    encode_frames(path, frames.len(), delay, |fi| {
+        let i = frames[fi];
+        let mut sc = match (&walker, &solids) {
+            (Some((terrain, poses)), _) => bipedal_scene(terrain, &poses[i.min(poses.len() - 1)]),
+            // Ray-traced below.
+            (None, Some(_)) => Scene {
+                view: (0.0, 1.0, 0.0, 1.0),
+                parts: Vec::new(),
+            },
+            (None, None) => scene_of(k, env_id, &traj.observations[i], &traj.perturbation)?,
+        };
+        if let (Kind::LunarLander { .. }, Some(a)) = (k, traj.actions.get(i)) {
+            sc.parts.extend(lunar_flames(&traj.observations[i], a));
+        }
+        let mut status = format!("step {i}/{steps}   t = {:.2} s", i as f64 * k.dt());
+        if let Some(a) = traj.actions.get(i) {
+            status.push_str("   ");
+            status.push_str(&action_text(a));
+        }
+        let captions = [
+            Caption {
+                text: title.to_string(),
+                at: (W as i32 / 2, 8),
+                size: 17.0,
+                centered: true,
+                grey: false,
+            },
+            Caption {
+                text: status,
+                at: (W as i32 / 2, 32),
+                size: 14.0,
+                centered: true,
+                grey: true,
+            },
+        ];
+        match (&solids, k) {
+            (Some(s), Kind::Solid { ant }) => {
+                let view = solid_view(&s[fi], ant);
+                draw_rgb((W, H), &captions, |c| blit(c, &view, 0, HEADER, W))
+            }
+            _ => draw_rgb((W, H), &captions, |c| draw_scene(c, &sc)),
+        }
+        .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))
+    })
+}
+
+/// One frame of `--mimic --display`: the arm and the target it was given (its two markers), the
+/// image of the pose it is mimicking, and a line of status.
+#[derive(Debug, Clone)]
+pub struct MimicFrame {
+    pub geoms: Vec<Geom>,
+    /// The target image: `size × size` RGB.
+    pub image: Vec<u8>,
+    pub size: usize,
+    pub status: String,
+}
+
+/// Side of the two views of a mimicry frame, in pixels.
+const MIMIC_VIEW: u32 = 280;
+
+/// `--mimic --display`: `frames` (taken every `stride` steps of `dt` s) as an animated GIF at `path`,
+/// the arm from Roboschool's overhead camera on the left, the target image (enlarged, nearest
+/// pixel) on the right.
+pub fn mimic_gif(
+    path: &Path,
+    title: &str,
+    frames: &[MimicFrame],
+    stride: usize,
+    dt: f64,
+) -> Result<()> {
+    if frames.is_empty() {
+        return Err(Error::Invalid(format!(
+            "{}: no frame to draw",
+            path.display()
+        )));
+    }
+    let delay = ((stride as f64 * dt * 100.0).round() as u16).max(MIN_DELAY_CS);
+    let v = MIMIC_VIEW as usize;
+    let top = HEADER + 20;
+    let (left, right) = (W / 2 - MIMIC_VIEW - 10, W / 2 + 10);
+    encode_frames(path, frames.len(), delay, |fi| {
+        let f = &frames[fi];
+        let arm = solid::render(&f.geoms, &Camera::OVERHEAD, (v, v), 2, Some(Ground::PLAIN));
+        let target: Vec<u8> = (0..v * v)
+            .flat_map(|k| {
+                let (x, y) = (k % v * f.size / v, k / v * f.size / v);
+                let p = (y * f.size + x) * 3;
+                [f.image[p], f.image[p + 1], f.image[p + 2]]
+            })
+            .collect();
+        let caption = |text: &str, at: (i32, i32), size: f32, grey: bool| Caption {
+            text: text.to_string(),
+            at,
+            size,
+            centered: true,
+            grey,
+        };
+        let captions = [
+            caption(title, (W as i32 / 2, 8), 17.0, false),
+            caption(&f.status, (W as i32 / 2, 32), 14.0, true),
+            caption(
+                "the arm",
+                ((left + MIMIC_VIEW / 2) as i32, HEADER as i32),
+                13.0,
+                true,
+            ),
+            caption(
+                "the target image",
+                ((right + MIMIC_VIEW / 2) as i32, HEADER as i32),
+                13.0,
+                true,
+            ),
+        ];
+        draw_rgb((W, H), &captions, |c| {
+            blit(c, &arm, left, top, MIMIC_VIEW)?;
+            blit(c, &target, right, top, MIMIC_VIEW)
+        })
+        .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))
+    })
+}
+
+/// Encode `count` frames of `W × H` RGB (`rgb_of(i)` draws frame i) as an animated GIF at `path`
+/// (atomically): `delay` hundredths of a second a frame, the last one a second.
+fn encode_frames(
+    path: &Path,
+    count: usize,
+    delay: u16,
+    mut rgb_of: impl FnMut(usize) -> Result<Vec<u8>>,
+) -> Result<()> {
     let err =
         |e: gif::EncodingError| Error::Invalid(format!("{}: GIF encoding: {e}", path.display()));
-    let steps = n - 1;
     let mut out = Vec::new();
     {
         let mut enc = gif::Encoder::new(&mut out, W as u16, H as u16, &palette()).map_err(err)?;
         enc.set_repeat(gif::Repeat::Infinite).map_err(err)?;
         let mut prev: Option<Vec<u8>> = None;
-        for (fi, &i) in frames.iter().enumerate() {
-            let mut sc = match (&walker, &solids) {
-                (Some((terrain, poses)), _) => {
-                    bipedal_scene(terrain, &poses[i.min(poses.len() - 1)])
-                }
-                // Ray-traced below.
-                (None, Some(_)) => Scene {
-                    view: (0.0, 1.0, 0.0, 1.0),
-                    parts: Vec::new(),
-                },
-                (None, None) => scene_of(k, env_id, &traj.observations[i], &traj.perturbation)?,
-            };
-            if let (Kind::LunarLander { .. }, Some(a)) = (k, traj.actions.get(i)) {
-                sc.parts.extend(lunar_flames(&traj.observations[i], a));
-            }
-            let mut status = format!("step {i}/{steps}   t = {:.2} s", i as f64 * k.dt());
-            if let Some(a) = traj.actions.get(i) {
-                status.push_str("   ");
-                status.push_str(&action_text(a));
-            }
-            let captions = [
-                Caption {
-                    text: title.to_string(),
-                    at: (W as i32 / 2, 8),
-                    size: 17.0,
-                    centered: true,
-                    grey: false,
-                },
-                Caption {
-                    text: status,
-                    at: (W as i32 / 2, 32),
-                    size: 14.0,
-                    centered: true,
-                    grey: true,
-                },
-            ];
-            let rgb = match (&solids, k) {
-                (Some(s), Kind::Solid { ant }) => {
-                    let view = solid_view(&s[fi], ant);
-                    draw_rgb((W, H), &captions, |c| blit(c, &view, HEADER))
-                }
-                _ => draw_rgb((W, H), &captions, |c| draw_scene(c, &sc)),
-            }
-            .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))?;
+        for fi in 0..count {
+            let rgb = rgb_of(fi)?;
             let idx: Vec<u8> = rgb
                 .chunks_exact(3)
                 .map(|p| palette_index(p[0], p[1], p[2]))
                 .collect();
             let mut frame = gif::Frame {
-                delay: if fi + 1 == frames.len() {
+                delay: if fi + 1 == count {
                     LAST_DELAY_CS
                 } else {
                     delay
@@ -303,14 +390,19 @@ fn solid_view(geoms: &[Geom], ant: bool) -> Vec<u8> {
     )
 }
 
-/// Copy an RGB image into the canvas from row `top` down.
+/// Copy an RGB image `width` pixels wide into the canvas, its top-left corner at (`left`, `top`).
 fn blit(
     canvas: &Canvas,
     rgb: &[u8],
+    left: u32,
     top: u32,
+    width: u32,
 ) -> std::result::Result<(), Box<dyn std::error::Error>> {
     for (k, px) in rgb.chunks_exact(3).enumerate() {
-        let (x, y) = ((k as u32 % W) as i32, (top + k as u32 / W) as i32);
+        let (x, y) = (
+            (left + k as u32 % width) as i32,
+            (top + k as u32 / width) as i32,
+        );
         canvas.draw_pixel((x, y), &RGBColor(px[0], px[1], px[2]))?;
     }
     Ok(())

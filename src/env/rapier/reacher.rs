@@ -284,6 +284,39 @@ const THREE_D_PERTURBATIONS: [Param; 6] = [
     Param::offset("elbow_dot", -2.0, 2.0, "the elbow's initial rate (rad/s)"),
 ];
 
+/// SocialReacher's target poses from a data set (`--targets`): hinge angles, one pose an entry.
+/// Each episode draws one uniformly (one draw of the environment's RNG) in place of a random pose,
+/// as Gestures' training resamples its targets from the training set when an episode ends.
+///
+/// The poses are read once per command and live as long as the process: leaked, so that the
+/// [`EnvOptions`](crate::env::EnvOptions) holding this stay `Copy` (every stage and worker copies
+/// them). Two sets are equal when they are the same allocation.
+#[derive(Debug, Clone, Copy)]
+pub struct PoseSet {
+    /// Where the poses came from (for messages).
+    pub source: &'static str,
+    pub angles: &'static [[f64; 2]],
+}
+
+impl PoseSet {
+    /// A set of `angles` (at least one pose) read from `source`, for the rest of the process.
+    pub fn leak(source: String, angles: Vec<[f64; 2]>) -> PoseSet {
+        assert!(!angles.is_empty(), "a pose set holds at least one pose");
+        PoseSet {
+            source: Box::leak(source.into_boxed_str()),
+            angles: Box::leak(angles.into_boxed_slice()),
+        }
+    }
+}
+
+impl PartialEq for PoseSet {
+    fn eq(&self, other: &PoseSet) -> bool {
+        std::ptr::eq(self.angles, other.angles)
+    }
+}
+
+impl Eq for PoseSet {}
+
 pub struct Reacher {
     id: &'static str,
     config: ReacherConfig,
@@ -300,6 +333,8 @@ pub struct Reacher {
     fixed_target: Option<Vec<f64>>,
     /// SocialReacher's drawn target pose (its hinge angles), which perturbations turn.
     target_angles: [f64; 2],
+    /// SocialReacher's poses to draw from, instead of random angles.
+    poses: Option<PoseSet>,
     potential: [f64; 2],
     under_way: bool,
 }
@@ -329,6 +364,7 @@ impl Reacher {
             target: vec![0.0; config.kind.target_len()],
             fixed_target: None,
             target_angles: [0.0; 2],
+            poses: None,
             potential: [0.0; 2],
             under_way: false,
         }
@@ -347,6 +383,13 @@ impl Reacher {
             n.spec.id,
             ReacherConfig::from_kwargs(kind, &n.kwargs),
         ))
+    }
+
+    /// Draw SocialReacher's targets from `poses` (`None`: random reachable poses). Other reachers
+    /// ignore it.
+    pub fn with_poses(mut self, poses: Option<PoseSet>) -> Reacher {
+        self.poses = poses.filter(|_| self.config.kind == ReacherKind::Social);
+        self
     }
 
     /// The arm in force (for drawing and tests).
@@ -409,6 +452,28 @@ impl Reacher {
                 self.id
             )));
         }
+        self.check_reach(target)?;
+        self.aim(target);
+        Ok(())
+    }
+
+    /// Set the target pose from outside as [`Reacher::set_target`] does, but take a pose out of
+    /// the arm's reach too (the wrong length or a value that is not finite is still refused): pose
+    /// mimicry feeds the policy what a CNN reads from an image, reachable or not, as the seed does.
+    /// Returns whether the pose is within reach.
+    pub fn set_target_anywhere(&mut self, target: &[f64]) -> Result<bool> {
+        let want = self.config.kind.target_len();
+        if target.len() != want || target.iter().any(|v| !v.is_finite()) {
+            return self.set_target(target).map(|_| true);
+        }
+        let reachable = self.check_reach(target).is_ok();
+        self.aim(target);
+        Ok(reachable)
+    }
+
+    /// Whether the arm can take `target` (of the right length, finite), or why not.
+    fn check_reach(&self, target: &[f64]) -> Result<()> {
+        let want = self.config.kind.target_len();
         let half = want / 2;
         let (elbow, hand) = target.split_at(half);
         let shoulder = &SHOULDER[..half];
@@ -434,12 +499,15 @@ impl Reacher {
                 )));
             }
         }
+        Ok(())
+    }
+
+    fn aim(&mut self, target: &[f64]) {
         self.fixed_target = Some(target.to_vec());
         self.target = target.to_vec();
         if self.under_way {
             self.potential = self.calc_potential();
         }
-        Ok(())
     }
 
     /// Targets drawn for an episode, as the seed draws them.
@@ -470,7 +538,13 @@ impl Reacher {
             }
             ReacherKind::Social => {
                 let pi = std::f64::consts::PI;
-                self.target_angles = [self.rng.uniform(-pi, pi), self.rng.uniform(-pi, pi)];
+                self.target_angles = match self.poses {
+                    Some(set) => {
+                        let n = set.angles.len();
+                        set.angles[((self.rng.random_sample() * n as f64) as usize).min(n - 1)]
+                    }
+                    None => [self.rng.uniform(-pi, pi), self.rng.uniform(-pi, pi)],
+                };
                 social_target(self.target_angles)
             }
         }
