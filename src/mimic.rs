@@ -79,8 +79,12 @@ impl Mimicry {
 /// The data set rows `--mimic` takes: `poses` of them, `stride` apart (default: `len / poses`, at
 /// least 1), wrapping around the set.
 pub fn rows(len: usize, poses: usize, stride: Option<usize>) -> Vec<usize> {
-    let s = stride.unwrap_or((len / poses.max(1)).max(1));
+    let s = stride_of(len, poses, stride);
     (0..poses).map(|k| (k * s) % len).collect()
+}
+
+fn stride_of(len: usize, poses: usize, stride: Option<usize>) -> usize {
+    stride.unwrap_or((len / poses.max(1)).max(1))
 }
 
 /// Run `actor` on `env` from `seed`, given `given[k]` as the target of pose k for `update` frames
@@ -188,7 +192,7 @@ pub fn run(
          actor {}",
         rows.len(),
         plan.targets.display(),
-        rows.get(1).map_or(1, |r| r - rows[0]),
+        stride_of(t.len(), plan.poses, plan.stride),
         t.len(),
         plan.update,
         plan.update as f64 * DT,
