@@ -22,7 +22,7 @@
 //! target pose from it ([`PoseSet`]), `--train-cnn` learns from its images and `--mimic` takes its
 //! poses in turn.
 
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -110,16 +110,16 @@ impl Targets {
     pub fn from_npz_bytes(bytes: &[u8]) -> Result<Targets, String> {
         let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
             .map_err(|e| format!("not a .npz archive (a zip of .npy arrays): {e}"))?;
+        // `np.savez_compressed` deflates, whose ratio is at most 1,032: a file claiming more is
+        // refused before anything is allocated for it.
         let mut entry = |name: &str| -> Result<Vec<u8>, String> {
-            let mut f = zip.by_name(&format!("{name}.npy")).map_err(|_| {
-                format!(
-                    "it has no `{name}` array (a data set holds states, joints, images and env)"
-                )
-            })?;
-            let mut out = Vec::new();
-            f.read_to_end(&mut out)
-                .map_err(|e| format!("cannot read its `{name}` array: {e}"))?;
-            Ok(out)
+            crate::policy::pth::read_zip_entry(&mut zip, &format!("{name}.npy"), 1032)?.ok_or_else(
+                || {
+                    format!(
+                        "it has no `{name}` array (a data set holds states, joints, images and env)"
+                    )
+                },
+            )
         };
         let (states, joints, images, env) = (
             entry("states")?,

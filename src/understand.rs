@@ -270,6 +270,7 @@ pub fn train(plan: &CnnPlan, device: Device, stop: &AtomicBool) -> Result<()> {
     let start = Instant::now();
     let mut log = String::from("epoch,train_mse,val_mse,best_val_mse,wall_s\n");
     let mut best = (f64::INFINITY, 0usize);
+    let mut interrupted = None;
     for epoch in 1..=plan.epochs {
         for i in (1..train_rows.len()).rev() {
             train_rows.swap(i, rng.randint(0, i as i64 + 1) as usize);
@@ -302,7 +303,7 @@ pub fn train(plan: &CnnPlan, device: Device, stop: &AtomicBool) -> Result<()> {
             if improved { "  (best)" } else { "" }
         );
         if stop.load(Ordering::SeqCst) && epoch < plan.epochs {
-            println!("stopped after epoch {epoch}: the best network so far is saved");
+            interrupted = Some(epoch);
             break;
         }
     }
@@ -313,7 +314,14 @@ pub fn train(plan: &CnnPlan, device: Device, stop: &AtomicBool) -> Result<()> {
         start.elapsed().as_secs_f64()
     );
     println!("wrote {} and {}", plan.cnn.display(), plan.log.display());
-    Ok(())
+    match interrupted {
+        Some(epoch) => Err(Error::Interrupted(format!(
+            "interrupted: stopped after epoch {epoch} of {}; the files above hold the best network \
+             so far and every epoch's losses",
+            plan.epochs
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// The key points `cnn` reads from the images `rows` of `t` (elbow xy, hand xy, each).

@@ -296,6 +296,36 @@ fn train_cnn_writes_a_network_pytorch_loads_and_scores_as_we_do() {
     );
 }
 
+/// Ctrl-C during `--train-cnn` stops after the epoch, keeping the best network and the log: exit 130.
+#[test]
+fn ctrl_c_stops_train_cnn_with_its_files_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    collect(dir.path(), "poses.npz", 300, 40, 8);
+    let out = common::interrupt_after(
+        dir.path(),
+        &[
+            "--train-cnn",
+            "--env",
+            "SocialReacher-v0",
+            "--targets",
+            "poses.npz",
+            "--epochs",
+            "500",
+            "--cnn",
+            "cnn.pth",
+        ],
+        "Graph/understanding_SocialReacher-v0.csv",
+        3,
+    );
+    assert_eq!(out.status.code(), Some(130), "{}", common::stderr(&out));
+    assert!(common::stderr(&out).contains("interrupted: stopped after epoch"));
+    let log = std::fs::read_to_string(dir.path().join("Graph/understanding_SocialReacher-v0.csv"))
+        .unwrap();
+    let epochs = log.lines().count() - 1;
+    assert!((2..500).contains(&epochs), "{epochs}");
+    synapt_safety::policy::pth::read(&dir.path().join("cnn.pth")).unwrap();
+}
+
 #[test]
 fn mimic_counts_poses_reached_and_draws_them() {
     let dir = tempfile::tempdir().unwrap();
@@ -423,6 +453,7 @@ np.savez(sys.argv[2] + "/shape.npz", **{**d, "states": d["states"][:, :3]})
 np.savez(sys.argv[2] + "/env.npz", **{**d, "env": np.array("CartPole-v1")})
 np.savez(sys.argv[2] + "/reach.npz", **{**d, "states": d["states"] * 2})
 np.savez(sys.argv[2] + "/missing.npz", states=d["states"], joints=d["joints"])
+np.savez_compressed(sys.argv[2] + "/compressed.npz", **{**d, "states": d["states"].astype(np.float64)})
 "#;
     let out = std::process::Command::new(python())
         .args(["-c", script])
@@ -562,6 +593,23 @@ np.savez(sys.argv[2] + "/missing.npz", states=d["states"], joints=d["joints"])
         let out = run_bin(dir.path(), &all);
         assert_refused(&out, code, needle);
     }
+    // NumPy's compressed archive, float64 key points: read (and --test writes nothing).
+    let out = run_bin(
+        dir.path(),
+        &[
+            "--test",
+            "--env",
+            "SocialReacher-v0",
+            "--targets",
+            "compressed.npz",
+            "--episodes",
+            "1",
+            "--actor",
+            actor,
+        ],
+    );
+    assert_ok(&out);
+    assert!(stdout(&out).contains("target poses: 20 from compressed.npz"));
     // Mimicry of another environment.
     let out = run_bin(dir.path(), &["--mimic", "--targets", "good.npz"]);
     assert_refused(

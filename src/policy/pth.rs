@@ -200,10 +200,20 @@ fn parse_zip(bytes: &[u8]) -> Result<StateDict, String> {
     materialize_all(items, &records, big_endian, bytes.len(), "data/")
 }
 
-/// The contents of a zip entry, or None if there is no such entry.
+/// The contents of a zip entry of a `.pth`, or None if there is no such entry.
 fn read_entry(
     zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
     name: &str,
+) -> Result<Option<Vec<u8>>, String> {
+    read_zip_entry(zip, name, 64)
+}
+
+/// The contents of a zip entry, or None if there is no such entry; its CRC-32 checked, and a
+/// compressed entry refused when it claims more than `max_ratio` times its compressed size + 1 MiB.
+pub(crate) fn read_zip_entry(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+    max_ratio: u64,
 ) -> Result<Option<Vec<u8>>, String> {
     let mut f = match zip.by_name(name) {
         Ok(f) => f,
@@ -216,7 +226,7 @@ fn read_entry(
     if f.compression() != zip::CompressionMethod::Stored {
         let limit = f
             .compressed_size()
-            .saturating_mul(64)
+            .saturating_mul(max_ratio)
             .saturating_add(1 << 20);
         if declared > limit {
             return Err(format!(
