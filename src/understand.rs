@@ -307,6 +307,15 @@ pub fn train(plan: &CnnPlan, device: Device, stop: &AtomicBool) -> Result<()> {
             break;
         }
     }
+    if best.1 == 0 {
+        // Not one finite validation MSE: nothing was written but the log.
+        return Err(Error::Invalid(format!(
+            "--train-cnn diverged: the validation MSE was never a number (last {}), so no network \
+             was written; {} has every epoch's losses",
+            log.lines().last().unwrap_or(""),
+            plan.log.display()
+        )));
+    }
     println!(
         "best validation MSE {:.3e} at epoch {} (the seed's: 1.24e-5 at epoch 95), {:.1} s",
         best.0,
