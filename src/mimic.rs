@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use crate::device::DeviceChoice;
 use crate::env::rapier::reacher::Reacher;
-use crate::env::{Action, Env};
+use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::policy::{Actor, Scratch};
 use crate::render::animate::{self, MimicFrame};
@@ -122,14 +122,8 @@ pub fn mimic(
         obs[len - 4..].copy_from_slice(r.target());
         let (mut held, mut reached) = (0, false);
         for f in 0..update {
-            let action = match actor.act_with(&obs, &space, &mut scratch) {
-                Action::Continuous(a) => Action::Continuous(a),
-                other => {
-                    return Err(Error::Invalid(format!(
-                        "the actor's action {other:?} is not SocialReacher's two torques"
-                    )))
-                }
-            };
+            // `run` checked that the actor fits: two continuous outputs.
+            let action = actor.act_with(&obs, &space, &mut scratch);
             obs = r.step(&action).obs;
             let [e, h] = r.current_key_points();
             let d = [e[0], e[1], h[0], h[1]]
@@ -163,7 +157,8 @@ pub fn mimic(
     Ok((out, frames))
 }
 
-/// `--mimic`: with `cnn_targets` (the CNN's readings of the chosen rows, when `--cnn` is given).
+/// `--mimic`; `read_cnn` gives what the CNN reads from the chosen rows' images (called only with
+/// `--cnn`).
 pub fn run(
     plan: &MimicPlan,
     read_cnn: impl FnOnce(&Path, &Targets, &[usize]) -> Result<Vec<Vec<f64>>>,
