@@ -10,14 +10,14 @@
 //!    tests it as the seed's `test_interval` does: the mean return of 5 deterministic episodes, here
 //!    on the test set's poses. Then 100 episodes of the final actor.
 //! 3. `--train-cnn` on the training set's images, and the same network in PyTorch on the same data
-//!    (benches/mimicry_torch.py, the torch venv of scripts/test.sh) for `--torch-epochs`: seconds an
+//!    (tests/oracle/vanilla_cnn.py, the torch venv of scripts/test.sh) for `--torch-epochs`: seconds an
 //!    epoch side by side.
 //! 4. `--mimic` with the final actor, 100 test poses, true targets and the CNN's.
 #[path = "../tests/common/mod.rs"]
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant, SystemTime};
 
 use synapt_safety::env::EnvOptions;
@@ -261,18 +261,15 @@ fn main() {
         std::fs::read_to_string(dir.join("Graph/understanding_SocialReacher-v0.csv")).unwrap();
     let cnn_s = *common::csv_column(&cnn_log, 4).last().unwrap();
     let torch_s = python.then(|| {
-        let out = Command::new(common::python())
-            .arg(common::root().join("benches/mimicry_torch.py"))
-            .arg(dir.join("train.npz"))
-            .arg(torch_epochs.to_string())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        let out = common::run_oracle(
+            "vanilla_cnn.py",
+            &[
+                "time",
+                dir.join("train.npz").to_str().unwrap(),
+                &torch_epochs.to_string(),
+            ],
         );
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
         v["seconds_per_epoch"].as_f64().unwrap()
     });
 

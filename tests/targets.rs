@@ -63,17 +63,11 @@ print(json.dumps({
     "first_state": d["states"][0].tolist(),
 }))
 "#;
-    let out = std::process::Command::new(python())
-        .args(["-c", script])
-        .arg(dir.path().join("one.npz"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let v = common::python_json(
+        std::process::Command::new(python())
+            .args(["-c", script])
+            .arg(dir.path().join("one.npz")),
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         v["files"],
         serde_json::json!(["env", "images", "joints", "states"])
@@ -208,32 +202,6 @@ fn episodes_draw_their_targets_from_the_data_set() {
     );
 }
 
-/// PyTorch loads the `.pth` into the seed's module and scores the validation tenth as we do.
-const TORCH_CNN: &str = r#"
-import json, sys
-import numpy as np, torch, torch.nn as nn
-class VanillaCNN(nn.Module):
-    def __init__(self, side):
-        super().__init__()
-        self.conv1 = nn.Conv2d(3, 64, 5, stride=2)
-        self.conv2 = nn.Conv2d(64, 64, 5, stride=2)
-        self.conv3 = nn.Conv2d(64, 64, 5, stride=2)
-        self.fc1 = nn.Linear(64 * side * side, 256)
-        self.out = nn.Linear(256, 4)
-    def forward(self, x):
-        for c in (self.conv1, self.conv2, self.conv3):
-            x = torch.relu(c(x))
-        return self.out(torch.relu(self.fc1(x.flatten(1))))
-d = np.load(sys.argv[2])
-n = len(d["states"]); v = max(n // 10, 1)
-x = torch.tensor(d["images"][n - v:]).permute(0, 3, 1, 2).float() / 255.0
-m = VanillaCNN(2)
-m.load_state_dict(torch.load(sys.argv[1]))
-with torch.no_grad():
-    mse = ((m(x) - torch.tensor(d["states"][n - v:])) ** 2).mean().item()
-print(json.dumps({"mse": mse}))
-"#;
-
 #[test]
 fn train_cnn_writes_a_network_pytorch_loads_and_scores_as_we_do() {
     let dir = tempfile::tempdir().unwrap();
@@ -276,18 +244,16 @@ fn train_cnn_writes_a_network_pytorch_loads_and_scores_as_we_do() {
     train("b.pth");
     let sd = |f: &str| synapt_safety::policy::pth::read(&dir.path().join(f)).unwrap();
     assert_eq!(sd("a.pth"), sd("b.pth"));
-    let out = std::process::Command::new(python())
-        .args(["-c", TORCH_CNN])
-        .arg(dir.path().join("a.pth"))
-        .arg(dir.path().join("poses.npz"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // PyTorch loads the `.pth` into the seed's module and scores the validation tenth as we do.
+    let v: serde_json::Value = serde_json::from_str(&common::run_oracle(
+        "vanilla_cnn.py",
+        &[
+            "score",
+            dir.path().join("a.pth").to_str().unwrap(),
+            dir.path().join("poses.npz").to_str().unwrap(),
+        ],
+    ))
+    .unwrap();
     let torch_mse = v["mse"].as_f64().unwrap();
     let ours = *best.last().unwrap();
     assert!(
@@ -455,16 +421,13 @@ np.savez(sys.argv[2] + "/reach.npz", **{**d, "states": d["states"] * 2})
 np.savez(sys.argv[2] + "/missing.npz", states=d["states"], joints=d["joints"])
 np.savez_compressed(sys.argv[2] + "/compressed.npz", **{**d, "states": d["states"].astype(np.float64)})
 "#;
-    let out = std::process::Command::new(python())
-        .args(["-c", script])
-        .arg(dir.path().join("good.npz"))
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    common::output_ok(
+        std::process::Command::new(python())
+            .args(["-c", script])
+            .arg(dir.path().join("good.npz"))
+            .arg(dir.path()),
+        "failed to start the Python oracle",
+        "the script writing the broken data sets failed",
     );
     let cnn = run_bin(
         dir.path(),
@@ -486,111 +449,86 @@ np.savez_compressed(sys.argv[2] + "/compressed.npz", **{**d, "states": d["states
     let actor = shipped("ppo_actorSocialReacher-v0.pth");
     let actor = actor.to_str().unwrap();
     let cartpole = shipped("ppo_actorCartPole-v1.pth");
-    let mimic = |targets: &'static str| -> Vec<String> {
-        ["--mimic", "--targets", targets, "--actor", actor]
-            .map(String::from)
-            .to_vec()
-    };
-    let cases: Vec<(Vec<String>, i32, &str)> = vec![
+    let cartpole = cartpole.to_str().unwrap();
+    let mimic = |targets| vec!["--mimic", "--targets", targets, "--actor", actor];
+    let cases: Vec<(Vec<&str>, i32, &str)> = vec![
         (
-            vec!["--train".into(), "--targets".into(), "shape.npz".into()],
+            vec!["--train", "--targets", "shape.npz"],
             1,
             "`states` has shape [20, 3]; (N, 4) is expected",
         ),
         (
-            vec!["--train".into(), "--targets".into(), "env.npz".into()],
+            vec!["--train", "--targets", "env.npz"],
             1,
             "its poses are of `CartPole-v1`",
         ),
         (
-            vec!["--test".into(), "--targets".into(), "reach.npz".into()],
+            vec!["--test", "--targets", "reach.npz"],
             1,
             "not a pose of the arm",
         ),
         (
-            vec!["--falsify".into(), "--targets".into(), "missing.npz".into()],
+            vec!["--falsify", "--targets", "missing.npz"],
             1,
             "it has no `images` array",
         ),
+        (vec!["--test", "--targets", "nothing.npz"], 1, "nothing.npz"),
         (
-            vec!["--test".into(), "--targets".into(), "nothing.npz".into()],
-            1,
-            "nothing.npz",
-        ),
-        (
-            vec!["--train-cnn".into()],
+            vec!["--train-cnn"],
             2,
             "--train-cnn needs a target data set",
         ),
         (
-            vec![
-                "--train-cnn".into(),
-                "--mimic".into(),
-                "--targets".into(),
-                "good.npz".into(),
-            ],
+            vec!["--train-cnn", "--mimic", "--targets", "good.npz"],
             2,
             "run alone",
         ),
         (
-            vec![
-                "--train-cnn".into(),
-                "--prune".into(),
-                "--targets".into(),
-                "good.npz".into(),
-            ],
+            vec!["--train-cnn", "--prune", "--targets", "good.npz"],
             2,
             "--train-cnn runs alone: drop --prune",
         ),
         (
-            vec!["--train-cnn".into(), "--targets".into(), "small.npz".into()],
+            vec!["--train-cnn", "--targets", "small.npz"],
             1,
             "at least 29 pixels a side",
         ),
         (
-            vec!["--cnn".into(), "cnn.pth".into(), "--test".into()],
+            vec!["--cnn", "cnn.pth", "--test"],
             2,
             "--cnn applies to --train-cnn or --mimic",
         ),
         (
-            vec!["--collect-targets".into(), "5".into(), "--mimic".into()],
+            vec!["--collect-targets", "5", "--mimic"],
             2,
             "--collect-targets runs alone: drop --mimic",
         ),
         (
-            [mimic("small.npz"), vec!["--cnn".into(), "cnn.pth".into()]].concat(),
+            [mimic("small.npz"), vec!["--cnn", "cnn.pth"]].concat(),
             2,
             "the CNN was trained on other images",
         ),
         (
-            [mimic("good.npz"), vec!["--cnn".into(), "small.npz".into()]].concat(),
+            [mimic("good.npz"), vec!["--cnn", "small.npz"]].concat(),
             1,
             "not a readable PyTorch state_dict",
         ),
         (
-            vec![
-                "--mimic".into(),
-                "--targets".into(),
-                "good.npz".into(),
-                "--actor".into(),
-                cartpole.to_str().unwrap().into(),
-            ],
+            vec!["--mimic", "--targets", "good.npz", "--actor", cartpole],
             1,
             "SocialReacher-v0",
         ),
         (
-            [mimic("good.npz"), vec!["--poses".into(), "0".into()]].concat(),
+            [mimic("good.npz"), vec!["--poses", "0"]].concat(),
             2,
             "--poses",
         ),
     ];
-    for (args, code, needle) in cases {
-        let mut all = args.clone();
-        if !args.iter().any(|a| a == "--env") {
-            all.extend(["--env".into(), "SocialReacher-v0".into()]);
+    for (mut args, code, needle) in cases {
+        if !args.contains(&"--env") {
+            args.extend(["--env", "SocialReacher-v0"]);
         }
-        let all: Vec<&str> = all.iter().map(String::as_str).collect();
-        let out = run_bin(dir.path(), &all);
+        let out = run_bin(dir.path(), &args);
         assert_refused(&out, code, needle);
     }
     // NumPy's compressed archive, float64 key points: read (and --test writes nothing).
